@@ -1,0 +1,56 @@
+# Keel: the README's commands. Each target first installs the Debian packages Keel needs
+# when they are missing, so a fresh Debian/Ubuntu machine needs nothing but Swift and make.
+SHELL := /bin/bash
+.DEFAULT_GOAL := demo
+
+DEB_PACKAGES := libhdf5-dev libpng-dev libcsv-dev libopenblas-dev zlib1g-dev pkg-config \
+                dataset-fashion-mnist
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+VENV := .venv-test
+VENV_STAMP := $(VENV)/.requirements-installed
+SWIFT_BUILD_FLAGS ?=
+
+.PHONY: demo test bench deps venv build clean
+
+## Install the Debian packages that are missing (apt lists are refreshed first: a fresh
+## machine has empty ones).
+deps:
+	@missing=""; \
+	for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing missing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends $$missing; \
+	fi
+
+## The test venv: the real tools (numpy, h5py, ...) that read Keel's files back in tests.
+venv: $(VENV_STAMP)
+$(VENV_STAMP): Tests/requirements-test.txt
+	@if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then \
+	  $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y python3-venv; \
+	fi
+	python3 -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet -r Tests/requirements-test.txt
+	touch $@
+
+build: deps
+	swift build $(SWIFT_BUILD_FLAGS)
+
+## Build release and prove the build on real work.
+demo: deps
+	swift build -c release
+	.build/release/keel --version
+	.build/release/keel doctor
+
+## Build everything (the keel launcher and libKeel.so are driven as subprocesses by the
+## CLI tests) and run the whole test suite.
+test: deps venv
+	swift build --build-tests $(SWIFT_BUILD_FLAGS)
+	swift test --skip-build $(SWIFT_BUILD_FLAGS)
+
+bench: deps
+	swift build -c release
+	.build/release/keel doctor --size 1024
+
+clean:
+	rm -rf .build $(VENV)

@@ -1,0 +1,47 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Keel ships as ONE dynamic library, libKeel.so (Keel + KeelTensor + KeelIO + the command
+// implementation). The `keel` executable links none of it: it dlopens libKeel.so, so the host
+// and every plugin share a single copy of the engine and its registries (see DESIGN.md).
+let package = Package(
+    name: "Keel",
+    products: [
+        .library(name: "Keel", type: .dynamic, targets: ["Keel"]),
+        .executable(name: "keel", targets: ["keel"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+    ],
+    targets: [
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial",
+                       providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CCSV", providers: [.apt(["libcsv-dev"])]),
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // zlib for gzip; not named CZlib because ZIPFoundation already defines a module by that name.
+        .systemLibrary(name: "CKeelZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        .target(name: "KeelTensor", dependencies: ["CBLAS"],
+                swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
+        .target(name: "KeelIO", dependencies: [
+            "CHDF5", "CPNG", "CCSV", "CKeelZlib",
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
+        .target(name: "Keel", dependencies: [
+            "KeelTensor", "KeelIO",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // The launcher: depends on no Keel target on purpose.
+        .executableTarget(name: "keel"),
+
+        .testTarget(name: "KeelTensorTests", dependencies: ["KeelTensor"]),
+        .testTarget(name: "KeelIOTests", dependencies: ["KeelIO", "KeelTestSupport"]),
+        .testTarget(name: "KeelCLITests", dependencies: ["KeelTestSupport"]),
+        .target(name: "KeelTestSupport", path: "Tests/KeelTestSupport"),
+    ],
+    // Swift 5 language mode: the engine holds process-wide registries and buffer pools that are
+    // guarded by locks, which Swift 6's static checking cannot see.
+    swiftLanguageModes: [.v5]
+)
