@@ -1,0 +1,155 @@
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Records the differentiable ops run while it is active, so `gradient(of:wrt:)` can walk them
+/// back. Like TensorFlow's: trainable variables read while recording are watched
+/// automatically, plain tensors with `watch`; unconnected sources get `nil`; a non-persistent
+/// tape answers one `gradient` call; tapes nest (an outer tape records the inner one's
+/// gradient computation, which gives higher-order derivatives).
+public final class GradientTape {
+    public let persistent: Bool
+    public let watchAccessedVariables: Bool
+
+    struct Entry {
+        let inputs: [UInt64]
+        let output: UInt64
+        let backward: (Tensor) -> [Tensor?]
+    }
+
+    private var tracked = Set<UInt64>()
+    private var entries: [Entry] = []
+    private var spent = false
+
+    public init(persistent: Bool = false, watchAccessedVariables: Bool = true) {
+        self.persistent = persistent
+        self.watchAccessedVariables = watchAccessedVariables
+    }
+
+    // MARK: Activation
+
+    /// Number of tapes recording on any thread; lets every op skip the tape lookup cheaply.
+    private static let activeCount = Atomic<Int>(0)
+    private static let stackKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
+    final class Stack { var tapes: [GradientTape] = [] }
+
+    static var currentStack: Stack {
+        if let raw = pthread_getspecific(stackKey) {
+            return Unmanaged<Stack>.fromOpaque(raw).takeUnretainedValue()
+        }
+        let stack = Stack()
+        pthread_setspecific(stackKey, Unmanaged.passRetained(stack).toOpaque())
+        return stack
+    }
+
+    /// True when some tape may want to record the op about to run.
+    @inlinable
+    public static var isRecording: Bool { activeCountValue > 0 }
+
+    @usableFromInline
+    static var activeCountValue: Int { activeCount.load(ordering: .relaxed) }
+
+    /// Runs `body` with this tape recording on the current thread.
+    public func record<T>(_ body: () throws -> T) rethrows -> T {
+        precondition(!spent, "GradientTape: a non-persistent tape cannot record after gradient() was called")
+        let stack = GradientTape.currentStack
+        stack.tapes.append(self)
+        GradientTape.activeCount.wrappingAdd(1, ordering: .relaxed)
+        defer {
+            GradientTape.activeCount.wrappingSubtract(1, ordering: .relaxed)
+            if let index = stack.tapes.lastIndex(where: { $0 === self }) { stack.tapes.remove(at: index) }
+        }
+        return try body()
+    }
+
+    // MARK: Watching
+
+    public func watch(_ tensor: Tensor) {
+        precondition(tensor.dtype == .float32, "GradientTape.watch: only float32 tensors have gradients, found \(tensor.dtype)")
+        tracked.insert(tensor.id)
+    }
+
+    public func watch(_ variable: Variable) { tracked.insert(variable.value.id) }
+
+    /// Called when a variable is read: watches it on every recording tape that watches accessed variables.
+    static func noteRead(of tensor: Tensor, trainable: Bool) {
+        guard trainable, isRecording else { return }
+        for tape in currentStack.tapes where tape.watchAccessedVariables {
+            tape.tracked.insert(tensor.id)
+        }
+    }
+
+    // MARK: Recording ops
+
+    /// Records `output = op(inputs)` on every recording tape that tracks one of the inputs.
+    /// `backward` maps the gradient of the output to one gradient (or nil) per input.
+    public static func recordOp(output: Tensor, inputs: [Tensor], backward: @escaping (Tensor) -> [Tensor?]) {
+        guard isRecording else { return }
+        let stack = currentStack
+        for tape in stack.tapes where !tape.spent {
+            guard inputs.contains(where: { $0.dtype == .float32 && tape.tracked.contains($0.id) }) else { continue }
+            tape.tracked.insert(output.id)
+            tape.entries.append(Entry(inputs: inputs.map(\.id), output: output.id, backward: backward))
+        }
+    }
+
+    // MARK: Gradients
+
+    /// d`target`/d`sources` (the target is summed first when it is not a scalar); nil for a
+    /// source the target does not depend on.
+    public func gradient(of target: Tensor, wrt sources: [Tensor]) -> [Tensor?] {
+        gradient(of: target, wrtIDs: sources.map(\.id))
+    }
+
+    public func gradient(of target: Tensor, wrt source: Tensor) -> Tensor? {
+        gradient(of: target, wrtIDs: [source.id])[0]
+    }
+
+    public func gradient(of target: Tensor, wrt variables: [Variable]) -> [Tensor?] {
+        gradient(of: target, wrtIDs: variables.map { $0.value.id })
+    }
+
+    private func gradient(of target: Tensor, wrtIDs sources: [UInt64]) -> [Tensor?] {
+        precondition(!spent, "GradientTape.gradient: a non-persistent tape can compute gradients only once; use GradientTape(persistent: true)")
+        precondition(target.dtype == .float32, "GradientTape.gradient: the target must be float32, found \(target.dtype)")
+        if !persistent { spent = true }
+        // Ops run while computing gradients are not recorded on this tape, only on outer ones.
+        let stack = GradientTape.currentStack
+        let position = stack.tapes.lastIndex { $0 === self }
+        if let position { stack.tapes.remove(at: position) }
+        defer { if let position { stack.tapes.insert(self, at: min(position, stack.tapes.count)) } }
+
+        var gradients: [UInt64: Tensor] = [:]
+        guard tracked.contains(target.id) else {
+            return sources.map { $0 == target.id ? Tensor.ones(target.shape) : nil }
+        }
+        gradients[target.id] = Tensor.ones(target.shape)
+        let wanted = Set(sources)
+        for entry in entries.reversed() {
+            guard let outputGradient = gradients[entry.output] else { continue }
+            if !wanted.contains(entry.output) { gradients[entry.output] = nil }
+            let inputGradients = entry.backward(outputGradient)
+            for (inputID, inputGradient) in zip(entry.inputs, inputGradients) {
+                guard let inputGradient, tracked.contains(inputID) else { continue }
+                if let existing = gradients[inputID] {
+                    gradients[inputID] = existing + inputGradient
+                } else {
+                    gradients[inputID] = inputGradient
+                }
+            }
+        }
+        if !persistent { entries = []; tracked = [] }
+        return sources.map { gradients[$0] }
+    }
+}
+
+/// A tensor with the same value that no tape differentiates through.
+public func stopGradient(_ tensor: Tensor) -> Tensor {
+    Tensor(sharing: tensor.storage, shape: tensor.shape, dtype: tensor.dtype)
+}

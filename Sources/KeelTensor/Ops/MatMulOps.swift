@@ -1,0 +1,46 @@
+/// Matrix products through `cblas_sgemm`: 2-D, batched (equal leading dimensions), and a
+/// batch of matrices times one matrix (as Dense applies its kernel to rank-3 inputs).
+extension Tensor {
+    public func matmul(_ other: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
+        let a = self, b = other
+        precondition(a.dtype == .float32 && b.dtype == .float32,
+                     "matmul: expected float32 tensors, found \(a.dtype) and \(b.dtype)")
+        precondition(a.rank >= 2 && b.rank >= 2, "matmul: expected rank ≥ 2 operands, found \(a.shape) and \(b.shape)")
+        if a.rank > 2 && b.rank == 2 && !transposeA {
+            let k = a.shape[a.rank - 1]
+            let flat = a.reshaped([-1, k]).matmul(b, transposeB: transposeB)
+            return flat.reshaped(Array(a.shape.dropLast()) + [flat.shape[1]])
+        }
+        let batchA = Array(a.shape.dropLast(2)), batchB = Array(b.shape.dropLast(2))
+        precondition(batchA == batchB,
+                     "matmul: batch dimensions \(batchA) and \(batchB) differ (shapes \(a.shape) and \(b.shape))")
+        let (ar, ac) = (a.shape[a.rank - 2], a.shape[a.rank - 1])
+        let (br, bc) = (b.shape[b.rank - 2], b.shape[b.rank - 1])
+        let m = transposeA ? ac : ar, k = transposeA ? ar : ac
+        let kb = transposeB ? bc : br, n = transposeB ? br : bc
+        precondition(k == kb, "matmul: inner dimensions differ: \(a.shape)\(transposeA ? "ᵀ" : "") × \(b.shape)\(transposeB ? "ᵀ" : "")")
+        let batch = ShapeMath.count(batchA)
+        let out = Tensor(uninitializedShape: batchA + [m, n])
+        if m > 0 && n > 0 {
+            if k == 0 {
+                out.storage.floats.update(repeating: 0, count: out.count)
+            } else {
+                for i in 0..<batch {
+                    BLAS.sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1,
+                               a: a.storage.floats + i &* ar &* ac, lda: ac,
+                               b: b.storage.floats + i &* br &* bc, ldb: bc,
+                               beta: 0, c: out.storage.floats + i &* m &* n, ldc: n)
+                }
+            }
+        }
+        return differentiable(out, [a, b], { g in
+            switch (transposeA, transposeB) {
+            case (false, false): return [g.matmul(b, transposeB: true), a.matmul(g, transposeA: true)]
+            case (true, false): return [b.matmul(g, transposeB: true), a.matmul(g)]
+            case (false, true): return [g.matmul(b), g.matmul(a, transposeA: true)]
+            case (true, true): return [b.matmul(g, transposeA: true, transposeB: true),
+                                       g.matmul(a, transposeA: true, transposeB: true)]
+            }
+        })
+    }
+}
