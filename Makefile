@@ -48,9 +48,13 @@ test: deps venv
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
 	swift test --skip-build $(SWIFT_BUILD_FLAGS)
 
+## Speed figures with their references and ratios, also written to .build/bench.json. The
+## OpenBLAS variables some machines preset are cleared so the launcher picks the kernel for
+## this CPU (`keel doctor` checks that kernel's results).
 bench: deps
 	swift build -c release
-	.build/release/keel doctor --size 1024
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE .build/release/keel doctor
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE .build/release/keel bench --json .build/bench.json
 
 clean:
 	rm -rf .build $(VENV)

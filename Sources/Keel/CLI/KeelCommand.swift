@@ -7,7 +7,7 @@ struct KeelCommand: ParsableCommand {
             commandName: "keel",
             abstract: "Keel: Keras-shaped deep-learning experiments in Swift.",
             version: versionText(),
-            subcommands: [DoctorCommand.self]
+            subcommands: [DoctorCommand.self, BenchCommand.self]
         )
     }
 

@@ -1,0 +1,131 @@
+/// Convolution as im2col + GEMM. Work is done a few images at a time, so the patch matrix
+/// stays small (it fits in cache for the seed's shapes) and images never overlap within a
+/// parallel col2im.
+enum ConvKernels {
+    /// About this many patch-matrix elements per chunk.
+    static let chunkElements = 1 << 20
+
+    static func imagesPerChunk(_ g: ConvGeometry) -> Int {
+        let perImage = Swift.max(1, g.outHeight &* g.outWidth &* g.patchSize)
+        return Swift.max(1, Swift.min(g.batch, chunkElements / perImage))
+    }
+
+    /// Fills `cols` (rows = output pixels of images first..<first+count, columns = kh, kw, c).
+    static func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, images: Range<Int>, into cols: UnsafeMutablePointer<Float>) {
+        let rowsPerImage = g.outHeight &* g.outWidth
+        let c = g.inChannels
+        Parallel.forRanges(images.count &* rowsPerImage, threshold: 2048) { rows in
+            for localRow in rows {
+                let image = images.lowerBound &+ localRow / rowsPerImage
+                let pixel = localRow % rowsPerImage
+                let oy = pixel / g.outWidth, ox = pixel % g.outWidth
+                var destination = cols + localRow &* g.patchSize
+                let imageBase = x + image &* g.height &* g.width &* c
+                for ky in 0..<g.kernelHeight {
+                    let iy = oy &* g.strideY &- g.padTop &+ ky &* g.dilationY
+                    for kx in 0..<g.kernelWidth {
+                        let ix = ox &* g.strideX &- g.padLeft &+ kx &* g.dilationX
+                        if iy >= 0 && iy < g.height && ix >= 0 && ix < g.width {
+                            destination.update(from: imageBase + (iy &* g.width &+ ix) &* c, count: c)
+                        } else {
+                            destination.update(repeating: 0, count: c)
+                        }
+                        destination += c
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds the patch-matrix rows of `images` back into the input-shaped `dx`.
+    static func col2im(_ cols: UnsafePointer<Float>, _ g: ConvGeometry, images: Range<Int>, into dx: UnsafeMutablePointer<Float>) {
+        let rowsPerImage = g.outHeight &* g.outWidth
+        let c = g.inChannels
+        Parallel.forRanges(images.count, threshold: 2) { localImages in
+            for localImage in localImages {
+                let image = images.lowerBound &+ localImage
+                let imageBase = dx + image &* g.height &* g.width &* c
+                for pixel in 0..<rowsPerImage {
+                    let oy = pixel / g.outWidth, ox = pixel % g.outWidth
+                    var source = cols + (localImage &* rowsPerImage &+ pixel) &* g.patchSize
+                    for ky in 0..<g.kernelHeight {
+                        let iy = oy &* g.strideY &- g.padTop &+ ky &* g.dilationY
+                        for kx in 0..<g.kernelWidth {
+                            let ix = ox &* g.strideX &- g.padLeft &+ kx &* g.dilationX
+                            if iy >= 0 && iy < g.height && ix >= 0 && ix < g.width {
+                                let target = imageBase + (iy &* g.width &+ ix) &* c
+                                for ch in 0..<c { target[ch] += source[ch] }
+                            }
+                            source += c
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// y = conv(x, kernel).
+    static func forward(_ x: UnsafePointer<Float>, _ kernel: UnsafePointer<Float>, _ g: ConvGeometry,
+                        into y: UnsafeMutablePointer<Float>) {
+        let rowsPerImage = g.outHeight &* g.outWidth
+        if g.isPointwise {
+            BLAS.sgemm(transposeA: false, transposeB: false, m: g.outPixels, n: g.outChannels, k: g.inChannels,
+                       alpha: 1, a: x, lda: g.inChannels, b: kernel, ldb: g.outChannels, beta: 0, c: y, ldc: g.outChannels)
+            return
+        }
+        let step = imagesPerChunk(g)
+        let cols = TensorStorage(byteCount: step &* rowsPerImage &* g.patchSize &* 4)
+        for first in stride(from: 0, to: g.batch, by: step) {
+            let images = first..<Swift.min(g.batch, first &+ step)
+            im2col(x, g, images: images, into: cols.floats)
+            BLAS.sgemm(transposeA: false, transposeB: false, m: images.count &* rowsPerImage, n: g.outChannels,
+                       k: g.patchSize, alpha: 1, a: cols.floats, lda: g.patchSize, b: kernel, ldb: g.outChannels,
+                       beta: 0, c: y + first &* rowsPerImage &* g.outChannels, ldc: g.outChannels)
+        }
+    }
+
+    /// dx = the gradient of conv(x, kernel) with respect to x, given dy (also: transposed convolution).
+    static func backpropInput(_ dy: UnsafePointer<Float>, _ kernel: UnsafePointer<Float>, _ g: ConvGeometry,
+                              into dx: UnsafeMutablePointer<Float>) {
+        let rowsPerImage = g.outHeight &* g.outWidth
+        if g.isPointwise {
+            BLAS.sgemm(transposeA: false, transposeB: true, m: g.outPixels, n: g.inChannels, k: g.outChannels,
+                       alpha: 1, a: dy, lda: g.outChannels, b: kernel, ldb: g.outChannels, beta: 0, c: dx, ldc: g.inChannels)
+            return
+        }
+        dx.update(repeating: 0, count: g.batch &* g.height &* g.width &* g.inChannels)
+        let step = imagesPerChunk(g)
+        let cols = TensorStorage(byteCount: step &* rowsPerImage &* g.patchSize &* 4)
+        for first in stride(from: 0, to: g.batch, by: step) {
+            let images = first..<Swift.min(g.batch, first &+ step)
+            BLAS.sgemm(transposeA: false, transposeB: true, m: images.count &* rowsPerImage, n: g.patchSize,
+                       k: g.outChannels, alpha: 1, a: dy + first &* rowsPerImage &* g.outChannels, lda: g.outChannels,
+                       b: kernel, ldb: g.outChannels, beta: 0, c: cols.floats, ldc: g.patchSize)
+            col2im(cols.floats, g, images: images, into: dx)
+        }
+    }
+
+    /// dKernel = the gradient of conv(x, kernel) with respect to the kernel, given dy.
+    static func backpropKernel(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ g: ConvGeometry,
+                               into dKernel: UnsafeMutablePointer<Float>) {
+        let rowsPerImage = g.outHeight &* g.outWidth
+        if g.isPointwise {
+            BLAS.sgemm(transposeA: true, transposeB: false, m: g.inChannels, n: g.outChannels, k: g.outPixels,
+                       alpha: 1, a: x, lda: g.inChannels, b: dy, ldb: g.outChannels, beta: 0, c: dKernel, ldc: g.outChannels)
+            return
+        }
+        let step = imagesPerChunk(g)
+        let cols = TensorStorage(byteCount: step &* rowsPerImage &* g.patchSize &* 4)
+        var beta: Float = 0
+        for first in stride(from: 0, to: g.batch, by: step) {
+            let images = first..<Swift.min(g.batch, first &+ step)
+            im2col(x, g, images: images, into: cols.floats)
+            BLAS.sgemm(transposeA: true, transposeB: false, m: g.patchSize, n: g.outChannels,
+                       k: images.count &* rowsPerImage, alpha: 1, a: cols.floats, lda: g.patchSize,
+                       b: dy + first &* rowsPerImage &* g.outChannels, ldb: g.outChannels,
+                       beta: beta, c: dKernel, ldc: g.outChannels)
+            beta = 1
+        }
+        if g.batch == 0 { dKernel.update(repeating: 0, count: g.patchSize &* g.outChannels) }
+    }
+}

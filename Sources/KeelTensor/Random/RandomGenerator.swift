@@ -1,0 +1,117 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The complete state of a `RandomGenerator`: save it with a checkpoint, restore it to continue
+/// the exact same stream.
+public struct RandomState: Codable, Equatable, Sendable {
+    public var seed: UInt64
+    public var counter: UInt64
+
+    public init(seed: UInt64, counter: UInt64 = 0) {
+        self.seed = seed
+        self.counter = counter
+    }
+}
+
+/// Seeded, counter-based random numbers (Philox4x32-10) for initializers, dropout and shuffling.
+/// Each call consumes whole 128-bit blocks, so results depend only on the seed and the sequence
+/// of calls.
+public final class RandomGenerator {
+    public var state: RandomState
+
+    public init(seed: UInt64) { state = RandomState(seed: seed) }
+    public init(state: RandomState) { self.state = state }
+
+    /// Fills `count` values with 32-bit random words, advancing the counter by whole blocks.
+    @inline(__always)
+    private func words(_ count: Int, _ body: (Int, UInt32) -> Void) {
+        var produced = 0
+        while produced < count {
+            let block = Philox4x32.block(key: state.seed, counter: state.counter)
+            state.counter &+= 1
+            for lane in 0..<4 where produced < count {
+                body(produced, block[lane])
+                produced &+= 1
+            }
+        }
+    }
+
+    /// A float in [0, 1) from the top 24 bits of a word.
+    @inline(__always)
+    static func unit(_ word: UInt32) -> Float { Float(word >> 8) * 0x1p-24 }
+
+    public func uniform(_ shape: [Int], low: Float = 0, high: Float = 1) -> Tensor {
+        let out = Tensor(uninitializedShape: shape)
+        let o = out.storage.floats
+        let width = high - low
+        words(out.count) { i, w in o[i] = low + RandomGenerator.unit(w) * width }
+        return out
+    }
+
+    /// Normal values by the Box–Muller transform (pairs of uniforms give pairs of normals).
+    public func normal(_ shape: [Int], mean: Float = 0, stddev: Float = 1) -> Tensor {
+        let out = Tensor(uninitializedShape: shape)
+        let o = out.storage.floats
+        let n = out.count
+        var pending: Float = 0
+        words(n + (n & 1)) { i, w in
+            if i & 1 == 0 {
+                pending = RandomGenerator.unit(w)
+            } else {
+                let radius = sqrtf(-2 * logf(1 - pending))  // 1 - u is in (0, 1]
+                let angle = 2 * Float.pi * RandomGenerator.unit(w)
+                if i - 1 < n { o[i - 1] = mean + stddev * radius * cosf(angle) }
+                if i < n { o[i] = mean + stddev * radius * sinf(angle) }
+            }
+        }
+        return out
+    }
+
+    /// Normal values redrawn until they lie within two standard deviations (Keras's truncated normal).
+    public func truncatedNormal(_ shape: [Int], mean: Float = 0, stddev: Float = 1) -> Tensor {
+        let out = Tensor(uninitializedShape: shape)
+        let o = out.storage.floats
+        var filled = 0
+        while filled < out.count {
+            let batch = normal([Swift.max(out.count - filled, 16) * 2])
+            batch.withUnsafeFloats { values in
+                for v in values where Swift.abs(v) <= 2 && filled < out.count {
+                    o[filled] = mean + stddev * v
+                    filled += 1
+                }
+            }
+        }
+        return out
+    }
+
+    /// 1 with probability `probability`, else 0.
+    public func bernoulli(_ shape: [Int], probability: Float) -> Tensor {
+        let out = Tensor(uninitializedShape: shape)
+        let o = out.storage.floats
+        words(out.count) { i, w in o[i] = RandomGenerator.unit(w) < probability ? 1 : 0 }
+        return out
+    }
+
+    /// A uniformly random integer in 0..<bound (unbiased, by rejection).
+    public func integer(below bound: Int) -> Int {
+        precondition(bound > 0 && bound <= Int(UInt32.max), "RandomGenerator.integer: bound \(bound) out of range")
+        let limit = UInt64(UInt32.max) + 1 - (UInt64(UInt32.max) + 1) % UInt64(bound)
+        while true {
+            var word: UInt32 = 0
+            words(1) { _, w in word = w }
+            if UInt64(word) < limit { return Int(UInt64(word) % UInt64(bound)) }
+        }
+    }
+
+    /// A random ordering of 0..<count (Fisher–Yates).
+    public func permutation(_ count: Int) -> [Int] {
+        var order = Array(0..<count)
+        var i = count - 1
+        while i > 0 {
+            order.swapAt(i, integer(below: i + 1))
+            i -= 1
+        }
+        return order
+    }
+}
