@@ -3,7 +3,7 @@
 /// parallel col2im.
 enum ConvKernels {
     /// About this many patch-matrix elements per chunk.
-    static let chunkElements = 1 << 20
+    static let chunkElements = 1 << 22
 
     static func imagesPerChunk(_ g: ConvGeometry) -> Int {
         let perImage = Swift.max(1, g.outHeight &* g.outWidth &* g.patchSize)

@@ -2,8 +2,8 @@
 /// maps that walk the output row by row with a contiguous (or repeated) innermost dimension.
 enum ElementwiseKernels {
     @inline(__always)
-    static func map(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, count: Int,
-                    _ f: (Float) -> Float) {
+    static func map<F: UnaryElementFunction>(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, count: Int,
+                                             _ f: F) {
         Parallel.forRanges(count) { range in
             var i = range.lowerBound
             let end = range.upperBound
@@ -15,8 +15,8 @@ enum ElementwiseKernels {
     }
 
     @inline(__always)
-    static func zip(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
-                    count: Int, _ f: (Float, Float) -> Float) {
+    static func zip<F: BinaryElementFunction>(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                                              _ out: UnsafeMutablePointer<Float>, count: Int, _ f: F) {
         Parallel.forRanges(count) { range in
             var i = range.lowerBound
             let end = range.upperBound
@@ -43,10 +43,9 @@ enum ElementwiseKernels {
     /// out[index] = f(a[broadcast index], b[broadcast index]) for an output of `shape`, where
     /// `aStrides`/`bStrides` are element strides aligned to the output's rank, 0 on broadcast axes.
     @inline(__always)
-    static func broadcastZip(_ a: UnsafePointer<Float>, aStrides: [Int],
-                             _ b: UnsafePointer<Float>, bStrides: [Int],
-                             _ out: UnsafeMutablePointer<Float>, shape: [Int],
-                             _ f: (Float, Float) -> Float) {
+    static func broadcastZip<F: BinaryElementFunction>(_ a: UnsafePointer<Float>, aStrides: [Int],
+                                                       _ b: UnsafePointer<Float>, bStrides: [Int],
+                                                       _ out: UnsafeMutablePointer<Float>, shape: [Int], _ f: F) {
         let rank = shape.count
         let inner = rank == 0 ? 1 : shape[rank - 1]
         let sa = rank == 0 ? 0 : aStrides[rank - 1]

@@ -22,7 +22,15 @@ extension Tensor {
     }
 
     public func relu() -> Tensor {
-        unary("relu", { $0 > 0 ? $0 : 0 }) { x, _, g in g * x.constant("relu") { $0 > 0 ? 1 : 0 } }
+        let x = self
+        return differentiable(mapFloats("relu", ReluFunction()), [x], { g in [g.reluGradient(input: x)] })
+    }
+
+    /// The upstream gradient where the ReLU's input was positive; linear in the gradient, so its
+    /// own gradient is the same mask.
+    func reluGradient(input x: Tensor) -> Tensor {
+        let out = Tensor.zipFloats(self, x, "relu", ReluGradientFunction())
+        return differentiable(out, [self], { g in [g.reluGradient(input: x)] })
     }
 
     public func relu6() -> Tensor {

@@ -2,29 +2,29 @@
 extension Tensor {
     public static func + (a: Tensor, b: Tensor) -> Tensor {
         let sa = a.shape, sb = b.shape
-        return differentiable(zipFloats(a, b, "add", +), [a, b],
+        return differentiable(zipFloats(a, b, "add", AddFunction()), [a, b],
                               { g in [g.summed(toShape: sa), g.summed(toShape: sb)] })
     }
 
     public static func - (a: Tensor, b: Tensor) -> Tensor {
         let sa = a.shape, sb = b.shape
-        return differentiable(zipFloats(a, b, "subtract", -), [a, b],
+        return differentiable(zipFloats(a, b, "subtract", SubtractFunction()), [a, b],
                               { g in [g.summed(toShape: sa), (-g).summed(toShape: sb)] })
     }
 
     public static func * (a: Tensor, b: Tensor) -> Tensor {
-        differentiable(zipFloats(a, b, "multiply", *), [a, b],
+        differentiable(zipFloats(a, b, "multiply", MultiplyFunction()), [a, b],
                        { g in [(g * b).summed(toShape: a.shape), (g * a).summed(toShape: b.shape)] })
     }
 
     public static func / (a: Tensor, b: Tensor) -> Tensor {
-        differentiable(zipFloats(a, b, "divide", /), [a, b], { g in
+        differentiable(zipFloats(a, b, "divide", DivideFunction()), [a, b], { g in
             [(g / b).summed(toShape: a.shape), (-(g * a) / (b * b)).summed(toShape: b.shape)]
         })
     }
 
     public static prefix func - (x: Tensor) -> Tensor {
-        differentiable(x.mapFloats("negate") { -$0 }, [x], { g in [-g] })
+        differentiable(x.mapFloats("negate", NegateFunction()), [x], { g in [-g] })
     }
 
     public static func + (a: Tensor, b: Float) -> Tensor { a + Tensor(b) }

@@ -2,6 +2,11 @@
 extension Tensor {
     @inline(__always)
     func mapFloats(_ op: String, _ f: (Float) -> Float) -> Tensor {
+        withoutActuallyEscaping(f) { mapFloats(op, ClosureFunction(body: $0)) }
+    }
+
+    @inline(__always)
+    func mapFloats<F: UnaryElementFunction>(_ op: String, _ f: F) -> Tensor {
         precondition(dtype == .float32, "\(op): expected a float32 tensor, found \(dtype)")
         let out = Tensor(uninitializedShape: shape)
         ElementwiseKernels.map(storage.floats, out.storage.floats, count: count, f)
@@ -11,6 +16,11 @@ extension Tensor {
     /// f applied to a and b broadcast together (NumPy rules).
     @inline(__always)
     static func zipFloats(_ a: Tensor, _ b: Tensor, _ op: String, _ f: (Float, Float) -> Float) -> Tensor {
+        withoutActuallyEscaping(f) { zipFloats(a, b, op, ClosureBinaryFunction(body: $0)) }
+    }
+
+    @inline(__always)
+    static func zipFloats<F: BinaryElementFunction>(_ a: Tensor, _ b: Tensor, _ op: String, _ f: F) -> Tensor {
         precondition(a.dtype == .float32 && b.dtype == .float32,
                      "\(op): expected float32 tensors, found \(a.dtype) and \(b.dtype)")
         if a.shape == b.shape {
