@@ -1,0 +1,23 @@
+/// The process-wide registries. Built-ins are registered the first time a registry is used;
+/// plugins add theirs when they load. There is exactly one set per process because the engine
+/// is one shared library (see DESIGN.md).
+public enum Registries {
+    public static let layers: Registry<Layer> = builtIn("layer", BuiltInLayers.register)
+    public static let losses: Registry<Loss> = builtIn("loss", BuiltInLosses.register)
+    public static let metrics: Registry<Metric> = builtIn("metric", BuiltInMetrics.register)
+    public static let optimizers: Registry<Optimizer> = builtIn("optimizer", BuiltInOptimizers.register)
+    public static let schedules: Registry<LearningRateSchedule> = builtIn("learning-rate schedule", BuiltInSchedules.register)
+    public static let initializers: Registry<Initializer> = builtIn("initializer", BuiltInInitializers.register)
+    public static let regularizers: Registry<Regularizer> = builtIn("regularizer", BuiltInRegularizers.register)
+    public static let activations: Registry<Activation> = builtIn("activation", BuiltInActivations.register)
+
+    private static func builtIn<T>(_ kind: String, _ register: (Registry<T>) throws -> Void) -> Registry<T> {
+        let registry = Registry<T>(kind: kind)
+        do {
+            try register(registry)
+        } catch {
+            preconditionFailure("Keel's built-in \(kind)s could not be registered: \(error)")
+        }
+        return registry
+    }
+}
