@@ -38,6 +38,10 @@ let package = Package(
 
         .testTarget(name: "KeelTensorTests", dependencies: ["KeelTensor"]),
         .testTarget(name: "KeelIOTests", dependencies: ["KeelIO", "KeelTestSupport"]),
+        .testTarget(name: "KeelTests", dependencies: ["Keel", "KeelTestSupport"]),
+        // Data-driven parity with real Keras: runs every case of the fixture directory
+        // ($KEEL_FIXTURES, default ../shared/fixtures/keras).
+        .testTarget(name: "KeelParityTests", dependencies: ["Keel", "KeelTestSupport"]),
         .testTarget(name: "KeelCLITests", dependencies: ["KeelTestSupport"]),
         .target(name: "KeelTestSupport", path: "Tests/KeelTestSupport"),
     ],

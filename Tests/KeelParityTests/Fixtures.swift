@@ -1,0 +1,76 @@
+import Foundation
+import XCTest
+import Keel
+import KeelTestSupport
+
+/// Reading the Keras fixture files: JSON cases, nested-list tensors, and comparisons with the
+/// tolerances the fixtures README suggests. Nothing here knows a case id or an expected value.
+enum Fixtures {
+    /// The fixture directory: `$KEEL_FIXTURES`, else ../shared/fixtures/keras.
+    static var directory: URL { ProjectPaths.sharedFixtures }
+
+    /// Parses `<directory>/<name>`; a missing file fails the test (never skips).
+    static func load(_ name: String) throws -> JSONObject {
+        let url = directory.appendingPathComponent(name)
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw KeelError("fixture \(url.path)", expected: "a readable file", found: "nothing there")
+        }
+        guard let object = try JSONValue.parse(String(decoding: data, as: UTF8.self), source: url.path).objectValue else {
+            throw KeelError("fixture \(url.path)", expected: "a JSON object", found: "another JSON value")
+        }
+        return object
+    }
+
+    /// The `cases` array of a fixture file.
+    static func cases(_ name: String) throws -> [JSONObject] {
+        let file = try load(name)
+        guard let cases = file["cases"]?.arrayValue?.compactMap(\.objectValue), !cases.isEmpty else {
+            throw KeelError("fixture \(name)", expected: "a non-empty 'cases' array", found: "none")
+        }
+        return cases
+    }
+
+    /// A nested list of numbers as a float32 tensor (a bare number is a scalar).
+    static func tensor(_ value: JSONValue?) -> Tensor? {
+        guard let value, !value.isNull else { return nil }
+        var shape: [Int] = []
+        var probe = value
+        while case .array(let items) = probe {
+            shape.append(items.count)
+            guard let first = items.first else { break }
+            probe = first
+        }
+        var scalars: [Float] = []
+        func collect(_ v: JSONValue) {
+            switch v {
+            case .array(let items): items.forEach(collect)
+            default: scalars.append(Float(v.doubleValue ?? .nan))
+            }
+        }
+        collect(value)
+        return Tensor(shape: shape, scalars: scalars)
+    }
+
+    /// A nested list of integers as an int32 tensor.
+    static func intTensor(_ value: JSONValue?) -> Tensor? {
+        guard let t = tensor(value) else { return nil }
+        return Tensor(shape: t.shape, int32s: t.scalars.map { Int32($0) })
+    }
+
+    /// Asserts `actual` matches `expected` elementwise within `tolerance` (absolute and relative).
+    static func assertClose(_ actual: Tensor?, _ expected: Tensor?, tolerance: Float = 1e-5,
+                            _ what: @autoclosure () -> String, file: StaticString = #filePath, line: UInt = #line) {
+        guard let expected else { return }
+        guard let actual else { return XCTFail("\(what()): no value, expected shape \(expected.shape)", file: file, line: line) }
+        let a = actual.scalars, e = expected.scalars
+        guard a.count == e.count, actual.count == 1 || expected.count == 1 || actual.shape == expected.shape else {
+            return XCTFail("\(what()): shape \(actual.shape), expected \(expected.shape)", file: file, line: line)
+        }
+        for (i, (x, y)) in zip(a, e).enumerated() {
+            let bound = tolerance * max(1, abs(y))
+            if !(abs(x - y) <= bound) {
+                return XCTFail("\(what()): element \(i) is \(x), expected \(y) (tolerance \(bound))", file: file, line: line)
+            }
+        }
+    }
+}
