@@ -18,6 +18,8 @@ open class Layer: KerasSerializable {
     /// Penalties added during the last call (`add_loss`) and by weight regularizers.
     public private(set) var callLosses: [Tensor] = []
     private var regularized: [(Variable, Regularizer)] = []
+    /// The symbolic calls of this layer (Keras's `_inbound_nodes`), in the order they were made.
+    public internal(set) var inboundNodes: [Node] = []
 
     /// `name` nil gives Keras's automatic name (snake_case class name made unique).
     public init(name: String? = nil, trainable: Bool = true) {
