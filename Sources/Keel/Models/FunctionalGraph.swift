@@ -1,0 +1,59 @@
+/// The layer calls between a Functional model's inputs and outputs, in an order where every node
+/// comes after the nodes that feed it.
+struct FunctionalGraph {
+    let inputs: [SymbolicTensor]
+    let outputs: [SymbolicTensor]
+    /// Nodes in execution order (input layers' nodes first).
+    let nodes: [Node]
+    /// Layers in Keras's `model.layers` order: first appearance in execution order.
+    let layers: [Layer]
+
+    init(inputs: [SymbolicTensor], outputs: [SymbolicTensor]) throws {
+        self.inputs = inputs
+        self.outputs = outputs
+        let inputIDs = Set(inputs.map { ObjectIdentifier($0) })
+        var ordered: [Node] = []
+        var visited = Set<ObjectIdentifier>()
+        var onPath = Set<ObjectIdentifier>()
+        func visit(_ tensor: SymbolicTensor) throws {
+            guard let node = tensor.node else {
+                throw KeelError("Functional model", expected: "tensors produced by layer calls",
+                                found: "a tensor with no producing layer")
+            }
+            let id = ObjectIdentifier(node)
+            if visited.contains(id) { return }
+            guard !onPath.contains(id) else {
+                throw KeelError("Functional model", expected: "an acyclic graph", found: "a cycle through '\(node.layer.name)'")
+            }
+            onPath.insert(id)
+            if !inputIDs.contains(ObjectIdentifier(tensor)) {
+                if node.inputs.isEmpty {
+                    throw KeelError("Functional model", expected: "outputs reachable from the model's inputs",
+                                    found: "input '\(node.layer.name)' that is not among the model's inputs")
+                }
+                for input in node.inputs { try visit(input) }
+            }
+            onPath.remove(id)
+            visited.insert(id)
+            ordered.append(node)
+        }
+        for input in inputs { try visit(input) }
+        for output in outputs { try visit(output) }
+        nodes = ordered
+        var seen = Set<ObjectIdentifier>()
+        layers = ordered.map(\.layer).filter { seen.insert(ObjectIdentifier($0)).inserted }
+    }
+
+    /// Runs the graph on concrete inputs (one per model input, in order).
+    func run(_ values: [Tensor], training: Bool, losses: inout [Tensor]) -> [Tensor] {
+        var computed: [ObjectIdentifier: Tensor] = [:]
+        for (symbol, value) in zip(inputs, values) { computed[ObjectIdentifier(symbol)] = value }
+        for node in nodes where !(node.layer is InputLayer) {
+            let arguments = node.inputs.map { computed[ObjectIdentifier($0)]! }
+            let result = node.layer(arguments, training: training)
+            losses += node.layer.callLosses
+            computed[ObjectIdentifier(node.outputs[0])] = result
+        }
+        return outputs.map { computed[ObjectIdentifier($0)]! }
+    }
+}

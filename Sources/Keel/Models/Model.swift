@@ -1,0 +1,123 @@
+/// One model type for all three Keras styles: Functional (built from symbolic inputs and
+/// outputs), Sequential (a subclass), and subclassed models (override `call`; layers stored in
+/// properties are found by reflection, as Keras tracks attributes).
+open class Model: Layer {
+    open override class var kerasClassName: String { "Functional" }
+
+    private var graph: FunctionalGraph?
+    /// The optimizer `compile` attached (its variables count in `summary()` once built).
+    public var optimizer: Optimizer?
+    /// Penalties collected from the layers during the last forward pass (`add_loss`, regularizers).
+    public private(set) var losses: [Tensor] = []
+
+    /// A Functional model from symbolic inputs to outputs.
+    public init(inputs: [SymbolicTensor], outputs: [SymbolicTensor], name: String? = nil) throws {
+        graph = try FunctionalGraph(inputs: inputs, outputs: outputs)
+        super.init(name: name ?? Naming.unique("functional"))
+        markBuilt()
+    }
+
+    public convenience init(inputs: SymbolicTensor, outputs: SymbolicTensor, name: String? = nil) throws {
+        try self.init(inputs: [inputs], outputs: [outputs], name: name)
+    }
+
+    /// A subclassed model: override `call(_:training:)` and keep layers in stored properties.
+    public init(name: String? = nil) {
+        super.init(name: name ?? Naming.unique(Naming.snakeCase(Self.kerasClassName)))
+    }
+
+    func replaceGraph(inputs: [SymbolicTensor], outputs: [SymbolicTensor]) throws {
+        graph = try FunctionalGraph(inputs: inputs, outputs: outputs)
+        markBuilt()
+    }
+
+    private func markBuilt() {
+        if let graph { buildIfNeeded(inputShapes: graph.inputs.map { $0.shape.map { $0 ?? 1 } }) }
+    }
+
+    public var isFunctional: Bool { graph != nil }
+    public var inputs: [SymbolicTensor] { graph?.inputs ?? [] }
+    public var outputs: [SymbolicTensor] { graph?.outputs ?? [] }
+    var graphNodes: [Node] { graph?.nodes ?? [] }
+
+    /// The model's layers (Keras's `model.layers`): graph order for Functional models, the
+    /// layers found in stored properties (declaration order) for subclassed ones.
+    open var layers: [Layer] {
+        if let graph { return graph.layers }
+        return Model.trackedLayers(of: self)
+    }
+
+    /// Layers held by an object's stored properties, directly or in arrays, depth-first.
+    static func trackedLayers(of object: AnyObject) -> [Layer] {
+        var found: [Layer] = []
+        var seen = Set<ObjectIdentifier>()
+        func collect(_ value: Any) {
+            if let layer = value as? Layer {
+                if seen.insert(ObjectIdentifier(layer)).inserted { found.append(layer) }
+            } else if let list = value as? [Any] {
+                list.forEach(collect)
+            } else if let optional = value as? Layer? , let layer = optional {
+                collect(layer)
+            }
+        }
+        var mirror: Mirror? = Mirror(reflecting: object)
+        var chain: [Mirror] = []
+        while let m = mirror, m.subjectType != Model.self, m.subjectType != Layer.self {
+            chain.insert(m, at: 0)
+            mirror = m.superclassMirror
+        }
+        for m in chain { for child in m.children { collect(child.value) } }
+        return found
+    }
+
+    public func getLayer(name: String) throws -> Layer {
+        guard let layer = layers.first(where: { $0.name == name }) else {
+            throw KeelError("layer '\(name)' in model '\(self.name)'", expected: "one of \(layers.map(\.name).joined(separator: ", "))",
+                            found: "no such layer")
+        }
+        return layer
+    }
+
+    // MARK: Weights (unique variables over all layers, in layer order)
+
+    public override var weights: [Variable] { unique(layers.flatMap(\.weights)) }
+    public override var trainableWeights: [Variable] { trainable ? unique(layers.flatMap(\.trainableWeights)) : [] }
+    public override var nonTrainableWeights: [Variable] {
+        trainable ? unique(layers.flatMap(\.nonTrainableWeights)) : weights
+    }
+
+    private func unique(_ variables: [Variable]) -> [Variable] {
+        var seen = Set<ObjectIdentifier>()
+        return variables.filter { seen.insert(ObjectIdentifier($0)).inserted }
+    }
+
+    public var parameterCount: Int { weights.reduce(0) { $0 + ShapeMath.count($1.shape) } }
+
+    // MARK: Calling
+
+    /// Every output for these inputs (one tensor per model input, in order).
+    public func forward(_ inputs: [Tensor], training: Bool = false) -> [Tensor] {
+        if let graph {
+            precondition(inputs.count == graph.inputs.count,
+                         "model '\(name)': \(inputs.count) inputs given, the model has \(graph.inputs.count)")
+            var collected: [Tensor] = []
+            let outputs = graph.run(inputs, training: training, losses: &collected)
+            losses = collected
+            return outputs
+        }
+        let output = callAsFunction(inputs, training: training)
+        losses = callLosses + layers.flatMap(\.callLosses)
+        return [output]
+    }
+
+    open override func call(_ inputs: [Tensor], training: Bool) -> Tensor {
+        if graph != nil {
+            let outputs = forward(inputs, training: training)
+            precondition(outputs.count == 1, "model '\(name)' has \(outputs.count) outputs; use forward(_:training:)")
+            return outputs[0]
+        }
+        return call(inputs[0], training: training)
+    }
+
+    open override var usesTrainingFlag: Bool { layers.contains { $0.usesTrainingFlag } }
+}
