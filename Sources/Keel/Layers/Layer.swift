@@ -18,6 +18,10 @@ open class Layer: KerasSerializable {
     /// Penalties added during the last call (`add_loss`) and by weight regularizers.
     public private(set) var callLosses: [Tensor] = []
     private var regularized: [(Variable, Regularizer)] = []
+    /// A penalty on the layer's output (Keras's `activity_regularizer`), added to the losses of
+    /// every call divided by the batch size, as Keras 3 does, so its weight relative to the
+    /// weight penalties does not change with the batch size.
+    public var activityRegularizer: Regularizer?
     /// The symbolic calls of this layer (Keras's `_inbound_nodes`), in the order they were made.
     public internal(set) var inboundNodes: [Node] = []
 
@@ -27,9 +31,10 @@ open class Layer: KerasSerializable {
         self.trainable = trainable
     }
 
-    /// Reads `name` and `trainable` from a config.
+    /// Reads `name`, `trainable` and `activity_regularizer` from a config.
     public convenience init(baseConfig reader: ConfigReader) throws {
         self.init(name: try reader.optionalString("name"), trainable: try reader.bool("trainable", default: true))
+        activityRegularizer = try Regularizer.from(reader.value("activity_regularizer"))
     }
 
     // MARK: Weights
@@ -115,6 +120,12 @@ open class Layer: KerasSerializable {
         for (variable, regularizer) in regularized where variable.trainable {
             callLosses.append(regularizer(variable.value))
         }
+        if let activityRegularizer {
+            let penalty = activityRegularizer(output)
+            let batch = output.rank > 0 ? output.shape[0] : 1
+            // Keras divides with divide_no_nan: an empty batch adds zero.
+            callLosses.append(batch > 0 ? penalty / Float(batch) : penalty * 0)
+        }
         return output
     }
 
@@ -133,9 +144,13 @@ open class Layer: KerasSerializable {
     /// Adds a penalty to the losses of this call (Keras's `add_loss`, used inside `call`).
     public func addLoss(_ loss: Tensor) { callLosses.append(loss) }
 
-    /// Keras's common config fields; subclasses add theirs to this.
+    /// Keras's common config fields; subclasses add theirs to this. `activity_regularizer` is
+    /// there only when set, as in Keras's `Layer.get_config` (layers whose own config lists it,
+    /// like Conv2D, write it in their place even when null).
     open var config: JSONObject {
-        ["name": .string(name), "trainable": .bool(trainable), "dtype": Layer.dtypePolicyConfig]
+        var object: JSONObject = ["name": .string(name), "trainable": .bool(trainable), "dtype": Layer.dtypePolicyConfig]
+        if let activityRegularizer { object["activity_regularizer"] = activityRegularizer.serialized() }
+        return object
     }
 
     /// How Keras 3 serializes the float32 dtype policy inside layer configs.

@@ -25,6 +25,9 @@ open class Loss: KerasSerializable {
     open class var kerasClassName: String { "Loss" }
     public var name: String
     public var reduction: Reduction
+    /// Keras keeps `reduction=None` apart from `"none"`: both reduce nothing, but `get_config`
+    /// gives back what was passed, so a config read from a file is written back unchanged.
+    public var reductionIsNull = false
 
     public init(name: String, reduction: Reduction = .sumOverBatchSize) {
         self.name = name
@@ -40,45 +43,11 @@ open class Loss: KerasSerializable {
     open func mask(yTrue: Tensor, yPred: Tensor) -> Tensor? { nil }
 
     open var config: JSONObject {
-        ["name": .string(name), "reduction": reduction == .none ? .null : .string(reduction.rawValue)]
+        ["name": .string(name), "reduction": reductionIsNull ? .null : .string(reduction.rawValue)]
     }
 
     public func callAsFunction(_ yTrue: Tensor, _ yPred: Tensor, sampleWeight: Tensor? = nil) -> Tensor {
-        var values = self.values(yTrue: yTrue, yPred: yPred)
-        var weights = sampleWeight.map { LossReduction.matchRank($0, to: values) }
-        if let mask = mask(yTrue: yTrue, yPred: yPred) {
-            // Keras turns a mask into weights; for mean reductions it rescales so the mean is over valid positions.
-            var maskWeights = mask
-            if reduction == .sumOverBatchSize || reduction == .mean {
-                let valid = mask.sum().scalar
-                maskWeights = mask * (valid > 0 ? Float(mask.count) / valid : 0)
-            }
-            weights = weights.map { $0 * maskWeights } ?? maskWeights
-        }
-        if let weights { values = values * weights }
-        return LossReduction.reduce(values, reduction: reduction, sampleWeight: weights)
-    }
-}
-
-enum LossReduction {
-    /// Keras's `squeeze_or_expand_to_same_rank` for sample weights.
-    static func matchRank(_ weights: Tensor, to values: Tensor) -> Tensor {
-        var w = weights
-        if w.rank == values.rank + 1, w.shape.last == 1 { w = w.squeezed(axes: [-1]) }
-        if w.rank + 1 == values.rank, values.shape.last == 1 { w = w.expandingDims(at: -1) }
-        return w
-    }
-
-    static func reduce(_ values: Tensor, reduction: Reduction, sampleWeight: Tensor?) -> Tensor {
-        switch reduction {
-        case .none: return values
-        case .sum: return values.sum()
-        case .sumOverBatchSize, .mean:
-            return values.count == 0 ? Tensor(0) : values.sum() / Float(values.count)
-        case .meanWithSampleWeight:
-            guard let sampleWeight else { return values.count == 0 ? Tensor(0) : values.sum() / Float(values.count) }
-            let total = sampleWeight.broadcasted(to: values.shape).sum()
-            return total.scalar == 0 ? Tensor(0) : values.sum() / total
-        }
+        LossReduction.reduceWeighted(values(yTrue: yTrue, yPred: yPred), sampleWeight: sampleWeight,
+                                     mask: mask(yTrue: yTrue, yPred: yPred), reduction: reduction)
     }
 }

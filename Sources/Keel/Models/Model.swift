@@ -7,6 +7,12 @@ open class Model: Layer {
     private var graph: FunctionalGraph?
     /// The optimizer `compile` attached (its variables count in `summary()` once built).
     public var optimizer: Optimizer?
+    /// Losses, loss weights and metrics given to `compile`.
+    public internal(set) var compiled: CompiledState?
+    /// Set by a callback to end `fit` after the current batch (Keras's `model.stop_training`).
+    public var stopTraining = false
+    /// The History of the last `fit`.
+    public internal(set) var history: History?
     /// Penalties collected from the layers during the last forward pass (`add_loss`, regularizers).
     public private(set) var losses: [Tensor] = []
 
@@ -120,4 +126,19 @@ open class Model: Layer {
     }
 
     open override var usesTrainingFlag: Bool { layers.contains { $0.usesTrainingFlag } }
+
+    // MARK: Steps (override for a custom train_step, a GAN, ...)
+
+    /// One optimisation step on a batch; returns what the logs show (running epoch means).
+    open func trainStep(_ batch: Batch) throws -> Logs { try defaultTrainStep(batch) }
+
+    /// One evaluation step on a batch.
+    open func testStep(_ batch: Batch) throws -> Logs { try defaultTestStep(batch) }
+
+    /// The outputs for one batch, in inference mode.
+    open func predictStep(_ batch: Batch) -> [Tensor] { forward(batch.x, training: false) }
+
+    /// Draws the shuffling order of `fit`; defaults to the engine-wide generator.
+    public var shuffleGenerator: RandomGenerator?
+    var trainingGenerator: RandomGenerator { shuffleGenerator ?? KeelRandom.generator }
 }

@@ -1,22 +1,31 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import Foundation
 
-/// The template every optimizer shares (Keras's `BaseOptimizer.apply`, keras-spec §8.1): gradient
-/// clipping (clipnorm, clipvalue, global_clipnorm), decoupled weight decay, the learning rate or
-/// schedule, and the `iterations` counter live here once. A subclass only creates its slots in
-/// `build(for:)` and writes its rule in `update(_:gradient:learningRate:)`.
+/// The template every optimizer shares (Keras's `BaseOptimizer.apply`, keras-spec §8.1): loss
+/// scaling, gradient clipping (clipnorm, clipvalue, global_clipnorm), decoupled weight decay, the
+/// learning rate or schedule, and the `iterations` counter live here once. A subclass only creates
+/// its slots in `build(for:)` and writes its rule in `update(_:gradient:learningRate:)`.
 open class Optimizer: KerasSerializable {
     open class var kerasClassName: String { "Optimizer" }
-    /// The name new instances get by default (Keras: the snake_case class name), e.g. "adam".
+    /// The base of the name new instances get (Keras: the snake_case class name), e.g. "adam";
+    /// made unique per process like Keras's `auto_name` (`adam`, `adam_1`, ...).
     open class var defaultName: String { "optimizer" }
+    /// The learning rate Keras uses when none is given.
+    open class var defaultLearningRate: Float { 0.001 }
+    /// Keras's default `weight_decay` (nil: no decay; AdamW overrides it).
+    open class var defaultWeightDecay: Double? { nil }
+    /// The config fields the subclass reads besides the base ones. When declared, a config with
+    /// any other field is rejected, as Keras's constructor rejects unknown keyword arguments.
+    open class var configKeys: [String]? { nil }
 
     public var name: String
-    public var learningRate: LearningRate
-    public var clipnorm: Float?
-    public var clipvalue: Float?
-    public var globalClipnorm: Float?
-    public var weightDecay: Float?
+    public private(set) var learningRate: LearningRate
+    // Hyper-parameters are Python floats in Keras: kept as Double so configs round-trip exactly.
+    public var clipnorm: Double?
+    public var clipvalue: Double?
+    public var globalClipnorm: Double?
+    public var weightDecay: Double?
+    /// Gradients are divided by it before clipping; `scaleLoss` multiplies a loss by it.
+    public var lossScaleFactor: Double?
 
     /// Keras's `iteration` variable (int32), always first in `variables`.
     public let iterationsVariable: Variable
@@ -26,32 +35,63 @@ open class Optimizer: KerasSerializable {
     /// Slots of each model variable, by the variable's object identity.
     private var slotsByVariable: [ObjectIdentifier: [String: Variable]] = [:]
     public private(set) var isBuilt = false
+    private let weightDecayExclusion = WeightDecayExclusion()
+    /// Echoed in `config` only: Keel does not average weights (use_ema must be false).
+    private var emaMomentum = 0.99
+    private var emaOverwriteFrequency: Int?
 
-    public init(name: String? = nil, learningRate: LearningRate, clipnorm: Float? = nil, clipvalue: Float? = nil,
-                globalClipnorm: Float? = nil, weightDecay: Float? = nil) {
-        let resolvedName = name ?? Self.defaultName
+    public init(name: String? = nil, learningRate: LearningRate, clipnorm: Double? = nil, clipvalue: Double? = nil,
+                globalClipnorm: Double? = nil, weightDecay: Double? = nil, lossScaleFactor: Double? = nil) {
+        precondition([clipnorm, clipvalue, globalClipnorm].compactMap { $0 }.count <= 1,
+                     "\(Self.kerasClassName): only one of clipnorm, clipvalue and globalClipnorm can be set")
+        let resolvedName = name ?? Naming.unique(Self.defaultName)
         self.name = resolvedName
         self.learningRate = learningRate
         self.clipnorm = clipnorm
         self.clipvalue = clipvalue
         self.globalClipnorm = globalClipnorm
         self.weightDecay = weightDecay
-        iterationsVariable = Variable(Tensor(repeatingInt32: 0, shape: []), name: "iteration",
-                                      path: "\(resolvedName)/iteration", trainable: false)
-        if case .constant(let rate) = learningRate {
-            learningRateVariable = Variable(Tensor(rate), name: "learning_rate", path: "\(resolvedName)/learning_rate",
-                                            trainable: false)
-        }
+        self.lossScaleFactor = lossScaleFactor
+        iterationsVariable = Self.makeIterationsVariable(optimizerName: resolvedName)
+        learningRateVariable = Self.makeLearningRateVariable(learningRate, optimizerName: resolvedName)
     }
 
-    /// Reads the options every Keras optimizer config has.
-    public convenience init(baseConfig reader: ConfigReader, defaultLearningRate: Float) throws {
-        self.init(name: try reader.optionalString("name"),
-                  learningRate: try LearningRate(config: reader.value("learning_rate"), owner: reader.owner,
-                                                 default: defaultLearningRate),
-                  clipnorm: try reader.optionalFloat("clipnorm"), clipvalue: try reader.optionalFloat("clipvalue"),
-                  globalClipnorm: try reader.optionalFloat("global_clipnorm"),
-                  weightDecay: try reader.optionalFloat("weight_decay"))
+    /// Reads the options every Keras optimizer config has (the subclass reads its own fields
+    /// from the same reader before calling this).
+    public init(baseConfig reader: ConfigReader, defaultLearningRate: Float? = nil) throws {
+        if let ownKeys = Self.configKeys { try OptimizerConfigFields.checkKnown(reader, ownKeys: ownKeys) }
+        let clipnorm = try reader.optionalDouble("clipnorm")
+        let clipvalue = try reader.optionalDouble("clipvalue")
+        let globalClipnorm = try reader.optionalDouble("global_clipnorm")
+        if [clipnorm, clipvalue, globalClipnorm].compactMap({ $0 }).count > 1 {
+            throw KeelError("\(reader.owner): fields 'clipnorm', 'clipvalue', 'global_clipnorm'",
+                            expected: "at most one of them set", found: "several")
+        }
+        let learningRate = try LearningRate(config: reader.value("learning_rate"), owner: reader.owner,
+                                            default: defaultLearningRate ?? Self.defaultLearningRate)
+        let resolvedName = try reader.optionalString("name") ?? Naming.unique(Self.defaultName)
+        name = resolvedName
+        self.learningRate = learningRate
+        self.clipnorm = clipnorm
+        self.clipvalue = clipvalue
+        self.globalClipnorm = globalClipnorm
+        weightDecay = reader.has("weight_decay") ? try reader.optionalDouble("weight_decay") : Self.defaultWeightDecay
+        lossScaleFactor = try reader.optionalDouble("loss_scale_factor")
+        emaMomentum = try reader.double("ema_momentum", default: 0.99)
+        emaOverwriteFrequency = try reader.optionalInt("ema_overwrite_frequency")
+        try OptimizerConfigFields.rejectUnsupported(reader)
+        iterationsVariable = Self.makeIterationsVariable(optimizerName: resolvedName)
+        learningRateVariable = Self.makeLearningRateVariable(learningRate, optimizerName: resolvedName)
+    }
+
+    private static func makeIterationsVariable(optimizerName: String) -> Variable {
+        Variable(Tensor(repeatingInt32: 0, shape: []), name: "iteration", path: "\(optimizerName)/iteration",
+                 trainable: false)
+    }
+
+    private static func makeLearningRateVariable(_ learningRate: LearningRate, optimizerName: String) -> Variable? {
+        guard case .constant(let rate) = learningRate else { return nil }
+        return Variable(Tensor(rate), name: "learning_rate", path: "\(optimizerName)/learning_rate", trainable: false)
     }
 
     public var iterations: Int { Int(iterationsVariable.value.int32Scalars[0]) }
@@ -59,29 +99,50 @@ open class Optimizer: KerasSerializable {
     /// Every optimizer variable in Keras's order: iteration, learning_rate (if a number), slots.
     public var variables: [Variable] { [iterationsVariable] + (learningRateVariable.map { [$0] } ?? []) + slots }
 
-    /// The learning rate in force for the next update.
+    /// The learning rate in force for the next update (a schedule is evaluated at `iterations`).
     public var currentLearningRate: Float {
         switch learningRate {
-        case .constant: return learningRateVariable?.value.scalar ?? 0
+        case .constant(let rate): return learningRateVariable?.value.scalar ?? rate
         case .schedule(let schedule): return schedule(iterations)
         }
     }
 
     /// Sets a constant learning rate (what ReduceLROnPlateau and LearningRateScheduler do).
     public func setLearningRate(_ rate: Float) {
+        learningRate = .constant(rate)
         if let learningRateVariable {
             learningRateVariable.assign(Tensor(rate))
         } else {
-            learningRate = .constant(rate)
             learningRateVariable = Variable(Tensor(rate), name: "learning_rate", path: "\(name)/learning_rate",
                                             trainable: false)
         }
+    }
+
+    /// Multiplies a loss by `lossScaleFactor` (Keras's `scale_loss`); `apply` divides it out again.
+    public func scaleLoss(_ loss: Tensor) -> Tensor {
+        guard let lossScaleFactor else { return loss }
+        return loss * Float(lossScaleFactor)
+    }
+
+    /// Keeps `variables`, and every variable whose name matches one of `names` (regular
+    /// expressions searched in the name, as Keras), out of weight decay. Only before building.
+    public func excludeFromWeightDecay(variables: [Variable] = [], names: [String] = []) {
+        precondition(!isBuilt, "\(name).excludeFromWeightDecay: call it before the optimizer is built")
+        weightDecayExclusion.configure(variables: variables, names: names)
     }
 
     // MARK: Slots
 
     /// Creates the subclass's slot variables for `variables` (trainable model variables in order).
     open func build(for variables: [Variable]) {}
+
+    /// Builds the slots for `variables` once (the first `apply` does it; loading saved optimizer
+    /// state needs it earlier).
+    public func buildIfNeeded(for variables: [Variable]) {
+        guard !isBuilt else { return }
+        build(for: variables)
+        isBuilt = true
+    }
 
     /// Adds slots named `<variable path, / as _>_<slotName>`, interleaved per variable when
     /// several names are given (Keras's `add_optimizer_variables`).
@@ -97,16 +158,17 @@ open class Optimizer: KerasSerializable {
         }
     }
 
-    /// Adds an optimizer-wide variable that is not tied to a model variable (Nadam's `u_product`).
+    /// Adds an optimizer-wide variable that is not tied to a model variable (Nadam's `u_product`,
+    /// which Keras creates unnamed, so it is `variable` under the optimizer's scope).
     public func addOptimizerVariable(name variableName: String, value: Tensor) -> Variable {
-        let variable = Variable(value, name: variableName, path: variableName, trainable: false)
+        let variable = Variable(value, name: variableName, path: "\(name)/\(variableName)", trainable: false)
         slots.append(variable)
         return variable
     }
 
     public func slot(_ slotName: String, for variable: Variable) -> Variable {
         guard let slot = slotsByVariable[ObjectIdentifier(variable)]?[slotName] else {
-            preconditionFailure("\(name): no slot '\(slotName)' for \(variable.path); build(for:) did not create it")
+            preconditionFailure("\(name): no slot '\(slotName)' for \(variable.path); the optimizer was built for other variables")
         }
         return slot
     }
@@ -117,18 +179,22 @@ open class Optimizer: KerasSerializable {
     public func apply(_ gradients: [Tensor?], to variables: [Variable]) {
         precondition(gradients.count == variables.count,
                      "\(name).apply: \(gradients.count) gradients for \(variables.count) variables")
-        if !isBuilt {
-            build(for: variables)
-            isBuilt = true
-        }
+        buildIfNeeded(for: variables)
         let pairs = zip(gradients, variables).compactMap { g, v in g.map { ($0, v) } }
-        let clipped = clip(pairs.map(\.0))
+        precondition(!pairs.isEmpty, "\(name).apply: no gradient for any of \(variables.map(\.path)); does the loss depend on them?")
+        var grads = pairs.map(\.0)
+        if let lossScaleFactor { grads = GradientClipping.scaled(grads, by: Float(1 / lossScaleFactor)) }
+        grads = clip(grads)
         let rate = currentLearningRate
-        for ((_, variable), gradient) in zip(pairs, clipped) {
-            if let weightDecay, weightDecay > 0 {
-                let factor = weightDecay * rate
-                variable.updateInPlace { w in for i in 0..<w.count { w[i] -= w[i] * factor } }
+        if let weightDecay {
+            for (_, variable) in pairs where !weightDecayExclusion.excludes(variable) {
+                Self.decay(variable, weightDecay: Float(weightDecay), learningRate: rate)
             }
+        }
+        beginStep()
+        for ((_, variable), gradient) in zip(pairs, grads) {
+            precondition(gradient.shape == variable.shape,
+                         "\(name).apply: gradient of shape \(gradient.shape) for \(variable.path) of shape \(variable.shape)")
             update(variable, gradient: gradient, learningRate: rate)
         }
         iterationsVariable.assign(Tensor(shape: [], int32s: [Int32(iterations + 1)]))
@@ -137,42 +203,54 @@ open class Optimizer: KerasSerializable {
     /// Computes the gradient of `loss` with respect to `variables` and applies it (Keras's `minimize`).
     public func minimize(_ loss: () -> Tensor, variables: [Variable]) {
         let tape = GradientTape()
-        let value = tape.record(loss)
+        let value = tape.record { scaleLoss(loss()) }
         apply(tape.gradient(of: value, wrt: variables), to: variables)
     }
+
+    /// Runs once per `apply`, after weight decay and before the per-variable updates (Keras's
+    /// `_backend_update_step`), for state shared by all variables, like Nadam's `u_product`.
+    open func beginStep() {}
 
     /// The subclass's rule: updates `variable` in place from `gradient` at `learningRate`.
     open func update(_ variable: Variable, gradient: Tensor, learningRate: Float) {
         preconditionFailure("\(type(of: self)) must override update(_:gradient:learningRate:)")
     }
 
-    private func clip(_ gradients: [Tensor]) -> [Tensor] {
-        if let clipnorm {
-            return gradients.map { g in
-                let norm = g.squared().sum().scalar.squareRoot()
-                return norm > clipnorm ? g * (clipnorm / norm) : g
+    /// Decoupled weight decay, `w ← w − (w·wd)·lr`, in Keras's float32 operation order.
+    private static func decay(_ variable: Variable, weightDecay: Float, learningRate: Float) {
+        variable.updateInPlace { w in
+            guard let base = w.baseAddress else { return }
+            let n = w.count
+            var i = 0
+            while i < n {
+                base[i] -= base[i] * weightDecay * learningRate
+                i &+= 1
             }
         }
-        if let globalClipnorm {
-            let norm = gradients.reduce(Float(0)) { $0 + $1.squared().sum().scalar }.squareRoot()
-            return norm > globalClipnorm ? gradients.map { $0 * (globalClipnorm / norm) } : gradients
-        }
-        if let clipvalue { return gradients.map { $0.clipped(min: -clipvalue, max: clipvalue) } }
+    }
+
+    private func clip(_ gradients: [Tensor]) -> [Tensor] {
+        if let clipnorm { return gradients.map { GradientClipping.clippedByNorm($0, Float(clipnorm)) } }
+        if let globalClipnorm { return GradientClipping.clippedByGlobalNorm(gradients, Float(globalClipnorm)) }
+        if let clipvalue { return gradients.map { GradientClipping.clippedByValue($0, Float(clipvalue)) } }
         return gradients
     }
 
     open var config: JSONObject {
         var c = JSONObject()
         c["name"] = .string(name)
-        c["learning_rate"] = learningRate.configValue
-        c["weight_decay"] = weightDecay.map { .double(Double($0)) } ?? .null
-        c["clipnorm"] = clipnorm.map { .double(Double($0)) } ?? .null
-        c["global_clipnorm"] = globalClipnorm.map { .double(Double($0)) } ?? .null
-        c["clipvalue"] = clipvalue.map { .double(Double($0)) } ?? .null
+        switch learningRate {
+        case .constant(let rate): c["learning_rate"] = .double(Double(learningRateVariable?.value.scalar ?? rate))
+        case .schedule: c["learning_rate"] = learningRate.configValue
+        }
+        c["weight_decay"] = weightDecay.map { .double($0) } ?? .null
+        c["clipnorm"] = clipnorm.map { .double($0) } ?? .null
+        c["global_clipnorm"] = globalClipnorm.map { .double($0) } ?? .null
+        c["clipvalue"] = clipvalue.map { .double($0) } ?? .null
         c["use_ema"] = false
-        c["ema_momentum"] = 0.99
-        c["ema_overwrite_frequency"] = .null
-        c["loss_scale_factor"] = .null
+        c["ema_momentum"] = .double(emaMomentum)
+        c["ema_overwrite_frequency"] = emaOverwriteFrequency.map { .int($0) } ?? .null
+        c["loss_scale_factor"] = lossScaleFactor.map { .double($0) } ?? .null
         c["gradient_accumulation_steps"] = .null
         return c
     }

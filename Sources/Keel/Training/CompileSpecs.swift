@@ -1,0 +1,68 @@
+/// What `compile` accepts, by object or by registry name, as Keras does.
+public enum OptimizerSpec: ExpressibleByStringLiteral {
+    case name(String)
+    case optimizer(Optimizer)
+
+    public init(stringLiteral value: String) { self = .name(value) }
+
+    func resolve() throws -> Optimizer {
+        switch self {
+        case .name(let name): return try Registries.optimizers.make(name)
+        case .optimizer(let optimizer): return optimizer
+        }
+    }
+}
+
+public enum LossSpec: ExpressibleByStringLiteral {
+    case name(String)
+    case loss(Loss)
+
+    public init(stringLiteral value: String) { self = .name(value) }
+
+    func resolve() throws -> Loss {
+        switch self {
+        case .name(let name): return try Registries.losses.make(name)
+        case .loss(let loss): return loss
+        }
+    }
+
+    /// The string Keras writes into `training_config` for this loss.
+    var configValue: JSONValue {
+        switch self {
+        case .name(let name): return .string(name)
+        case .loss(let loss): return loss.serialized(module: "keras.losses")
+        }
+    }
+}
+
+public enum MetricSpec: ExpressibleByStringLiteral {
+    case name(String)
+    case metric(Metric)
+
+    public init(stringLiteral value: String) { self = .name(value) }
+
+    var configValue: JSONValue {
+        switch self {
+        case .name(let name): return .string(name)
+        case .metric(let metric): return metric.serialized(module: "keras.metrics")
+        }
+    }
+}
+
+/// Losses for a model's outputs: one for all, one per output in order, or by output name.
+public enum LossesSpec: ExpressibleByStringLiteral {
+    case all(LossSpec)
+    case perOutput([LossSpec?])
+    case byName([String: LossSpec])
+
+    public init(stringLiteral value: String) { self = .all(.name(value)) }
+}
+
+/// Metrics for a model's outputs: the same list for every output, per output in order, or by name.
+public enum MetricsSpec: ExpressibleByArrayLiteral {
+    case all([MetricSpec])
+    case perOutput([[MetricSpec]])
+    case byName([String: [MetricSpec]])
+
+    public init(arrayLiteral elements: MetricSpec...) { self = .all(elements) }
+}

@@ -1,0 +1,98 @@
+/// What `compile` set up: a loss and metrics per output, loss weights, and the trackers whose
+/// running means become the `loss`, `<output>_loss` and metric logs.
+public final class CompiledState {
+    public let outputNames: [String]
+    public let losses: [Loss?]
+    public let lossWeights: [Float]
+    let lossSpecs: [LossSpec?]
+    let metricSpecs: [[MetricSpec]]
+    let weightedMetricSpecs: [[MetricSpec]]
+    /// Metrics per output, made on the first batch (string names resolve from the data's shapes).
+    public private(set) var metrics: [[Metric]] = []
+    public private(set) var weightedMetrics: [[Metric]] = []
+    var lossTracker = RunningMean()
+    var outputLossTrackers: [RunningMean]
+
+    init(outputNames: [String], losses: [LossSpec?], lossWeights: [Float], metrics: [[MetricSpec]],
+         weightedMetrics: [[MetricSpec]]) throws {
+        self.outputNames = outputNames
+        self.lossSpecs = losses
+        self.losses = try losses.map { try $0?.resolve() }
+        self.lossWeights = lossWeights
+        self.metricSpecs = metrics
+        self.weightedMetricSpecs = weightedMetrics
+        outputLossTrackers = Array(repeating: RunningMean(), count: outputNames.count)
+    }
+
+    var isMultiOutput: Bool { outputNames.count > 1 }
+
+    /// Creates the metric objects once the first batch shows the shapes.
+    func buildMetrics(yTrue: [Tensor], yPred: [Tensor]) throws {
+        guard metrics.isEmpty else { return }
+        func make(_ specs: [[MetricSpec]]) throws -> [[Metric]] {
+            try specs.enumerated().map { output, list in
+                try list.map { spec in
+                    let metric: Metric
+                    switch spec {
+                    case .metric(let m): metric = m
+                    case .name(let name):
+                        metric = try MetricResolution.resolve(name, yTrueShape: yTrue[output].shape,
+                                                              yPredShape: yPred[output].shape)
+                    }
+                    if isMultiOutput, !metric.name.hasPrefix(outputNames[output] + "_") {
+                        metric.name = outputNames[output] + "_" + metric.name
+                    }
+                    return metric
+                }
+            }
+        }
+        metrics = try make(metricSpecs)
+        weightedMetrics = try make(weightedMetricSpecs)
+    }
+
+    func resetTrackers() {
+        lossTracker.reset()
+        for i in outputLossTrackers.indices { outputLossTrackers[i].reset() }
+        for metric in (metrics + weightedMetrics).joined() { metric.resetState() }
+    }
+
+    /// The current logs: loss, per-output losses (multi-output models) and every metric.
+    func results() -> Logs {
+        let logs = Logs()
+        logs["loss"] = lossTracker.result
+        if isMultiOutput {
+            for (name, tracker) in zip(outputNames, outputLossTrackers) { logs[name + "_loss"] = tracker.result }
+        }
+        for metric in (metrics + weightedMetrics).joined() {
+            logs[metric.name] = Double(metric.result().scalar)
+        }
+        return logs
+    }
+}
+
+/// Keras's string metric resolution (`compile_utils.get_metric`): "accuracy"/"acc" and
+/// "crossentropy"/"ce" pick their class from the shapes of y_true and y_pred; other names come
+/// from the metric registry. The metric keeps the name it was asked for.
+enum MetricResolution {
+    static func resolve(_ name: String, yTrueShape: [Int], yPredShape: [Int]) throws -> Metric {
+        let lowered = name.lowercased()
+        let className: String
+        if ["accuracy", "acc", "crossentropy", "ce"].contains(lowered) {
+            let isBinary = yPredShape.last == 1
+            let isSparse = yTrueShape.count < yPredShape.count || (yTrueShape.last == 1 && (yPredShape.last ?? 1) > 1)
+            let isAccuracy = lowered == "accuracy" || lowered == "acc"
+            if isBinary {
+                className = isAccuracy ? "BinaryAccuracy" : "BinaryCrossentropy"
+            } else if isSparse {
+                className = isAccuracy ? "SparseCategoricalAccuracy" : "SparseCategoricalCrossentropy"
+            } else {
+                className = isAccuracy ? "CategoricalAccuracy" : "CategoricalCrossentropy"
+            }
+        } else {
+            className = name
+        }
+        let metric = try Registries.metrics.make(className)
+        metric.name = name
+        return metric
+    }
+}

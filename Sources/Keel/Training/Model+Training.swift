@@ -1,0 +1,305 @@
+import Foundation
+
+/// `fit`, `evaluate`, `predict` and the overridable steps, with Keras's semantics (keras-spec §6).
+extension Model {
+    /// The compiled state, or a clear error when `compile` was not called.
+    func requireCompiled(_ what: String) throws -> CompiledState {
+        guard let compiled, optimizer != nil else {
+            throw KeelError("\(what) on model '\(name)'", expected: "a compiled model (call compile first)",
+                            found: "an uncompiled model")
+        }
+        return compiled
+    }
+
+    /// The total loss of a batch (Keras's `compute_loss`): Σ weight·loss per output plus the
+    /// losses layers added in this forward pass. Also updates the loss trackers.
+    public func computeLoss(y: [Tensor], yPred: [Tensor], sampleWeight: Tensor?) -> Tensor {
+        guard let compiled else { preconditionFailure("computeLoss: model '\(name)' is not compiled") }
+        var total: Tensor? = nil
+        for (i, loss) in compiled.losses.enumerated() {
+            guard let loss else { continue }
+            let value = loss(y[i], yPred[i], sampleWeight: sampleWeight)
+            compiled.outputLossTrackers[i].add(value.scalar, weight: Float(y[i].shape.first ?? 1))
+            let weighted = compiled.lossWeights[i] == 1 ? value : value * compiled.lossWeights[i]
+            total = total.map { $0 + weighted } ?? weighted
+        }
+        for extra in losses { total = total.map { $0 + extra.sum() } ?? extra.sum() }
+        return total ?? Tensor(0)
+    }
+
+    /// Updates the compiled metrics with a batch's targets and predictions.
+    public func updateMetrics(y: [Tensor], yPred: [Tensor], sampleWeight: Tensor?) {
+        guard let compiled else { return }
+        for (i, list) in compiled.metrics.enumerated() {
+            for metric in list { metric.updateState(yTrue: y[i], yPred: yPred[i], sampleWeight: nil) }
+        }
+        for (i, list) in compiled.weightedMetrics.enumerated() {
+            for metric in list { metric.updateState(yTrue: y[i], yPred: yPred[i], sampleWeight: sampleWeight) }
+        }
+    }
+
+    /// The running results of the current epoch (what `trainStep` returns by default).
+    public func metricResults() -> Logs { compiled?.results() ?? Logs() }
+
+    // MARK: fit
+
+    @discardableResult
+    public func fit(_ x: Tensor, _ y: Tensor, batchSize: Int = 32, epochs: Int = 1, verbose: Verbosity = .auto,
+                    callbacks: [Callback] = [], validationSplit: Double = 0, validationData: (Tensor, Tensor)? = nil,
+                    shuffle: Bool = true, classWeight: [Int: Float]? = nil, sampleWeight: Tensor? = nil,
+                    initialEpoch: Int = 0, stepsPerEpoch: Int? = nil) throws -> History {
+        try fit([x], [y], batchSize: batchSize, epochs: epochs, verbose: verbose, callbacks: callbacks,
+                validationSplit: validationSplit, validationData: validationData.map { ([$0.0], [$0.1]) },
+                shuffle: shuffle, classWeight: classWeight, sampleWeight: sampleWeight, initialEpoch: initialEpoch,
+                stepsPerEpoch: stepsPerEpoch)
+    }
+
+    @discardableResult
+    public func fit(_ x: [String: Tensor], _ y: [String: Tensor], batchSize: Int = 32, epochs: Int = 1,
+                    verbose: Verbosity = .auto, callbacks: [Callback] = [], validationSplit: Double = 0,
+                    shuffle: Bool = true, initialEpoch: Int = 0) throws -> History {
+        try fit(try orderedInputs(x), try orderedTargets(y), batchSize: batchSize, epochs: epochs, verbose: verbose,
+                callbacks: callbacks, validationSplit: validationSplit, shuffle: shuffle, initialEpoch: initialEpoch)
+    }
+
+    @discardableResult
+    public func fit(_ x: [Tensor], _ y: [Tensor], batchSize: Int = 32, epochs: Int = 1, verbose: Verbosity = .auto,
+                    callbacks: [Callback] = [], validationSplit: Double = 0, validationData: ([Tensor], [Tensor])? = nil,
+                    shuffle: Bool = true, classWeight: [Int: Float]? = nil, sampleWeight: Tensor? = nil,
+                    initialEpoch: Int = 0, stepsPerEpoch: Int? = nil) throws -> History {
+        let compiled = try requireCompiled("fit")
+        guard batchSize > 0, epochs >= 0 else {
+            throw KeelError("fit arguments", expected: "batchSize > 0 and epochs ≥ 0", found: "batchSize \(batchSize), epochs \(epochs)")
+        }
+        guard (0..<1).contains(validationSplit) else {
+            throw KeelError("fit validationSplit", expected: "a fraction in [0, 1)", found: "\(validationSplit)")
+        }
+        try DataValidation.check(x: x, y: y, sampleWeight: sampleWeight, model: self, what: "fit")
+        if let (vx, vy) = validationData {
+            try DataValidation.check(x: vx, y: vy, sampleWeight: nil, model: self, what: "validation")
+        }
+        var weights = sampleWeight
+        if let classWeight { weights = Model.sampleWeights(for: y[0], classWeight: classWeight, base: weights) }
+        var training = Dataset(x: x, y: y, sampleWeight: weights, batchSize: batchSize, shuffle: shuffle)
+        var validation = validationData.map { Dataset(x: $0.0, y: $0.1, batchSize: batchSize) }
+        if validationSplit > 0 {
+            let keep = Int(Double(training.count) * (1 - validationSplit))
+            guard keep > 0, keep < training.count else {
+                throw KeelError("fit validationSplit \(validationSplit)", expected: "a split leaving samples on both sides",
+                                found: "\(training.count) samples")
+            }
+            (training, validation) = training.split(at: keep)
+            validation?.shuffle = false
+        }
+        let steps = stepsPerEpoch.map { min($0, training.batchCount) } ?? training.batchCount
+        let level = verbose.level
+        var all = callbacks
+        let history = callbacks.compactMap { $0 as? History }.first ?? History()
+        if !all.contains(where: { $0 === history }) { all.append(history) }
+        if level != 0 { all.append(ProgbarLogger()) }
+        let list = CallbackList(all, model: self, params: TrainingParams(epochs: epochs, steps: steps, verbose: level))
+        stopTraining = false
+        _ = compiled
+        list.onTrainBegin(Logs())
+        var epochLogs = Logs()
+        var epoch = initialEpoch
+        while epoch < epochs && !stopTraining {
+            self.compiled?.resetTrackers()
+            list.onEpochBegin(epoch, Logs())
+            var logs = Logs()
+            for (step, batch) in training.epoch(generator: trainingGenerator).enumerated() {
+                if step >= steps { break }
+                list.onTrainBatchBegin(step, Logs())
+                logs = try trainStep(batch)
+                list.onTrainBatchEnd(step, logs)
+                if stopTraining { break }
+            }
+            epochLogs = logs.copy()
+            if let validation {
+                let validationLogs = try runEvaluation(validation, callbacks: list, showProgress: false)
+                epochLogs.merge(validationLogs, prefix: "val_")
+            }
+            list.onEpochEnd(epoch, epochLogs)
+            epoch += 1
+        }
+        list.onTrainEnd(epochLogs)
+        return history
+    }
+
+    /// Keras's default train_step: forward with `training: true`, loss, gradients, optimizer
+    /// update, metrics; returns the running epoch means.
+    public func defaultTrainStep(_ batch: Batch) throws -> Logs {
+        let compiled = try requireCompiled("trainStep")
+        let variables = trainableWeights
+        let tape = GradientTape()
+        let (loss, predictions) = tape.record { () -> (Tensor, [Tensor]) in
+            let predictions = forward(batch.x, training: true)
+            try? compiled.buildMetrics(yTrue: batch.y, yPred: predictions)
+            return (computeLoss(y: batch.y, yPred: predictions, sampleWeight: batch.sampleWeight), predictions)
+        }
+        optimizer!.apply(tape.gradient(of: loss, wrt: variables), to: variables)
+        compiled.lossTracker.add(loss.scalar, weight: Float(batch.size))
+        updateMetrics(y: batch.y, yPred: predictions, sampleWeight: batch.sampleWeight)
+        return metricResults()
+    }
+
+    /// Keras's default test_step (inference mode).
+    public func defaultTestStep(_ batch: Batch) throws -> Logs {
+        let compiled = try requireCompiled("testStep")
+        let predictions = forward(batch.x, training: false)
+        try compiled.buildMetrics(yTrue: batch.y, yPred: predictions)
+        let loss = computeLoss(y: batch.y, yPred: predictions, sampleWeight: batch.sampleWeight)
+        compiled.lossTracker.add(loss.scalar, weight: Float(batch.size))
+        updateMetrics(y: batch.y, yPred: predictions, sampleWeight: batch.sampleWeight)
+        return metricResults()
+    }
+
+    // MARK: evaluate / predict
+
+    /// Loss and metrics over the data, by name.
+    @discardableResult
+    public func evaluate(_ x: [Tensor], _ y: [Tensor], batchSize: Int = 32, verbose: Verbosity = .auto,
+                         callbacks: [Callback] = [], sampleWeight: Tensor? = nil) throws -> [String: Double] {
+        _ = try requireCompiled("evaluate")
+        try DataValidation.check(x: x, y: y, sampleWeight: sampleWeight, model: self, what: "evaluate")
+        let level = verbose.level
+        let list = CallbackList(callbacks + (level != 0 ? [ProgbarLogger()] : []), model: self,
+                                params: TrainingParams(epochs: 1, steps: (x[0].shape[0] + batchSize - 1) / batchSize, verbose: level))
+        let logs = try runEvaluation(Dataset(x: x, y: y, sampleWeight: sampleWeight, batchSize: batchSize),
+                                     callbacks: list, showProgress: true)
+        return logs.dictionary
+    }
+
+    @discardableResult
+    public func evaluate(_ x: Tensor, _ y: Tensor, batchSize: Int = 32, verbose: Verbosity = .auto,
+                         callbacks: [Callback] = []) throws -> [String: Double] {
+        try evaluate([x], [y], batchSize: batchSize, verbose: verbose, callbacks: callbacks)
+    }
+
+    func runEvaluation(_ data: Dataset, callbacks: CallbackList, showProgress: Bool) throws -> Logs {
+        // Validation inside fit must not disturb the training epoch's running means.
+        let saved = compiled.map { ($0.lossTracker, $0.outputLossTrackers, $0.metrics.joined().map { $0.variables.map(\.value) },
+                                    $0.weightedMetrics.joined().map { $0.variables.map(\.value) }) }
+        compiled?.resetTrackers()
+        callbacks.onTestBegin(Logs())
+        var logs = Logs()
+        for (step, batch) in data.epoch(generator: trainingGenerator).enumerated() {
+            callbacks.onTestBatchBegin(step, Logs())
+            logs = try testStep(batch)
+            callbacks.onTestBatchEnd(step, logs)
+        }
+        callbacks.onTestEnd(logs)
+        if !showProgress, let compiled, let saved {
+            compiled.lossTracker = saved.0
+            compiled.outputLossTrackers = saved.1
+            for (metric, values) in zip(compiled.metrics.joined(), saved.2) {
+                for (variable, value) in zip(metric.variables, values) { variable.assign(value) }
+            }
+            for (metric, values) in zip(compiled.weightedMetrics.joined(), saved.3) {
+                for (variable, value) in zip(metric.variables, values) { variable.assign(value) }
+            }
+        }
+        return logs
+    }
+
+    /// Outputs for every sample, batched, in inference mode (one tensor per model output).
+    public func predict(_ x: [Tensor], batchSize: Int = 32, verbose: Verbosity = .auto,
+                        callbacks: [Callback] = []) throws -> [Tensor] {
+        try DataValidation.check(x: x, y: nil, sampleWeight: nil, model: self, what: "predict")
+        let data = Dataset(x: x, batchSize: batchSize)
+        let level = verbose.level
+        let list = CallbackList(callbacks + (level != 0 ? [ProgbarLogger()] : []), model: self,
+                                params: TrainingParams(epochs: 1, steps: data.batchCount, verbose: level))
+        list.onPredictBegin(Logs())
+        var pieces: [[Tensor]] = []
+        for (step, batch) in data.epoch(generator: trainingGenerator).enumerated() {
+            list.onPredictBatchBegin(step, Logs())
+            pieces.append(predictStep(batch))
+            list.onPredictBatchEnd(step, Logs())
+        }
+        list.onPredictEnd(Logs())
+        guard let first = pieces.first else { return [] }
+        return first.indices.map { output in Tensor.concatenate(pieces.map { $0[output] }, axis: 0) }
+    }
+
+    public func predict(_ x: Tensor, batchSize: Int = 32, verbose: Verbosity = .auto) throws -> Tensor {
+        try predict([x], batchSize: batchSize, verbose: verbose)[0]
+    }
+
+
+    // MARK: single batches
+
+    @discardableResult
+    public func trainOnBatch(_ x: [Tensor], _ y: [Tensor], sampleWeight: Tensor? = nil) throws -> [String: Double] {
+        let compiled = try requireCompiled("trainOnBatch")
+        try DataValidation.check(x: x, y: y, sampleWeight: sampleWeight, model: self, what: "trainOnBatch")
+        compiled.resetTrackers()
+        return try trainStep(Batch(x: x, y: y, sampleWeight: sampleWeight)).dictionary
+    }
+
+    @discardableResult
+    public func testOnBatch(_ x: [Tensor], _ y: [Tensor], sampleWeight: Tensor? = nil) throws -> [String: Double] {
+        let compiled = try requireCompiled("testOnBatch")
+        try DataValidation.check(x: x, y: y, sampleWeight: sampleWeight, model: self, what: "testOnBatch")
+        compiled.resetTrackers()
+        return try testStep(Batch(x: x, y: y, sampleWeight: sampleWeight)).dictionary
+    }
+
+    public func predictOnBatch(_ x: [Tensor]) throws -> [Tensor] {
+        try DataValidation.check(x: x, y: nil, sampleWeight: nil, model: self, what: "predictOnBatch")
+        return forward(x, training: false)
+    }
+
+    // MARK: helpers
+
+    /// Inputs given by name, in the model's input order.
+    func orderedInputs(_ named: [String: Tensor]) throws -> [Tensor] {
+        try inputs.map { symbol in
+            let name = symbol.layer?.name ?? ""
+            guard let tensor = named[name] else {
+                throw KeelError("input '\(name)' of model '\(self.name)'", expected: "an array under that name",
+                                found: "names \(named.keys.sorted().joined(separator: ", "))")
+            }
+            return tensor
+        }
+    }
+
+    func orderedTargets(_ named: [String: Tensor]) throws -> [Tensor] {
+        try outputNames.map { name in
+            guard let tensor = named[name] else {
+                throw KeelError("targets for output '\(name)' of model '\(self.name)'", expected: "an array under that name",
+                                found: "names \(named.keys.sorted().joined(separator: ", "))")
+            }
+            return tensor
+        }
+    }
+
+    /// Keras's class_weight: each sample weighted by the weight of its class (sparse ids or one-hot rows).
+    static func sampleWeights(for y: Tensor, classWeight: [Int: Float], base: Tensor?) -> Tensor {
+        let classes = y.rank >= 2 && (y.shape.last ?? 1) > 1 ? y.argmax(axis: -1).int32Scalars : y.int32Scalars
+        let weights = Tensor(shape: [classes.count], scalars: classes.map { classWeight[Int($0)] ?? 1 })
+        return base.map { $0 * weights } ?? weights
+    }
+}
+
+/// Keras's `verbose`: 0 silent, 1 progress bar, 2 one line per epoch, auto = 1 on a terminal, 2 otherwise.
+public enum Verbosity: ExpressibleByIntegerLiteral {
+    case silent, progressBar, oneLinePerEpoch, auto
+
+    public init(integerLiteral value: Int) {
+        switch value {
+        case 0: self = .silent
+        case 1: self = .progressBar
+        default: self = .oneLinePerEpoch
+        }
+    }
+
+    public var level: Int {
+        switch self {
+        case .silent: return 0
+        case .progressBar: return 1
+        case .oneLinePerEpoch: return 2
+        case .auto: return isatty(STDOUT_FILENO) != 0 ? 1 : 2
+        }
+    }
+}
