@@ -10,6 +10,8 @@ public enum Registries {
     public static let initializers: Registry<Initializer> = builtIn("initializer", BuiltInInitializers.register)
     public static let regularizers: Registry<Regularizer> = builtIn("regularizer", BuiltInRegularizers.register)
     public static let activations: Registry<Activation> = builtIn("activation", BuiltInActivations.register)
+    /// Experiments come only from plugins (the Experiments/ folder holds Keel's own).
+    public static let experiments = Registry<Experiment>(kind: "experiment")
 
     private static func builtIn<T>(_ kind: String, _ register: (Registry<T>) throws -> Void) -> Registry<T> {
         let registry = Registry<T>(kind: kind)

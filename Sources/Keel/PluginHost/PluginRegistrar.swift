@@ -1,0 +1,65 @@
+/// What a plugin's entry point receives: it adds the plugin's components to the engine's
+/// registries, each marked with the plugin's name so a clash names both sides.
+public final class PluginRegistrar {
+    public let pluginName: String
+    /// Why registration failed, set by `keelPluginMain`; read by the host.
+    public internal(set) var failure: String?
+    public private(set) var registered: [String] = []
+
+    init(pluginName: String) { self.pluginName = pluginName }
+
+    public func addExperiment(_ type: Experiment.Type) throws {
+        try Registries.experiments.register(type.name, origin: pluginName) { _ in type.init() }
+        registered.append("experiment \(type.name)")
+    }
+
+    public func addLayer(_ className: String, aliases: [String] = [], make: @escaping (JSONObject) throws -> Layer) throws {
+        try Registries.layers.register(className, aliases: aliases, origin: pluginName, make: make)
+        registered.append("layer \(className)")
+    }
+
+    public func addLoss(_ className: String, aliases: [String] = [], make: @escaping (JSONObject) throws -> Loss) throws {
+        try Registries.losses.register(className, aliases: aliases, origin: pluginName, make: make)
+        registered.append("loss \(className)")
+    }
+
+    public func addMetric(_ className: String, aliases: [String] = [], make: @escaping (JSONObject) throws -> Metric) throws {
+        try Registries.metrics.register(className, aliases: aliases, origin: pluginName, make: make)
+        registered.append("metric \(className)")
+    }
+
+    public func addOptimizer(_ className: String, aliases: [String] = [], make: @escaping (JSONObject) throws -> Optimizer) throws {
+        try Registries.optimizers.register(className, aliases: aliases, origin: pluginName, make: make)
+        registered.append("optimizer \(className)")
+    }
+
+    public func addActivation(_ name: String, _ function: @escaping (Tensor) -> Tensor) throws {
+        let activation = Activation(name: name, apply: function)
+        try Registries.activations.register(name, origin: pluginName) { _ in activation }
+        registered.append("activation \(name)")
+    }
+
+    public func addSchedule(_ className: String, make: @escaping (JSONObject) throws -> LearningRateSchedule) throws {
+        try Registries.schedules.register(className, origin: pluginName, make: make)
+        registered.append("schedule \(className)")
+    }
+}
+
+/// The body of every plugin's `@_cdecl("keel_plugin_register")` entry: checks that the plugin was
+/// compiled against this very engine (`keelPluginBuildIdentity` is generated into each plugin
+/// build), then runs `register`. Returns 0 on success; the host reads the reason otherwise.
+public func keelPluginMain(_ context: UnsafeMutableRawPointer, builtAgainst identity: String,
+                           register: (PluginRegistrar) throws -> Void) -> Int32 {
+    let registrar = Unmanaged<PluginRegistrar>.fromOpaque(context).takeUnretainedValue()
+    guard identity == Engine.buildIdentity else {
+        registrar.failure = "it was built against engine \(identity), but this engine is \(Engine.buildIdentity); rebuild it"
+        return 2
+    }
+    do {
+        try register(registrar)
+        return 0
+    } catch {
+        registrar.failure = "\(error)"
+        return 1
+    }
+}
