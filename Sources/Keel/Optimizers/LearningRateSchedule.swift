@@ -1,5 +1,6 @@
 /// A learning rate that depends on the optimizer's step (`iterations`), as
-/// `keras.optimizers.schedules.LearningRateSchedule`.
+/// `keras.optimizers.schedules.LearningRateSchedule`. Built-in schedules compute in Double and
+/// round the result to Float, the float32 value Keras returns.
 open class LearningRateSchedule: KerasSerializable {
     open class var kerasClassName: String { "LearningRateSchedule" }
     public init() {}
@@ -12,10 +13,14 @@ open class LearningRateSchedule: KerasSerializable {
     open var config: JSONObject { JSONObject() }
 }
 
-/// An optimizer's learning rate: a number or a schedule.
-public enum LearningRate {
+/// An optimizer's learning rate: a number or a schedule. A literal reads as a number, so
+/// `Adam(learningRate: 1e-3)` works; a schedule is `.schedule(ExponentialDecay(...))`.
+public enum LearningRate: ExpressibleByFloatLiteral, ExpressibleByIntegerLiteral {
     case constant(Float)
     case schedule(LearningRateSchedule)
+
+    public init(floatLiteral value: Float) { self = .constant(value) }
+    public init(integerLiteral value: Int) { self = .constant(Float(value)) }
 
     public init(config value: JSONValue?, owner: String, default fallback: Float) throws {
         guard let value, !value.isNull else { self = .constant(fallback); return }
@@ -24,10 +29,16 @@ public enum LearningRate {
         throw KeelError("\(owner): field 'learning_rate'", expected: "a number or a schedule config", found: value.summary)
     }
 
+    /// As Keras's optimizer `get_config` writes it: the float32 value as a double, or the
+    /// serialized schedule.
     public var configValue: JSONValue {
         switch self {
         case .constant(let rate): return .double(Double(rate))
-        case .schedule(let schedule): return schedule.serialized(module: "keras.optimizers.schedules")
+        case .schedule(let schedule):
+            // Built here rather than with `serialized(module:)`, whose `Self` is the static type
+            // (LearningRateSchedule) and so would name the base class instead of the schedule's.
+            return ["module": "keras.optimizers.schedules", "class_name": .string(type(of: schedule).kerasClassName),
+                    "config": .object(schedule.config), "registered_name": .null]
         }
     }
 }

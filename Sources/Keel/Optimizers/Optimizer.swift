@@ -18,7 +18,19 @@ open class Optimizer: KerasSerializable {
     open class var configKeys: [String]? { nil }
 
     public var name: String
-    public private(set) var learningRate: LearningRate
+    /// Setting a number writes it into the `learning_rate` variable, as Keras's setter does; a
+    /// schedule set later leaves that variable in `variables` (Keras keeps tracking it too).
+    public var learningRate: LearningRate {
+        didSet {
+            guard case .constant(let rate) = learningRate else { return }
+            if let learningRateVariable {
+                learningRateVariable.assign(Tensor(rate))
+            } else {
+                learningRateVariable = Variable(Tensor(rate), name: "learning_rate", path: "\(name)/learning_rate",
+                                                trainable: false)
+            }
+        }
+    }
     // Hyper-parameters are Python floats in Keras: kept as Double so configs round-trip exactly.
     public var clipnorm: Double?
     public var clipvalue: Double?
@@ -108,15 +120,7 @@ open class Optimizer: KerasSerializable {
     }
 
     /// Sets a constant learning rate (what ReduceLROnPlateau and LearningRateScheduler do).
-    public func setLearningRate(_ rate: Float) {
-        learningRate = .constant(rate)
-        if let learningRateVariable {
-            learningRateVariable.assign(Tensor(rate))
-        } else {
-            learningRateVariable = Variable(Tensor(rate), name: "learning_rate", path: "\(name)/learning_rate",
-                                            trainable: false)
-        }
-    }
+    public func setLearningRate(_ rate: Float) { learningRate = .constant(rate) }
 
     /// Multiplies a loss by `lossScaleFactor` (Keras's `scale_loss`); `apply` divides it out again.
     public func scaleLoss(_ loss: Tensor) -> Tensor {
@@ -147,8 +151,13 @@ open class Optimizer: KerasSerializable {
     /// Adds slots named `<variable path, / as _>_<slotName>`, interleaved per variable when
     /// several names are given (Keras's `add_optimizer_variables`).
     public func addSlots(_ slotNames: [String], for variables: [Variable], initialValue: Float = 0) {
+        addSlots(slotNames.map { ($0, initialValue) }, for: variables)
+    }
+
+    /// `addSlots` with an initial value per slot name (Ftrl: accumulators 0.1, linears 0).
+    public func addSlots(_ slotSpecs: [(name: String, initialValue: Float)], for variables: [Variable]) {
         for variable in variables {
-            for slotName in slotNames {
+            for (slotName, initialValue) in slotSpecs {
                 let base = variable.path.replacingOccurrences(of: "/", with: "_")
                 let slot = Variable(Tensor(repeating: initialValue, shape: variable.shape),
                                     name: "\(base)_\(slotName)", path: "\(name)/\(base)_\(slotName)", trainable: false)

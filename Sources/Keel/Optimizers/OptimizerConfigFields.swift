@@ -8,15 +8,8 @@ enum OptimizerConfigFields {
     /// `is_legacy_optimizer`, which describe how TensorFlow ran the optimizer, not what it computes.
     static let ignoredLegacy = ["decay", "jit_compile", "is_legacy_optimizer"]
 
-    /// Throws for the first field that is neither a base field, one of `ownKeys`, nor ignored,
-    /// naming it and the closest known field.
     static func checkKnown(_ reader: ConfigReader, ownKeys: [String]) throws {
-        let known = base + ownKeys + ignoredLegacy
-        for key in reader.object.keys where !known.contains(key) {
-            let closest = known.min { editDistance(key, $0) < editDistance(key, $1) } ?? ""
-            throw KeelError("\(reader.owner): field '\(key)'", expected: "a known field (did you mean '\(closest)'?)",
-                            found: "a field this optimizer does not have")
-        }
+        try ConfigFieldCheck.rejectUnknown(reader, known: base + ownKeys + ignoredLegacy)
     }
 
     /// Exponential moving averages of the weights and gradient accumulation change what `apply`

@@ -120,7 +120,7 @@ func editDistance(_ a: String, _ b: String) -> Int {
 extension KerasSerializable {
     /// `{"module", "class_name", "config", "registered_name"}` as Keras's `serialize_keras_object`.
     public func serialized(module: String) -> JSONValue {
-        ["module": .string(module), "class_name": .string(Self.kerasClassName),
+        ["module": .string(module), "class_name": .string(type(of: self).kerasClassName),
          "config": .object(config), "registered_name": .null]
     }
 }

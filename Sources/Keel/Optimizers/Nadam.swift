@@ -1,0 +1,82 @@
+import Foundation
+
+/// Adam with Nesterov momentum and a momentum schedule (`keras.optimizers.Nadam`). The product of
+/// the scheduled momenta so far is one optimizer-wide float32 variable, created last and unnamed
+/// in Keras (so it is called `variable`).
+open class Nadam: Optimizer {
+    override open class var kerasClassName: String { "Nadam" }
+    override open class var defaultName: String { "nadam" }
+    override open class var configKeys: [String]? { ["beta_1", "beta_2", "epsilon"] }
+
+    public let beta1: Double
+    public let beta2: Double
+    public let epsilon: Double
+    private var momentumProduct: Variable?
+
+    public init(learningRate: LearningRate = 0.001, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-7,
+                weightDecay: Double? = nil, clipnorm: Double? = nil, clipvalue: Double? = nil,
+                globalClipnorm: Double? = nil, lossScaleFactor: Double? = nil, name: String? = nil) {
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        super.init(name: name, learningRate: learningRate, clipnorm: clipnorm, clipvalue: clipvalue,
+                   globalClipnorm: globalClipnorm, weightDecay: weightDecay, lossScaleFactor: lossScaleFactor)
+    }
+
+    public init(config: JSONObject) throws {
+        let reader = ConfigReader(config, owner: "Nadam config")
+        beta1 = try reader.double("beta_1", default: 0.9)
+        beta2 = try reader.double("beta_2", default: 0.999)
+        epsilon = try reader.double("epsilon", default: 1e-7)
+        try super.init(baseConfig: reader)
+    }
+
+    override open func build(for variables: [Variable]) {
+        addSlots(["momentum", "velocity"], for: variables)
+        momentumProduct = addOptimizerVariable(name: "variable", value: Tensor(1))
+    }
+
+    /// The scheduled momentum at 1-based step `t`: β₁(1 − ½·0.96ᵗ).
+    private func scheduledMomentum(_ t: Float) -> Float {
+        Float(beta1) * (1 - 0.5 * pow(Float(0.96), t))
+    }
+
+    override open func beginStep() {
+        guard let momentumProduct else { return }
+        let t = Float(iterations + 1)
+        let product = momentumProduct.value.scalar * Float(beta1) * (1 - 0.5 * pow(Float(0.96), t))
+        momentumProduct.assign(Tensor(product))
+    }
+
+    override open func update(_ variable: Variable, gradient: Tensor, learningRate lr: Float) {
+        let t = Float(iterations + 1)
+        let momentumNow = scheduledMomentum(t), momentumNext = scheduledMomentum(t + 1)
+        let product = momentumProduct?.value.scalar ?? 1
+        let productNext = product * momentumNext
+        let beta2Power = pow(Float(beta2), t)
+        // Keras casts β to float32 before subtracting here (unlike Adam), so 1 − β is float32 math.
+        let oneMinusBeta1 = 1 - Float(beta1), oneMinusBeta2 = 1 - Float(beta2), epsilon = Float(epsilon)
+        let gradientWeight = 1 - momentumNow, gradientDivisor = 1 - product
+        let momentumDivisor = 1 - productNext, velocityDivisor = 1 - beta2Power
+        updateElements(of: variable, slot("momentum", for: variable), slot("velocity", for: variable),
+                       gradient: gradient) { n, w, m, v, g in
+            var i = 0
+            while i < n {
+                m[i] += (g[i] - m[i]) * oneMinusBeta1
+                v[i] += (g[i] * g[i] - v[i]) * oneMinusBeta2
+                let mHat = momentumNext * m[i] / momentumDivisor + gradientWeight * g[i] / gradientDivisor
+                let vHat = v[i] / velocityDivisor
+                w[i] -= mHat * lr / (vHat.squareRoot() + epsilon)
+                i &+= 1
+            }
+        }
+    }
+
+    override open var config: JSONObject {
+        var c = super.config
+        c["beta_1"] = .double(beta1)
+        c["beta_2"] = .double(beta2)
+        c["epsilon"] = .double(epsilon)
+        return c
+    }
+}

@@ -1,0 +1,96 @@
+/// Divides each step by a moving root-mean-square of the gradients (`keras.optimizers.RMSprop`),
+/// optionally centered (subtracting the squared mean gradient) and with momentum.
+open class RMSprop: Optimizer {
+    override open class var kerasClassName: String { "RMSprop" }
+    override open class var defaultName: String { "rm_sprop" }
+    override open class var configKeys: [String]? { ["rho", "momentum", "epsilon", "centered"] }
+
+    public let rho: Double
+    public let momentum: Double
+    public let epsilon: Double
+    public let centered: Bool
+
+    public init(learningRate: LearningRate = 0.001, rho: Double = 0.9, momentum: Double = 0, epsilon: Double = 1e-7,
+                centered: Bool = false, weightDecay: Double? = nil, clipnorm: Double? = nil, clipvalue: Double? = nil,
+                globalClipnorm: Double? = nil, lossScaleFactor: Double? = nil, name: String? = nil) {
+        self.rho = rho
+        self.momentum = momentum
+        self.epsilon = epsilon
+        self.centered = centered
+        super.init(name: name, learningRate: learningRate, clipnorm: clipnorm, clipvalue: clipvalue,
+                   globalClipnorm: globalClipnorm, weightDecay: weightDecay, lossScaleFactor: lossScaleFactor)
+    }
+
+    public init(config: JSONObject) throws {
+        let reader = ConfigReader(config, owner: "RMSprop config")
+        rho = try reader.double("rho", default: 0.9)
+        momentum = try reader.double("momentum", default: 0)
+        epsilon = try reader.double("epsilon", default: 1e-7)
+        centered = try reader.bool("centered", default: false)
+        try super.init(baseConfig: reader)
+    }
+
+    /// Keras's order: all velocities, then all momentums, then all average gradients.
+    override open func build(for variables: [Variable]) {
+        addSlots(["velocity"], for: variables)
+        if momentum > 0 { addSlots(["momentum"], for: variables) }
+        if centered { addSlots(["average_gradient"], for: variables) }
+    }
+
+    override open func update(_ variable: Variable, gradient: Tensor, learningRate lr: Float) {
+        let rho = Float(rho), oneMinusRho = Float(1 - self.rho), epsilon = Float(epsilon), mu = Float(momentum)
+        let velocity = slot("velocity", for: variable)
+        switch (momentum > 0, centered) {
+        case (false, false):
+            updateElements(of: variable, velocity, gradient: gradient) { n, w, v, g in
+                var i = 0
+                while i < n {
+                    v[i] = rho * v[i] + oneMinusRho * (g[i] * g[i])
+                    w[i] -= lr * g[i] / (v[i] + epsilon).squareRoot()
+                    i &+= 1
+                }
+            }
+        case (true, false):
+            updateElements(of: variable, velocity, slot("momentum", for: variable), gradient: gradient) { n, w, v, m, g in
+                var i = 0
+                while i < n {
+                    v[i] = rho * v[i] + oneMinusRho * (g[i] * g[i])
+                    m[i] = mu * m[i] + lr * g[i] / (v[i] + epsilon).squareRoot()
+                    w[i] -= m[i]
+                    i &+= 1
+                }
+            }
+        case (false, true):
+            updateElements(of: variable, velocity, slot("average_gradient", for: variable), gradient: gradient) { n, w, v, a, g in
+                var i = 0
+                while i < n {
+                    v[i] = rho * v[i] + oneMinusRho * (g[i] * g[i])
+                    a[i] = rho * a[i] + oneMinusRho * g[i]
+                    w[i] -= lr * g[i] / (v[i] - a[i] * a[i] + epsilon).squareRoot()
+                    i &+= 1
+                }
+            }
+        case (true, true):
+            updateElements(of: variable, velocity, slot("momentum", for: variable), slot("average_gradient", for: variable),
+                           gradient: gradient) { n, w, v, m, a, g in
+                var i = 0
+                while i < n {
+                    v[i] = rho * v[i] + oneMinusRho * (g[i] * g[i])
+                    a[i] = rho * a[i] + oneMinusRho * g[i]
+                    m[i] = mu * m[i] + lr * g[i] / (v[i] - a[i] * a[i] + epsilon).squareRoot()
+                    w[i] -= m[i]
+                    i &+= 1
+                }
+            }
+        }
+    }
+
+    override open var config: JSONObject {
+        var c = super.config
+        c["rho"] = .double(rho)
+        c["momentum"] = .double(momentum)
+        c["epsilon"] = .double(epsilon)
+        c["centered"] = .bool(centered)
+        return c
+    }
+}
