@@ -14,12 +14,10 @@ enum BuiltInActivations {
             ("sigmoid", { $0.sigmoid() }),
             ("hard_sigmoid", { $0.hardSigmoid() }),
             ("hard_silu", { $0.hardSilu() }),
-            ("hard_swish", { $0.hardSilu() }),
             ("hard_tanh", { $0.hardTanh() }),
             ("log_sigmoid", { $0.logSigmoid() }),
             ("mish", { $0.mish() }),
             ("silu", { $0.silu() }),
-            ("swish", { $0.silu() }),
             ("softplus", { $0.softplus() }),
             ("softsign", { $0.softsign() }),
             ("tanh", { $0.tanh() }),
@@ -27,9 +25,11 @@ enum BuiltInActivations {
             ("softmax", { $0.softmax(axis: -1) }),
             ("log_softmax", { $0.logSoftmax(axis: -1) }),
         ]
+        // Keras writes the canonical name into configs: "swish" is saved as "silu".
+        let aliases = ["silu": ["swish"], "hard_silu": ["hard_swish"]]
         for (name, function) in functions {
             let activation = Activation(name: name, apply: function)
-            try registry.register(name) { _ in activation }
+            try registry.register(name, aliases: aliases[name] ?? []) { _ in activation }
         }
     }
 }

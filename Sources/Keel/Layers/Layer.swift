@@ -2,7 +2,9 @@
 /// the shape of its first input (batch dimension included), and computes in `call`. `config`
 /// is Keras's `get_config()`; each registered layer also rebuilds itself from that config.
 open class Layer: KerasSerializable {
-    open class var kerasClassName: String { "Layer" }
+    /// The Swift class name unless a subclass says otherwise, as Keras uses the Python class
+    /// name: a custom `ActivityRegularizationLayer` is named `activity_regularization_layer`.
+    open class var kerasClassName: String { String(describing: self) }
 
     public var name: String
     /// Setting this marks every weight trainable or not, as Keras does.

@@ -54,7 +54,7 @@ extension Tensor {
 
     public func leakyRelu(negativeSlope: Float = 0.2) -> Tensor {
         unary("leaky_relu", { $0 > 0 ? $0 : $0 * negativeSlope }) { x, _, g in
-            g * x.constant("leaky_relu") { $0 > 0 ? 1 : negativeSlope }
+            g * x.constant("leaky_relu") { $0 >= 0 ? 1 : negativeSlope }
         }
     }
 

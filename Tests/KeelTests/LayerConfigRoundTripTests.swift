@@ -1,0 +1,98 @@
+import XCTest
+import Keel
+
+/// Every built-in layer rebuilt from its own config gives the same config back, and the Swift
+/// initializers write what Keras writes for the same arguments.
+final class LayerConfigRoundTripTests: XCTestCase {
+    /// The least each class needs; the round trip fills in and checks everything else.
+    static let minimalConfigs: [String: JSONObject] = [
+        "InputLayer": ["batch_shape": [nil, 4]],
+        "Dense": ["units": 3],
+        "Activation": ["activation": "tanh"],
+        "Dropout": ["rate": 0.25, "noise_shape": [nil, 1], "seed": 3],
+        "Flatten": [:],
+        "Reshape": ["target_shape": [2, -1]],
+        "Conv2D": ["filters": 4, "kernel_size": 3, "strides": 2, "padding": "SAME", "groups": 2,
+                   "kernel_regularizer": ["class_name": "L2", "config": ["l2": 0.001]]],
+        "Conv2DTranspose": ["filters": 2, "kernel_size": [4, 4], "strides": [2, 2], "output_padding": [1, 1]],
+        "MaxPooling2D": ["pool_size": 3, "strides": nil, "padding": "same"],
+        "AveragePooling2D": ["pool_size": [2, 2], "strides": [1, 1]],
+        "GlobalMaxPooling2D": ["keepdims": true],
+        "GlobalAveragePooling2D": ["data_format": "channels_first"],
+        "BatchNormalization": ["momentum": 0.9, "center": false, "gamma_regularizer": "l2"],
+        "Concatenate": ["axis": 1],
+        "Add": [:],
+        "LeakyReLU": ["alpha": 0.1],
+        "ReLU": ["max_value": 6.0],
+        "Softmax": ["axis": [1, 2]],
+        "Embedding": ["input_dim": 10, "output_dim": 4, "embeddings_initializer": "he_uniform"],
+        "ActivityRegularization": ["l1": 0.01],
+    ]
+
+    func testEveryBuiltInLayerRoundTripsItsConfig() throws {
+        let builtIns = Registries.layers.classNames.filter { Registries.layers.entry(named: $0)?.origin == "Keel" }
+        XCTAssertFalse(builtIns.isEmpty)
+        for className in builtIns {
+            guard var config = Self.minimalConfigs[className] else {
+                XCTFail("no sample config for the built-in layer '\(className)'")
+                continue
+            }
+            config["name"] = .string("sample_\(Naming.snakeCase(className))")
+            let layer = try Registries.layers.make(className, config: config)
+            let written = layer.config
+            let rebuilt = try Registries.layers.make(className, config: written)
+            XCTAssertEqual(JSONValue.object(rebuilt.config).serialized(), JSONValue.object(written).serialized(), className)
+            XCTAssertEqual(written["name"], config["name"], className)
+            XCTAssertEqual(type(of: layer).kerasClassName, className)
+        }
+    }
+
+    func testReadingNormalizesKerasShorthands() throws {
+        let conv = try Registries.layers.make("Conv2D", config: Self.minimalConfigs["Conv2D"]!).config
+        XCTAssertEqual(conv["kernel_size"], [3, 3])
+        XCTAssertEqual(conv["strides"], [2, 2])
+        XCTAssertEqual(conv["padding"], "same")
+        XCTAssertEqual(conv["kernel_regularizer"]?.objectValue?["class_name"], "L2")
+        let pool = try Registries.layers.make("MaxPooling2D", config: Self.minimalConfigs["MaxPooling2D"]!).config
+        XCTAssertEqual(pool["strides"], [3, 3], "strides default to the pool size")
+        XCTAssertEqual(try Registries.layers.make("LeakyReLU", config: ["alpha": 0.1]).config["negative_slope"], 0.1)
+        let input = try Registries.layers.make("InputLayer", config: [
+            "batch_input_shape": [nil, 4], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_1",
+        ]).config
+        XCTAssertEqual(input["batch_shape"], [nil, 4], "tf.keras 2's batch_input_shape reads as batch_shape")
+    }
+
+    func testSwiftInitializersWriteKerasDefaults() {
+        let dense = Dense(units: 64, activation: "relu", name: "d").config
+        XCTAssertEqual(dense.keys, ["name", "trainable", "dtype", "units", "activation", "use_bias", "kernel_initializer",
+                                    "bias_initializer", "kernel_regularizer", "bias_regularizer", "kernel_constraint",
+                                    "bias_constraint", "quantization_config"])
+        XCTAssertEqual(dense["activation"], "relu")
+        let conv = Conv2D(filters: 32, kernelSize: (3, 3), strides: (1, 1), padding: .same, activation: "relu").config
+        XCTAssertEqual(conv["padding"], "same")
+        XCTAssertEqual(conv["activity_regularizer"], .null)
+        XCTAssertEqual(BatchNormalization().config["momentum"], 0.99)
+        XCTAssertEqual(BatchNormalization().config["epsilon"], 0.001)
+        XCTAssertEqual(LeakyReLU().config["negative_slope"], 0.3)
+        XCTAssertEqual(Embedding(inputDim: 5, outputDim: 2).config["embeddings_initializer"]?.objectValue?["config"],
+                       ["seed": nil, "minval": -0.05, "maxval": 0.05])
+    }
+
+    func testAnActivityRegularizerAppearsAfterTheBaseFieldsAsInKeras() {
+        let dense = Dense(units: 2, activityRegularizer: L2(l2: 0.1), name: "d").config
+        XCTAssertEqual(Array(dense.keys.prefix(4)), ["name", "trainable", "dtype", "activity_regularizer"])
+        let conv = Conv2D(filters: 1, kernelSize: (1, 1), activityRegularizer: L1(), name: "c").config
+        XCTAssertEqual(Array(conv.keys.prefix(4)), ["name", "trainable", "dtype", "activity_regularizer"])
+    }
+
+    func testConfigsKerasKeelCannotHonourAreRefused() {
+        XCTAssertThrowsError(try Registries.layers.make("Dense", config: [
+            "units": 2, "kernel_constraint": ["class_name": "MaxNorm", "config": ["max_value": 2]],
+        ]))
+        XCTAssertThrowsError(try Registries.layers.make("BatchNormalization", config: ["renorm": true]))
+        XCTAssertThrowsError(try Registries.layers.make("Dense", config: ["units": 0]))
+        XCTAssertThrowsError(try Registries.layers.make("Conv2D", config: ["filters": 2, "kernel_size": 3, "padding": "causal"]))
+        XCTAssertThrowsError(try Registries.layers.make("Dropout", config: ["rate": 1.5]))
+        XCTAssertThrowsError(try Registries.layers.make("Dense", config: ["units": 2, "activation": "not_an_activation"]))
+    }
+}
