@@ -135,6 +135,10 @@ open class Model: Layer {
     /// One evaluation step on a batch.
     open func testStep(_ batch: Batch) throws -> Logs { try defaultTestStep(batch) }
 
+    /// Clears the running means at the start of each epoch; a model with its own trackers (a
+    /// GAN's d_loss and g_loss) resets them here too.
+    open func resetMetrics() { compiled?.resetTrackers() }
+
     /// The outputs for one batch, in inference mode.
     open func predictStep(_ batch: Batch) -> [Tensor] { forward(batch.x, training: false) }
 

@@ -54,6 +54,15 @@ extension Model {
                 stepsPerEpoch: stepsPerEpoch)
     }
 
+    /// Training without targets: a custom `trainStep` (a GAN) takes what it needs from `x`.
+    @discardableResult
+    public func fit(_ x: Tensor, batchSize: Int = 32, epochs: Int = 1, verbose: Verbosity = .auto,
+                    callbacks: [Callback] = [], shuffle: Bool = true, initialEpoch: Int = 0,
+                    stepsPerEpoch: Int? = nil) throws -> History {
+        try fit([x], [], batchSize: batchSize, epochs: epochs, verbose: verbose, callbacks: callbacks,
+                shuffle: shuffle, initialEpoch: initialEpoch, stepsPerEpoch: stepsPerEpoch)
+    }
+
     @discardableResult
     public func fit(_ x: [String: Tensor], _ y: [String: Tensor], batchSize: Int = 32, epochs: Int = 1,
                     verbose: Verbosity = .auto, callbacks: [Callback] = [], validationSplit: Double = 0,
@@ -67,14 +76,13 @@ extension Model {
                     callbacks: [Callback] = [], validationSplit: Double = 0, validationData: ([Tensor], [Tensor])? = nil,
                     shuffle: Bool = true, classWeight: [Int: Float]? = nil, sampleWeight: Tensor? = nil,
                     initialEpoch: Int = 0, stepsPerEpoch: Int? = nil) throws -> History {
-        let compiled = try requireCompiled("fit")
         guard batchSize > 0, epochs >= 0 else {
             throw KeelError("fit arguments", expected: "batchSize > 0 and epochs ≥ 0", found: "batchSize \(batchSize), epochs \(epochs)")
         }
         guard (0..<1).contains(validationSplit) else {
             throw KeelError("fit validationSplit", expected: "a fraction in [0, 1)", found: "\(validationSplit)")
         }
-        try DataValidation.check(x: x, y: y, sampleWeight: sampleWeight, model: self, what: "fit")
+        try DataValidation.check(x: x, y: y.isEmpty ? nil : y, sampleWeight: sampleWeight, model: self, what: "fit")
         if let (vx, vy) = validationData {
             try DataValidation.check(x: vx, y: vy, sampleWeight: nil, model: self, what: "validation")
         }
@@ -99,12 +107,11 @@ extension Model {
         if level != 0 { all.append(ProgbarLogger()) }
         let list = CallbackList(all, model: self, params: TrainingParams(epochs: epochs, steps: steps, verbose: level))
         stopTraining = false
-        _ = compiled
         list.onTrainBegin(Logs())
         var epochLogs = Logs()
         var epoch = initialEpoch
         while epoch < epochs && !stopTraining {
-            self.compiled?.resetTrackers()
+            resetMetrics()
             list.onEpochBegin(epoch, Logs())
             var logs = Logs()
             for (step, batch) in training.epoch(generator: trainingGenerator).enumerated() {
