@@ -9,8 +9,12 @@ import Glibc
 public final class BufferPool: Sendable {
     public static let shared = BufferPool()
 
-    /// Buffers kept per size class; more than this are returned to the system.
-    private static let maximumFreePerClass = 64
+    /// Buffers kept per size class: a deep model frees hundreds of same-sized buffers at once
+    /// when a tape goes away, so small classes keep up to 4096; large ones are capped at about
+    /// 256 MB each so the cache cannot hoard memory.
+    private static func maximumFree(sizeClass: Int) -> Int {
+        max(64, min(4096, (1 << 28) >> sizeClass))
+    }
     private static let classCount = 48
 
     private struct State {
@@ -47,7 +51,7 @@ public final class BufferPool: Sendable {
     public func release(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
         let sizeClass = Self.sizeClass(for: byteCount)
         let kept = state.withLock { state -> Bool in
-            guard state.free[sizeClass].count < Self.maximumFreePerClass else { return false }
+            guard state.free[sizeClass].count < Self.maximumFree(sizeClass: sizeClass) else { return false }
             state.free[sizeClass].append(pointer)
             return true
         }

@@ -57,8 +57,9 @@ public enum ConvArithmetic {
             return ((n - 1) * s + effective + extra, 0)
         case .same:
             let output = outputPadding.map { (n - 1) * s + effective % 2 + $0 } ?? n * s
-            let left = Swift.min((s + effective - 2 + 1) / 2, effective - 1)
-            return (output, effective - 1 - left)
+            // The convolution this transposes maps `output` back to n with TensorFlow's SAME split.
+            let total = Swift.max((n - 1) * s + effective - output, 0)
+            return (output, total / 2)
         }
     }
 }

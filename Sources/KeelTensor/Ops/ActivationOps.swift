@@ -78,20 +78,30 @@ extension Tensor {
         }
     }
 
-    /// GELU, exact (erf) or with Keras's tanh approximation.
+    /// GELU, exact (erf) or with Keras's tanh approximation. The derivative is itself a recorded
+    /// op with a closed-form second derivative, so gradient penalties through GELU are exact.
     public func gelu(approximate: Bool = true) -> Tensor {
         let c: Float = 0.7978845608028654  // √(2/π)
         if approximate {
             return unary("gelu", { x in 0.5 * x * (1 + Glibc.tanhf(c * (x + 0.044715 * x * x * x))) }) { x, _, g in
-                g * x.constant("gelu") { x in
+                g * x.unary("gelu_grad", { x in
                     let t = Glibc.tanhf(c * (x + 0.044715 * x * x * x))
                     return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x)
+                }) { x, _, g2 in
+                    g2 * x.constant("gelu_grad2") { x in
+                        let u = c * (x + 0.044715 * x * x * x)
+                        let du = c * (1 + 3 * 0.044715 * x * x), d2u = c * 6 * 0.044715 * x
+                        let t = Glibc.tanhf(u)
+                        return (1 - t * t) * (du + 0.5 * x * (d2u - 2 * t * du * du))
+                    }
                 }
             }
         }
         return unary("gelu", { x in 0.5 * x * (1 + Glibc.erff(x * 0.7071067811865476)) }) { x, _, g in
-            g * x.constant("gelu") { x in
+            g * x.unary("gelu_grad", { x in
                 0.5 * (1 + Glibc.erff(x * 0.7071067811865476)) + x * Glibc.expf(-0.5 * x * x) * 0.3989422804014327
+            }) { x, _, g2 in
+                g2 * x.constant("gelu_grad2") { x in Glibc.expf(-0.5 * x * x) * 0.3989422804014327 * (2 - x * x) }
             }
         }
     }

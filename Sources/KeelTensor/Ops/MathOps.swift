@@ -46,7 +46,9 @@ extension Tensor {
         let y = Tensor.zipFloats(x, exponent, "pow") { Glibc.powf($0, $1) }
         return differentiable(y, [x, exponent], { g in
             let dx = g * exponent * x.pow(exponent - 1)
-            let safeLog = x.mapFloats("pow") { $0 > 0 ? Glibc.logf($0) : 0 }
+            // log(x) where x > 0, else 0, built from ops so the second derivative is right too.
+            let positive = x.mapFloats("pow") { $0 > 0 ? 1 : 0 }
+            let safeLog = (x * positive + (1 - positive)).log()
             let dy = g * y * safeLog
             return [dx.summed(toShape: x.shape), dy.summed(toShape: exponent.shape)]
         })

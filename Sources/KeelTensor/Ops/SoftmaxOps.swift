@@ -53,8 +53,9 @@ extension Tensor {
             if !m.isFinite { m = 0 }
             var total: Float = 0
             for j in 0..<n { total += expf(x[j &* stride] - m) }
-            let shift = m + logf(total)
-            for j in 0..<n { o[j &* stride] = x[j &* stride] - shift }
+            // (x − m) − log Σ keeps the precision of large logits (TensorFlow's order).
+            let logTotal = logf(total)
+            for j in 0..<n { o[j &* stride] = (x[j &* stride] - m) - logTotal }
         }
         return differentiable(out, [self], { g in
             [g - out.exp() * g.sum(axes: [axis], keepDims: true)]
