@@ -7,7 +7,9 @@ public enum Reduction: String, Sendable {
     case none
 
     public init(config value: JSONValue?, owner: String) throws {
-        guard let value, !value.isNull else { self = .none; return }
+        // Absent means Keras's default; an explicit null means no reduction.
+        guard let value else { self = .sumOverBatchSize; return }
+        if value.isNull { self = .none; return }
         guard let text = value.stringValue, let reduction = Reduction(rawValue: text) else {
             throw KeelError("\(owner): field 'reduction'",
                             expected: "one of sum_over_batch_size, mean, mean_with_sample_weight, sum, none",

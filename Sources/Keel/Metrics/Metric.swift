@@ -3,7 +3,11 @@
 /// and overrides the three methods.
 open class Metric: KerasSerializable {
     open class var kerasClassName: String { "Metric" }
-    public var name: String
+    /// Renaming a metric (as `compile` does with the string it was given) moves its variables'
+    /// paths along.
+    public var name: String {
+        didSet { for variable in variables { variable.path = "\(name)/\(variable.name)" } }
+    }
     public private(set) var variables: [Variable] = []
     private var initialValues: [Tensor] = []
 
@@ -36,4 +40,17 @@ open class Metric: KerasSerializable {
 
     /// Whether larger results are better (used to pick a monitor mode).
     open var higherIsBetter: Bool { true }
+}
+
+extension Metric {
+    /// Keras's `divide_no_nan` on two state values.
+    static func dividedNoNaN(_ numerator: Float, _ denominator: Float) -> Float {
+        denominator == 0 ? 0 : numerator / denominator
+    }
+
+    /// The metric's automatic name when none is given: Keras's `auto_name` of the class
+    /// (`precision`, `precision_1`, ...), used by the metrics whose Keras default name is None.
+    static func automaticName(for className: String) -> String {
+        Naming.unique(Naming.snakeCase(className))
+    }
 }

@@ -36,8 +36,7 @@ public final class CompiledState {
                     switch spec {
                     case .metric(let m): metric = m
                     case .name(let name):
-                        metric = try MetricResolution.resolve(name, yTrueShape: yTrue[output].shape,
-                                                              yPredShape: yPred[output].shape)
+                        metric = try Metrics.resolve(name, yTrueShape: yTrue[output].shape, yPredShape: yPred[output].shape)
                     }
                     if isMultiOutput, !metric.name.hasPrefix(outputNames[output] + "_") {
                         metric.name = outputNames[output] + "_" + metric.name
@@ -67,32 +66,5 @@ public final class CompiledState {
             logs[metric.name] = Double(metric.result().scalar)
         }
         return logs
-    }
-}
-
-/// Keras's string metric resolution (`compile_utils.get_metric`): "accuracy"/"acc" and
-/// "crossentropy"/"ce" pick their class from the shapes of y_true and y_pred; other names come
-/// from the metric registry. The metric keeps the name it was asked for.
-enum MetricResolution {
-    static func resolve(_ name: String, yTrueShape: [Int], yPredShape: [Int]) throws -> Metric {
-        let lowered = name.lowercased()
-        let className: String
-        if ["accuracy", "acc", "crossentropy", "ce"].contains(lowered) {
-            let isBinary = yPredShape.last == 1
-            let isSparse = yTrueShape.count < yPredShape.count || (yTrueShape.last == 1 && (yPredShape.last ?? 1) > 1)
-            let isAccuracy = lowered == "accuracy" || lowered == "acc"
-            if isBinary {
-                className = isAccuracy ? "BinaryAccuracy" : "BinaryCrossentropy"
-            } else if isSparse {
-                className = isAccuracy ? "SparseCategoricalAccuracy" : "SparseCategoricalCrossentropy"
-            } else {
-                className = isAccuracy ? "CategoricalAccuracy" : "CategoricalCrossentropy"
-            }
-        } else {
-            className = name
-        }
-        let metric = try Registries.metrics.make(className)
-        metric.name = name
-        return metric
     }
 }

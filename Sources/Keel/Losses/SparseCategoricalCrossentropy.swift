@@ -1,0 +1,61 @@
+/// Keras `SparseCategoricalCrossentropy`: categorical crossentropy against integer class ids
+/// (a trailing dimension of 1 on y_true is dropped). With `ignoreClass`, positions labelled with
+/// that id contribute 0 and are masked out, so the default reduction averages over the valid
+/// positions only.
+public final class SparseCategoricalCrossentropy: Loss {
+    public override class var kerasClassName: String { "SparseCategoricalCrossentropy" }
+    public let fromLogits: Bool
+    public let ignoreClass: Int?
+
+    public init(fromLogits: Bool = false, ignoreClass: Int? = nil, reduction: Reduction = .sumOverBatchSize,
+                name: String = "sparse_categorical_crossentropy") {
+        self.fromLogits = fromLogits
+        self.ignoreClass = ignoreClass
+        super.init(name: name, reduction: reduction)
+    }
+
+    public convenience init(config: JSONObject) throws {
+        let fields = try LossConfig(config, className: Self.kerasClassName,
+                                    defaultName: "sparse_categorical_crossentropy",
+                                    ownFields: ["from_logits", "ignore_class"])
+        self.init(fromLogits: try fields.reader.bool("from_logits", default: false),
+                  ignoreClass: try fields.reader.optionalInt("ignore_class"),
+                  reduction: fields.reduction, name: fields.name)
+        reductionIsNull = fields.reductionIsNull
+    }
+
+    public override var config: JSONObject {
+        config(adding: ["from_logits": .bool(fromLogits), "ignore_class": ignoreClass.map { .int($0) } ?? .null])
+    }
+
+    public override func values(yTrue: Tensor, yPred: Tensor) -> Tensor {
+        let labels = classIDs(yTrue, yPred)
+        let valid = validPositions(labels)
+        // Ignored positions get class 0 so the one-hot stays well defined; `where` then zeroes
+        // their loss and their gradient (Keras also zeroes their predictions; that changes
+        // nothing at valid positions and only adds 0/0 at ignored ones).
+        let ids = (valid.map { labels * $0 } ?? labels).cast(to: .int32)
+        let target = ids.oneHot(depth: yPred.shape.last ?? 1)
+        let losses = LossMath.categoricalCrossentropy(target: target, output: yPred, fromLogits: fromLogits, axis: -1)
+        guard let valid else { return losses }
+        return `where`(valid.reshaped(losses.shape), losses, Tensor(0))
+    }
+
+    public override func mask(yTrue: Tensor, yPred: Tensor) -> Tensor? {
+        validPositions(classIDs(yTrue, yPred)).map { $0.reshaped(Array(yPred.shape.dropLast())) }
+    }
+
+    /// Class ids as float32, shaped like y_pred without its class axis.
+    private func classIDs(_ yTrue: Tensor, _ yPred: Tensor) -> Tensor {
+        var labels = LossMath.floats(yTrue)
+        if labels.rank == yPred.rank && labels.shape.last == 1 { labels = labels.squeezed(axes: [-1]) }
+        precondition(labels.shape == Array(yPred.shape.dropLast()),
+                     "\(Self.kerasClassName): labels of shape \(yTrue.shape) do not match predictions of shape \(yPred.shape)")
+        return labels
+    }
+
+    /// 1 where the label is not `ignoreClass`; nil when no class is ignored.
+    private func validPositions(_ labels: Tensor) -> Tensor? {
+        ignoreClass.map { labels.notEqual(Tensor(Float($0))) }
+    }
+}
