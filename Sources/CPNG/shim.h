@@ -13,5 +13,7 @@ static inline png_uint_32 keel_png_format_flag_linear(void) { return PNG_FORMAT_
 static inline png_uint_32 keel_png_format_flag_color(void)  { return PNG_FORMAT_FLAG_COLOR; }
 static inline png_uint_32 keel_png_format_flag_alpha(void)  { return PNG_FORMAT_FLAG_ALPHA; }
 static inline png_uint_32 keel_png_image_failed(const png_image *image) { return PNG_IMAGE_FAILED(*image); }
+// An upper bound on the encoded size, so png_image_write_to_memory can run once.
+static inline size_t keel_png_image_png_size_max(const png_image *image) { return PNG_IMAGE_PNG_SIZE_MAX(*image); }
 
 #endif
