@@ -1,0 +1,18 @@
+/// A CSV log for hand-written training loops, in CSVLogger's format (`\r\n`, header first):
+/// each `append` adds one complete row to the file.
+public struct CSVLogFile {
+    public let path: String
+    public let header: [String]
+
+    /// Starts the file with `header` (replacing an older one).
+    public init(path: String, header: [String]) throws {
+        self.path = path
+        self.header = header
+        try CSV.write([header], to: path)
+    }
+
+    public func append(_ row: [String]) throws {
+        precondition(row.count == header.count, "CSVLogFile: \(row.count) values for \(header.count) columns")
+        try CSV.append([row], to: path)
+    }
+}
