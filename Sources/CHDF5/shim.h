@@ -32,4 +32,16 @@ static inline size_t keel_h5t_variable(void)     { return H5T_VARIABLE; }
 // HDF5 prints an error stack to stderr by default; Keel reports errors itself.
 static inline void keel_h5_silence_errors(void)  { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
 
+// More macros Swift cannot import: flags and property-list classes Keel's HDF5 files need.
+static inline unsigned keel_h5f_acc_rdonly(void) { return H5F_ACC_RDONLY; }
+static inline unsigned keel_h5f_acc_rdwr(void)   { return H5F_ACC_RDWR; }
+static inline unsigned keel_h5f_acc_trunc(void)  { return H5F_ACC_TRUNC; }
+static inline hid_t keel_h5e_default(void)       { return H5E_DEFAULT; }
+static inline hid_t keel_h5p_link_create(void)   { return H5P_LINK_CREATE; }
+static inline hid_t keel_h5p_attribute_create(void) { return H5P_ATTRIBUTE_CREATE; }
+static inline unsigned keel_h5p_crt_order_tracked_indexed(void) {
+    return H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
+}
+static inline unsigned keel_h5p_crt_order_tracked(void) { return H5P_CRT_ORDER_TRACKED; }
+
 #endif
