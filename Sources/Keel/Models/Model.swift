@@ -11,6 +11,9 @@ open class Model: Layer {
     public internal(set) var compiled: CompiledState?
     /// Set by a callback to end `fit` after the current batch (Keras's `model.stop_training`).
     public var stopTraining = false
+    /// Set by BackupAndRestore when it restores a run: the epoch the next `fit` starts from
+    /// (Keras's `model._initial_epoch`); `fit` consumes it.
+    public var initialEpochOverride: Int?
     /// The History of the last `fit`.
     public internal(set) var history: History?
     /// Penalties collected from the layers during the last forward pass (`add_loss`, regularizers).

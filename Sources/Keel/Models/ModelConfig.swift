@@ -155,7 +155,9 @@ public enum ModelConfig {
         let modelNodes = Set(model.graphNodes.map { ObjectIdentifier($0) })
         var layers: [JSONValue] = []
         for layer in model.layers {
-            layers.append(layerEntry(layer, nodes: layer.inboundNodes.filter { modelNodes.contains(ObjectIdentifier($0)) }))
+            // An InputLayer's own node has no inputs; Keras lists no inbound nodes for it.
+            let nodes = layer.inboundNodes.filter { modelNodes.contains(ObjectIdentifier($0)) && !$0.inputs.isEmpty }
+            layers.append(layerEntry(layer, nodes: nodes))
         }
         c["layers"] = .array(layers)
         c["input_layers"] = historyList(model.inputs)

@@ -47,7 +47,8 @@ public struct PluginBuilder {
         let result = try runCompiler(arguments(moduleName: moduleName, sources: sources + [buildInfo], output: temporary))
         guard result.status == 0 else {
             try? FileManager.default.removeItem(atPath: directory)
-            let firstLines = result.output.split(separator: "\n").filter { $0.contains("error:") }.prefix(3)
+            // The compiler's own error lines ("<file>:<line>:<column>: error: ..."), not its excerpts.
+            let firstLines = result.output.split(separator: "\n").filter { $0.contains(": error:") && !$0.hasPrefix(" ") }.prefix(3)
             let message = firstLines.isEmpty ? String(result.output.prefix(400)) : firstLines.joined(separator: "\n")
             throw KeelError("plugin '\(name)' (\(folder)) does not compile:\n\(message)")
         }

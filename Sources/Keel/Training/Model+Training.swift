@@ -109,7 +109,8 @@ extension Model {
         stopTraining = false
         list.onTrainBegin(Logs())
         var epochLogs = Logs()
-        var epoch = initialEpoch
+        var epoch = initialEpochOverride ?? initialEpoch
+        initialEpochOverride = nil
         while epoch < epochs && !stopTraining {
             resetMetrics()
             list.onEpochBegin(epoch, Logs())

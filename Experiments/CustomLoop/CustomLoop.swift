@@ -1,0 +1,82 @@
+import Foundation
+import Keel
+
+/// The Keras guide "Writing a training loop from scratch": an MLP 784-64-64-10 on logits, SGD
+/// 1e-3, sparse categorical cross-entropy from logits, batch 64, one GradientTape per step,
+/// accuracy metrics updated per batch and reset per epoch, validation each epoch — printed as the
+/// guide prints.
+final class CustomLoop: Experiment {
+    override class var name: String { "custom-loop" }
+    override class var summary: String { "The Keras guide's hand-written GradientTape loop on Fashion-MNIST" }
+    override class var defaults: [String: HyperValue] {
+        ["epochs": .int(2), "batch_size": .int(64), "learning_rate": .double(1e-3), "train_samples": .int(50_000),
+         "validation_samples": .int(10_000), "log_every": .int(200)]
+    }
+
+    override func run(_ context: ExperimentContext) throws {
+        let data = try FashionMNIST()
+        let split = data.trainValidationSplit()
+        let n = min(try context.int("train_samples"), split.x.shape[0])
+        let nv = min(try context.int("validation_samples"), split.validationX.shape[0])
+        let x = split.x.slice(begin: [0, 0, 0], size: [n, 28, 28]).reshaped([n, 784])
+        let y = split.y.slice(begin: [0], size: [n])
+        let vx = split.validationX.slice(begin: [0, 0, 0], size: [nv, 28, 28]).reshaped([nv, 784])
+        let vy = split.validationY.slice(begin: [0], size: [nv])
+
+        let inputs = Input(shape: [784], name: "digits")
+        var h = Dense(units: 64, activation: "relu", name: "dense_1")(inputs)
+        h = Dense(units: 64, activation: "relu", name: "dense_2")(h)
+        let outputs = Dense(units: 10, name: "predictions")(h)
+        let model = try Model(inputs: inputs, outputs: outputs)
+        let optimizer = SGD(learningRate: .constant(Float(try context.double("learning_rate"))))
+        let lossFunction = SparseCategoricalCrossentropy(fromLogits: true)
+        let trainAccuracy = Metrics.SparseCategoricalAccuracy()
+        let validationAccuracy = Metrics.SparseCategoricalAccuracy()
+        let batchSize = try context.int("batch_size"), logEvery = try context.int("log_every")
+        let train = Dataset(x: [x], y: [y], batchSize: batchSize, shuffle: true)
+        let validation = Dataset(x: [vx], y: [vy], batchSize: batchSize)
+        let csv = try CSVLogFile(path: context.runDirectory.log, header: ["epoch", "accuracy", "loss", "val_accuracy"])
+
+        for epoch in 0..<(try context.int("epochs")) {
+            context.log("\nStart of epoch \(epoch)")
+            let start = Date()
+            var lastLoss: Float = 0
+            for (step, batch) in train.epoch(generator: KeelRandom.generator).enumerated() {
+                let tape = GradientTape()
+                let (loss, logits) = tape.record { () -> (Tensor, Tensor) in
+                    let logits = model(batch.x[0], training: true)
+                    return (lossFunction(batch.y[0], logits), logits)
+                }
+                let variables = model.trainableWeights
+                optimizer.apply(tape.gradient(of: loss, wrt: variables), to: variables)
+                trainAccuracy.updateState(yTrue: batch.y[0], yPred: logits)
+                lastLoss = loss.scalar
+                if step % logEvery == 0 {
+                    context.log(String(format: "Training loss (for one batch) at step %d: %.4f", step, lastLoss))
+                    context.log("Seen so far: \((step + 1) * batchSize) samples")
+                }
+            }
+            let accuracy = trainAccuracy.result().scalar
+            context.log(String(format: "Training acc over epoch: %.4f", accuracy))
+            trainAccuracy.resetState()
+            for batch in validation.epoch(generator: KeelRandom.generator) {
+                validationAccuracy.updateState(yTrue: batch.y[0], yPred: model(batch.x[0], training: false))
+            }
+            let validationResult = validationAccuracy.result().scalar
+            validationAccuracy.resetState()
+            context.log(String(format: "Validation acc: %.4f", validationResult))
+            context.log(String(format: "Time taken: %.2fs", Date().timeIntervalSince(start)))
+            try csv.append([String(epoch), JSONValue.pythonRepr(Double(accuracy)), JSONValue.pythonRepr(Double(lastLoss)),
+                            JSONValue.pythonRepr(Double(validationResult))])
+        }
+        try model.save(to: context.runDirectory.model)
+        try model.summary().write(toFile: context.runDirectory.summary, atomically: true, encoding: .utf8)
+    }
+}
+
+@_cdecl("keel_plugin_register")
+public func keelPluginRegister(_ context: UnsafeMutableRawPointer) -> Int32 {
+    keelPluginMain(context, builtAgainst: keelPluginBuildIdentity) { plugin in
+        try plugin.addExperiment(CustomLoop.self)
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import Keel
+
+/// The Keras guide's DCGAN on Fashion-MNIST: discriminator and generator as in the seed (see
+/// fixtures summary/dcgan_*.txt), a custom train step, a PNG grid of samples every epoch and
+/// every `sample_every` steps, and checkpoints of both models with their optimizers.
+final class DCGANExperiment: Experiment {
+    override class var name: String { "dcgan" }
+    override class var summary: String { "The Keras guide's DCGAN with a custom train step and PNG sample grids" }
+    override class var defaults: [String: HyperValue] {
+        ["epochs": .int(1), "batch_size": .int(64), "latent_dim": .int(128), "steps": .int(200),
+         "train_samples": .int(60_000), "sample_every": .int(100), "grid": .int(4), "width": .int(128)]
+    }
+
+    static func discriminator(width: Int) throws -> Sequential {
+        try Sequential([
+            InputLayer(batchShape: [nil, 28, 28, 1]),
+            Conv2D(filters: width / 2, kernelSize: (3, 3), strides: (2, 2), padding: .same),
+            LeakyReLU(negativeSlope: 0.2),
+            Conv2D(filters: width, kernelSize: (3, 3), strides: (2, 2), padding: .same),
+            LeakyReLU(negativeSlope: 0.2),
+            GlobalMaxPooling2D(),
+            Dense(units: 1),
+        ], name: "discriminator")
+    }
+
+    static func generator(latentDim: Int, width: Int) throws -> Sequential {
+        try Sequential([
+            InputLayer(batchShape: [nil, latentDim]),
+            Dense(units: 7 * 7 * width),
+            LeakyReLU(negativeSlope: 0.2),
+            Reshape(targetShape: [7, 7, width]),
+            Conv2DTranspose(filters: width, kernelSize: (4, 4), strides: (2, 2), padding: .same),
+            LeakyReLU(negativeSlope: 0.2),
+            Conv2DTranspose(filters: width, kernelSize: (4, 4), strides: (2, 2), padding: .same),
+            LeakyReLU(negativeSlope: 0.2),
+            Conv2D(filters: 1, kernelSize: (7, 7), padding: .same, activation: "sigmoid"),
+        ], name: "generator")
+    }
+
+    override func run(_ context: ExperimentContext) throws {
+        let latentDim = try context.int("latent_dim"), width = try context.int("width")
+        let data = try FashionMNIST()
+        let count = min(try context.int("train_samples"), data.trainImages.shape[0])
+        let images = data.trainImages.slice(begin: [0, 0, 0], size: [count, 28, 28]).reshaped([count, 28, 28, 1])
+
+        let discriminator = try DCGANExperiment.discriminator(width: width)
+        let generator = try DCGANExperiment.generator(latentDim: latentDim, width: width)
+        try discriminator.compile(optimizer: Adam(learningRate: 3e-4), loss: BinaryCrossentropy(fromLogits: true))
+        try generator.compile(optimizer: Adam(learningRate: 4e-4), loss: BinaryCrossentropy(fromLogits: true))
+        let run = context.runDirectory
+        try (discriminator.summary() + generator.summary()).write(toFile: run.summary, atomically: true, encoding: .utf8)
+
+        let gan = GAN(discriminator: discriminator, generator: generator, latentDim: latentDim)
+        let grid = try context.int("grid")
+        let fixedLatent = RandomGenerator(seed: context.seed).normal([grid * grid, latentDim])
+        let generate: () -> Tensor = { generator(fixedLatent, training: false) }
+        let callbacks: [Callback] = [
+            GANMonitor(directory: run.path, rows: grid, columns: grid, every: 1, range: .unit) { _ in generate() },
+            StepSamples(directory: run.samples, rows: grid, every: try context.int("sample_every"), generate: generate),
+            try CSVLogger(filename: run.log),
+            GANCheckpoint(directory: run.checkpoints, models: [discriminator, generator]),
+        ]
+        let batchSize = try context.int("batch_size")
+        let stepsPerEpoch = min(try context.int("steps"), (count + batchSize - 1) / batchSize)
+        try gan.fit(images, batchSize: batchSize, epochs: try context.int("epochs"), verbose: .auto,
+                    callbacks: callbacks, stepsPerEpoch: stepsPerEpoch)
+        try generator.save(to: run.model)
+    }
+}
+
+/// A sample grid every `every` training steps (`samples/step_NNNNN.png`), between the per-epoch ones.
+final class StepSamples: Callback {
+    let directory: String
+    let rows: Int
+    let every: Int
+    let generate: () -> Tensor
+    private var step = 0
+
+    init(directory: String, rows: Int, every: Int, generate: @escaping () -> Tensor) {
+        self.directory = directory
+        self.rows = rows
+        self.every = max(1, every)
+        self.generate = generate
+        super.init()
+    }
+
+    override func onTrainBatchEnd(_ batch: Int, logs: Logs) {
+        step += 1
+        guard step % every == 0 else { return }
+        let name = String(format: "step_%05d.png", step)
+        do {
+            try SampleGrid.write(images: generate(), rows: rows, columns: rows, to: "\(directory)/\(name)", range: .unit)
+        } catch {
+            print("keel: warning: sample grid \(name) not written: \(error)")
+        }
+    }
+}
+
+/// Saves every model (with its optimizer) under `directory` at the end of each epoch.
+final class GANCheckpoint: Callback {
+    let directory: String
+    let models: [Model]
+
+    init(directory: String, models: [Model]) {
+        self.directory = directory
+        self.models = models
+        super.init()
+    }
+
+    override func onEpochEnd(_ epoch: Int, logs: Logs) {
+        for model in models {
+            do {
+                try model.save(to: "\(directory)/\(model.name).h5")
+            } catch {
+                print("keel: warning: checkpoint of \(model.name) failed: \(error)")
+            }
+        }
+    }
+}
+
+@_cdecl("keel_plugin_register")
+public func keelPluginRegister(_ context: UnsafeMutableRawPointer) -> Int32 {
+    keelPluginMain(context, builtAgainst: keelPluginBuildIdentity) { plugin in
+        try plugin.addExperiment(DCGANExperiment.self)
+    }
+}

@@ -1,0 +1,61 @@
+import Keel
+
+/// Deep Learning with Python's ticket classifier: three inputs (title, text body, tags as
+/// multi-hot vectors), two outputs (priority in [0, 1] and a department among 4), trained on
+/// synthetic tickets; then the feature-extraction variant that adds a "difficulty" output from
+/// `layers[4].output`.
+final class TicketClassifier: Experiment {
+    override class var name: String { "ticket-classifier" }
+    override class var summary: String { "Multi-input, multi-output Functional model on synthetic tickets, plus feature extraction" }
+    override class var defaults: [String: HyperValue] {
+        ["epochs": .int(2), "batch_size": .int(32), "samples": .int(1280), "vocabulary": .int(10_000), "tags": .int(100)]
+    }
+
+    override func run(_ context: ExperimentContext) throws {
+        let vocabulary = try context.int("vocabulary"), tagCount = try context.int("tags"), n = try context.int("samples")
+        let random = RandomGenerator(seed: context.seed)
+        let title = random.bernoulli([n, vocabulary], probability: 0.01)
+        let body = random.bernoulli([n, vocabulary], probability: 0.01)
+        let tags = random.bernoulli([n, tagCount], probability: 0.05)
+        // Targets that depend on the inputs, so there is something to learn.
+        let priority = (title.sum(axes: [1], keepDims: true) * 0.02).sigmoid()
+        let department = Tensor(shape: [n], int32s: (0..<n).map { _ in Int32(random.integer(below: 4)) }).oneHot(depth: 4)
+
+        let titleInput = Input(shape: [vocabulary], name: "title")
+        let bodyInput = Input(shape: [vocabulary], name: "text_body")
+        let tagsInput = Input(shape: [tagCount], name: "tags")
+        let features = Concatenate()([titleInput, bodyInput, tagsInput])
+        let hidden = Dense(units: 64, activation: "relu")(features)
+        let priorityOutput = Dense(units: 1, activation: "sigmoid", name: "priority")(hidden)
+        let departmentOutput = Dense(units: 4, activation: "softmax", name: "department")(hidden)
+        let model = try Model(inputs: [titleInput, bodyInput, tagsInput], outputs: [priorityOutput, departmentOutput])
+        try model.compile(optimizer: "rmsprop", loss: .perOutput([.name("mean_squared_error"), .name("categorical_crossentropy")]),
+                          metrics: .perOutput([["mean_absolute_error"], ["accuracy"]]))
+        let run = context.runDirectory
+        context.log(model.summary())
+        try model.fit([title, body, tags], [priority, department], batchSize: try context.int("batch_size"),
+                      epochs: try context.int("epochs"), verbose: .auto, callbacks: [try CSVLogger(filename: run.log)],
+                      validationSplit: 0.2)
+        let results = try model.evaluate([title, body, tags], [priority, department], verbose: 0)
+        context.log("evaluate: " + results.keys.sorted().map { "\($0)=\(String(format: "%.4f", results[$0]!))" }.joined(separator: " "))
+        try model.save(to: run.model)
+
+        // Feature extraction: reuse the trained graph up to the hidden layer and add an output.
+        guard let hiddenOutput = model.layers[4].output else {
+            throw KeelError("ticket model layer 4", expected: "a called layer with an output", found: "none")
+        }
+        let difficulty = Dense(units: 3, activation: "softmax", name: "difficulty")(hiddenOutput)
+        let extended = try Model(inputs: [titleInput, bodyInput, tagsInput], outputs: [priorityOutput, departmentOutput, difficulty],
+                                 name: "ticket_classifier_with_difficulty")
+        let summaries = model.summary() + extended.summary()
+        try summaries.write(toFile: run.summary, atomically: true, encoding: .utf8)
+        context.log(extended.summary())
+    }
+}
+
+@_cdecl("keel_plugin_register")
+public func keelPluginRegister(_ context: UnsafeMutableRawPointer) -> Int32 {
+    keelPluginMain(context, builtAgainst: keelPluginBuildIdentity) { plugin in
+        try plugin.addExperiment(TicketClassifier.self)
+    }
+}

@@ -1,0 +1,80 @@
+import Keel
+
+/// PyImageSearch's VGG-like CNN with BatchNormalization (seed 004): CONV => RELU => BN blocks,
+/// categorical cross-entropy on one-hot labels, Adam, trained with a hand-written epoch/batch loop.
+final class VGGCNN: Experiment {
+    override class var name: String { "vgg-cnn" }
+    override class var summary: String { "Seed 004's VGG-like CNN with BatchNormalization, hand-written training loop" }
+    override class var defaults: [String: HyperValue] {
+        ["epochs": .int(1), "batch_size": .int(64), "learning_rate": .double(1e-3), "train_samples": .int(10_000),
+         "validation_samples": .int(2_000)]
+    }
+
+    static func build() throws -> Sequential {
+        func block(_ filters: Int) -> [Layer] {
+            [Conv2D(filters: filters, kernelSize: (3, 3), padding: .same), ActivationLayer("relu"), BatchNormalization()]
+        }
+        var layers: [Layer] = [InputLayer(batchShape: [nil, 28, 28, 1])]
+        layers += block(16) + [MaxPooling2D(poolSize: (2, 2))]
+        layers += block(32) + block(32) + [MaxPooling2D(poolSize: (2, 2))]
+        layers += block(64) + block(64) + block(64) + [MaxPooling2D(poolSize: (2, 2))]
+        layers += [Flatten(), Dense(units: 256), ActivationLayer("relu"), BatchNormalization(), Dropout(rate: 0.5),
+                   Dense(units: 10), ActivationLayer("softmax")]
+        return try Sequential(layers, name: "vgg_cnn")
+    }
+
+    override func run(_ context: ExperimentContext) throws {
+        let data = try FashionMNIST()
+        let split = data.trainValidationSplit()
+        let n = min(try context.int("train_samples"), split.x.shape[0])
+        let nv = min(try context.int("validation_samples"), split.validationX.shape[0])
+        let x = split.x.slice(begin: [0, 0, 0], size: [n, 28, 28]).reshaped([n, 28, 28, 1])
+        let y = split.y.slice(begin: [0], size: [n]).oneHot(depth: 10)
+        let vx = split.validationX.slice(begin: [0, 0, 0], size: [nv, 28, 28]).reshaped([nv, 28, 28, 1])
+        let vy = split.validationY.slice(begin: [0], size: [nv]).oneHot(depth: 10)
+
+        let model = try VGGCNN.build()
+        let optimizer = Adam(learningRate: .constant(Float(try context.double("learning_rate"))))
+        let lossFunction = CategoricalCrossentropy()
+        try model.compile(optimizer: optimizer, loss: lossFunction, metrics: ["accuracy"])
+        let run = context.runDirectory
+        try model.summary().write(toFile: run.summary, atomically: true, encoding: .utf8)
+        context.log(model.summary())
+        let batchSize = try context.int("batch_size")
+        let train = Dataset(x: [x], y: [y], batchSize: batchSize, shuffle: true)
+        let csv = try CSVLogFile(path: run.log, header: ["epoch", "accuracy", "loss", "val_accuracy", "val_loss"])
+        for epoch in 0..<(try context.int("epochs")) {
+            context.log("[INFO] starting epoch \(epoch + 1)/\(try context.int("epochs"))...")
+            let trainAccuracy = Metrics.CategoricalAccuracy()
+            var lossTotal: Float = 0
+            var seen = 0
+            for batch in train.epoch(generator: KeelRandom.generator) {
+                let tape = GradientTape()
+                let (loss, predictions) = tape.record { () -> (Tensor, Tensor) in
+                    let predictions = model(batch.x[0], training: true)
+                    return (lossFunction(batch.y[0], predictions), predictions)
+                }
+                let variables = model.trainableWeights
+                optimizer.apply(tape.gradient(of: loss, wrt: variables), to: variables)
+                trainAccuracy.updateState(yTrue: batch.y[0], yPred: predictions)
+                lossTotal += loss.scalar * Float(batch.size)
+                seen += batch.size
+            }
+            let validation = try model.evaluate(vx, vy, batchSize: batchSize, verbose: 0)
+            let accuracy = Double(trainAccuracy.result().scalar), loss = Double(lossTotal / Float(max(seen, 1)))
+            context.log(String(format: "epoch %d: loss %.4f accuracy %.4f val_loss %.4f val_accuracy %.4f", epoch + 1, loss, accuracy,
+                               validation["loss"] ?? .nan, validation["accuracy"] ?? .nan))
+            try csv.append([String(epoch), JSONValue.pythonRepr(accuracy), JSONValue.pythonRepr(loss),
+                            JSONValue.pythonRepr(validation["accuracy"] ?? .nan), JSONValue.pythonRepr(validation["loss"] ?? .nan)])
+            try model.save(to: run.checkpoints + "/epoch_\(epoch + 1).h5")
+        }
+        try model.save(to: run.model)
+    }
+}
+
+@_cdecl("keel_plugin_register")
+public func keelPluginRegister(_ context: UnsafeMutableRawPointer) -> Int32 {
+    keelPluginMain(context, builtAgainst: keelPluginBuildIdentity) { plugin in
+        try plugin.addExperiment(VGGCNN.self)
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Keel
+
+/// Rectified Adam (Liu et al. 2019, "On the Variance of the Adaptive Learning Rate and Beyond"):
+/// Adam whose adaptive step is switched on only once the variance of the second-moment estimate
+/// is tractable (ρ_t > `smaThreshold`), and scaled by the rectification term r_t; before that it
+/// takes plain momentum steps. Slots and names as Adam's (`<var>_momentum`, `<var>_velocity`).
+final class RAdam: Optimizer {
+    override class var kerasClassName: String { "RAdam" }
+    override class var defaultName: String { "r_adam" }
+    override class var configKeys: [String]? { ["beta_1", "beta_2", "epsilon", "sma_threshold"] }
+
+    let beta1: Double
+    let beta2: Double
+    let epsilon: Double
+    let smaThreshold: Double
+
+    init(learningRate: LearningRate = 0.001, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-7,
+         smaThreshold: Double = 5, name: String? = nil) {
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.smaThreshold = smaThreshold
+        super.init(name: name, learningRate: learningRate)
+    }
+
+    init(config: JSONObject) throws {
+        let reader = ConfigReader(config, owner: "RAdam config")
+        beta1 = try reader.double("beta_1", default: 0.9)
+        beta2 = try reader.double("beta_2", default: 0.999)
+        epsilon = try reader.double("epsilon", default: 1e-7)
+        smaThreshold = try reader.double("sma_threshold", default: 5)
+        try super.init(baseConfig: reader)
+    }
+
+    override func build(for variables: [Variable]) { addSlots(["momentum", "velocity"], for: variables) }
+
+    override func update(_ variable: Variable, gradient: Tensor, learningRate lr: Float) {
+        let t = Double(iterations + 1)
+        let beta1Power = pow(beta1, t), beta2Power = pow(beta2, t)
+        let rhoInfinity = 2 / (1 - beta2) - 1
+        let rho = rhoInfinity - 2 * t * beta2Power / (1 - beta2Power)
+        let momentumScale = Float(1 / (1 - beta1Power))
+        var adaptiveScale: Float = 0
+        if rho > smaThreshold {
+            let r = ((rho - 4) * (rho - 2) * rhoInfinity / ((rhoInfinity - 4) * (rhoInfinity - 2) * rho)).squareRoot()
+            adaptiveScale = Float(r * (1 - beta2Power).squareRoot())
+        }
+        let b1 = Float(1 - beta1), b2 = Float(1 - beta2), eps = Float(epsilon)
+        updateElements(of: variable, slot("momentum", for: variable), slot("velocity", for: variable), gradient: gradient) { n, w, m, v, g in
+            var i = 0
+            while i < n {
+                m[i] += (g[i] - m[i]) * b1
+                v[i] += (g[i] * g[i] - v[i]) * b2
+                let mHat = m[i] * momentumScale
+                w[i] -= adaptiveScale > 0 ? lr * mHat * adaptiveScale / (v[i].squareRoot() + eps) : lr * mHat
+                i &+= 1
+            }
+        }
+    }
+
+    override var config: JSONObject {
+        var c = super.config
+        c["beta_1"] = .double(beta1)
+        c["beta_2"] = .double(beta2)
+        c["epsilon"] = .double(epsilon)
+        c["sma_threshold"] = .double(smaThreshold)
+        return c
+    }
+}

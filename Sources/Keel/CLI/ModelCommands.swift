@@ -1,0 +1,175 @@
+import ArgumentParser
+import Foundation
+
+/// `keel summary <model>`: Keras's summary text of a saved model.
+struct SummaryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "summary", abstract: "Print a saved model's summary, as Keras's model.summary() does.")
+
+    @Argument(help: "A model file: .h5 (legacy Keras) or .keras.")
+    var model: String
+
+    func run() throws {
+        print(try Model.load(from: model).summary(), terminator: "")
+    }
+}
+
+/// `keel predict <model> --input x.npy --output y.npy`.
+struct PredictCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "Run a saved model on NumPy arrays.",
+        discussion: "With one output, --output is a .npy file; with several, a directory that receives <output-name>.npy per output.")
+
+    @Argument(help: "A model file: .h5 or .keras.")
+    var model: String
+
+    @Option(name: .customLong("input"), help: "x.npy, or name=x.npy for a named input (repeat for several inputs).")
+    var inputs: [String] = []
+
+    @Option(help: "Where to write the predictions.")
+    var output: String
+
+    @Option(name: .customLong("batch-size"), help: "Batch size.")
+    var batchSize: Int = 32
+
+    func validate() throws {
+        guard !inputs.isEmpty else { throw ValidationError("--input is required (x.npy or name=x.npy)") }
+        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive, found \(batchSize)") }
+    }
+
+    func run() throws {
+        let loaded = try Model.load(from: model)
+        let x = try ModelInputs.read(inputs, for: loaded)
+        let outputs = try loaded.predict(x, batchSize: batchSize, verbose: 0)
+        if outputs.count == 1 {
+            try NPY.write(outputs[0].arrayData, to: output)
+            print("wrote \(output) with shape \(outputs[0].shape)")
+            return
+        }
+        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        for (name, tensor) in zip(loaded.outputNames, outputs) {
+            let path = "\(output)/\(name).npy"
+            try NPY.write(tensor.arrayData, to: path)
+            print("wrote \(path) with shape \(tensor.shape)")
+        }
+    }
+}
+
+/// `keel evaluate <model> --x x.npy --y y.npy`.
+struct EvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate", abstract: "Loss and metrics of a compiled saved model on NumPy arrays.")
+
+    @Argument(help: "A compiled model file: .h5 or .keras.")
+    var model: String
+
+    @Option(name: .customLong("x"), help: "Inputs: x.npy, or name=x.npy per named input (repeatable).")
+    var x: [String] = []
+
+    @Option(name: .customLong("y"), help: "Targets: y.npy, or name=y.npy per named output (repeatable).")
+    var y: [String] = []
+
+    @Option(name: .customLong("batch-size"), help: "Batch size.")
+    var batchSize: Int = 32
+
+    @Flag(help: "Print the results as JSON.")
+    var json = false
+
+    func validate() throws {
+        guard !x.isEmpty, !y.isEmpty else { throw ValidationError("--x and --y are required") }
+        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive, found \(batchSize)") }
+    }
+
+    func run() throws {
+        let loaded = try Model.load(from: model)
+        let results = try loaded.evaluate(try ModelInputs.read(x, for: loaded), try ModelInputs.readTargets(y, for: loaded),
+                                          batchSize: batchSize, verbose: 0)
+        if json {
+            var object = JSONObject()
+            for key in results.keys.sorted() { object[key] = .double(results[key]!) }
+            print(JSONValue.object(object).serialized())
+        } else {
+            for key in results.keys.sorted() { print("\(key): \(String(format: "%.6f", results[key]!))") }
+        }
+    }
+}
+
+/// `keel fit <model> --x x.npy --y y.npy --output out.h5`: continue training a compiled model.
+struct FitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fit", abstract: "Continue training a compiled saved model (optimizer state included) and save it.")
+
+    @Argument(help: "A compiled model file: .h5 or .keras.")
+    var model: String
+
+    @Option(name: .customLong("x"), help: "Inputs: x.npy, or name=x.npy per named input (repeatable).")
+    var x: [String] = []
+
+    @Option(name: .customLong("y"), help: "Targets: y.npy, or name=y.npy per named output (repeatable).")
+    var y: [String] = []
+
+    @Option(help: "Epochs.")
+    var epochs: Int = 1
+
+    @Option(name: .customLong("batch-size"), help: "Batch size.")
+    var batchSize: Int = 32
+
+    @Flag(name: .customLong("no-shuffle"), help: "Keep the sample order.")
+    var noShuffle = false
+
+    @Option(help: "Where to save the trained model (.h5 or .keras).")
+    var output: String
+
+    func validate() throws {
+        guard !x.isEmpty, !y.isEmpty else { throw ValidationError("--x and --y are required") }
+        guard epochs > 0 else { throw ValidationError("--epochs must be positive, found \(epochs)") }
+        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive, found \(batchSize)") }
+    }
+
+    func run() throws {
+        let loaded = try Model.load(from: model)
+        try loaded.fit(try ModelInputs.read(x, for: loaded), try ModelInputs.readTargets(y, for: loaded),
+                       batchSize: batchSize, epochs: epochs, verbose: .auto, shuffle: !noShuffle)
+        try loaded.save(to: output)
+        print("saved \(output)")
+    }
+}
+
+/// Reads `path` or `name=path` arguments into the model's input (or output) order.
+enum ModelInputs {
+    static func read(_ arguments: [String], for model: Model) throws -> [Tensor] {
+        try arrange(arguments, names: model.inputs.map { $0.layer?.name ?? "input" }, what: "input")
+    }
+
+    static func readTargets(_ arguments: [String], for model: Model) throws -> [Tensor] {
+        try arrange(arguments, names: model.outputNames, what: "output")
+    }
+
+    private static func arrange(_ arguments: [String], names: [String], what: String) throws -> [Tensor] {
+        var named: [String: Tensor] = [:], positional: [Tensor] = []
+        for argument in arguments {
+            if let eq = argument.firstIndex(of: "="), !argument.hasSuffix("=") {
+                let name = String(argument[..<eq])
+                guard names.contains(name) else {
+                    throw KeelError("\(what) name '\(name)'", expected: "one of \(names.joined(separator: ", "))", found: "no such \(what)")
+                }
+                named[name] = Tensor(try NPY.read(String(argument[argument.index(after: eq)...])))
+            } else {
+                positional.append(Tensor(try NPY.read(argument)))
+            }
+        }
+        if !named.isEmpty {
+            return try names.map { name in
+                guard let t = named[name] else {
+                    throw KeelError("\(what) '\(name)'", expected: "an array given as \(name)=file.npy", found: "none")
+                }
+                return t
+            }
+        }
+        guard positional.count == names.count else {
+            throw KeelError("\(what) arrays", expected: "\(names.count) (\(names.joined(separator: ", ")))", found: "\(positional.count)")
+        }
+        return positional
+    }
+}

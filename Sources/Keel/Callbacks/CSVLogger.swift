@@ -1,0 +1,72 @@
+import Foundation
+
+/// Streams each epoch's logs to a CSV file as Keras's `CSVLogger` does (keras-spec §3): a header
+/// `epoch` + the sorted keys of the first epoch (plus `val_` twins when the first epoch had no
+/// validation), `NA` for a missing value, numbers as Python's `str(float)`, lines ended by
+/// "\r\n". Each epoch's row is on disk before the next epoch starts.
+public final class CSVLogger: Callback {
+    public override class var kerasClassName: String { "CSVLogger" }
+
+    public let filename: String
+    public let separator: Character
+    /// Add to an existing file (no second header) instead of starting it afresh.
+    public let append: Bool
+    private let format: CSVFormat
+    /// The columns after `epoch`, fixed by the first epoch of a run.
+    public private(set) var keys: [String]?
+    private var headerPending = true
+
+    public init(filename: String, separator: Character = ",", append: Bool = false) throws {
+        self.filename = filename
+        self.separator = separator
+        self.append = append
+        format = try CSVFormat(separator: separator, lineTerminator: "\r\n")
+        super.init()
+    }
+
+    public override func onTrainBegin(logs: Logs) {
+        keys = nil
+        if append {
+            headerPending = CSVLogger.firstLineIsEmpty(filename)
+        } else {
+            headerPending = true
+            // Keras opens the file with mode "w" here: a run that logs no epoch leaves it empty.
+            do {
+                try AtomicFile.write([], to: filename)
+            } catch {
+                preconditionFailure("CSVLogger: \(error)")
+            }
+        }
+    }
+
+    public override func onEpochEnd(_ epoch: Int, logs: Logs) {
+        if keys == nil {
+            var columns = logs.keys
+            // Validation may start after the first epoch (validation_freq): reserve its columns.
+            if !columns.contains(where: { $0.hasPrefix("val_") }) { columns += columns.map { "val_" + $0 } }
+            keys = columns
+        }
+        let columns = keys ?? []
+        var rows: [[String]] = []
+        if headerPending { rows.append(["epoch"] + columns) }
+        rows.append([String(epoch)] + columns.map { key in logs[key].map(PythonText.str) ?? "NA" })
+        do {
+            try CSV.append(rows, to: filename, format: format)
+        } catch {
+            preconditionFailure("CSVLogger: \(error)")
+        }
+        headerPending = false
+    }
+
+    /// Keras writes a header in append mode only when `readline()` returns nothing: the file is
+    /// missing or empty (a first line holding just a line break still counts as a line).
+    static func firstLineIsEmpty(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return true }
+        defer { try? handle.close() }
+        return (try? handle.read(upToCount: 1))?.isEmpty ?? true
+    }
+
+    public override var config: JSONObject {
+        ["filename": .string(filename), "separator": .string(String(separator)), "append": .bool(append)]
+    }
+}

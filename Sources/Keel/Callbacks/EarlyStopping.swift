@@ -1,0 +1,84 @@
+/// Stops `fit` when the monitored quantity has not improved for `patience` epochs (Keras's
+/// `EarlyStopping`, keras-spec §6.3), optionally putting back the weights of the best epoch.
+public final class EarlyStopping: MonitorCallback {
+    public override class var kerasClassName: String { "EarlyStopping" }
+
+    public let patience: Int
+    public let verbose: Int
+    /// A value the quantity must beat before the patience count restarts.
+    public let baseline: Double?
+    /// Put back the best epoch's weights at the end of training, whether it stopped early or not.
+    public let restoreBestWeights: Bool
+    /// Epochs before this one are warm-up: not watched at all.
+    public let startFromEpoch: Int
+
+    /// Epochs since the last improvement (counting the current one).
+    public private(set) var wait = 0
+    /// The epoch after which training was stopped (0 when it was not).
+    public private(set) var stoppedEpoch = 0
+    public private(set) var bestEpoch = 0
+    private var bestWeights: [Tensor]?
+
+    /// Receives the messages verbose mode prints.
+    public var output: (String) -> Void = CallbackMessages.standardOutput
+    public var warn: (String) -> Void = CallbackMessages.standardError
+
+    public init(monitor: String = "val_loss", minDelta: Double = 0, patience: Int = 0, verbose: Int = 0,
+                mode: MonitorMode = .auto, baseline: Double? = nil, restoreBestWeights: Bool = false,
+                startFromEpoch: Int = 0) {
+        self.patience = patience
+        self.verbose = verbose
+        self.baseline = baseline
+        self.restoreBestWeights = restoreBestWeights
+        self.startFromEpoch = startFromEpoch
+        super.init(monitor: monitor, mode: mode, minDelta: minDelta)
+    }
+
+    public override func onTrainBegin(logs: Logs) {
+        wait = 0
+        stoppedEpoch = 0
+        best = nil
+        bestWeights = nil
+        bestEpoch = 0
+    }
+
+    public override func onEpochEnd(_ epoch: Int, logs: Logs) {
+        _ = requireDirection()
+        guard let current = logs[monitor] else {
+            warn("Early stopping conditioned on metric `\(monitor)` which is not available. Available metrics are: \(CallbackMessages.available(logs))")
+            return
+        }
+        guard epoch >= startFromEpoch, let model else { return }
+        if restoreBestWeights && bestWeights == nil {
+            // Until something improves, the weights we have are the best ones.
+            bestWeights = model.weights.map(\.value)
+            bestEpoch = epoch
+        }
+        wait += 1
+        if isImprovement(current, over: best) {
+            best = current
+            bestEpoch = epoch
+            if restoreBestWeights { bestWeights = model.weights.map(\.value) }
+            // Patience restarts only when both the previous best and the baseline are beaten.
+            if baseline == nil || isImprovement(current, over: baseline) { wait = 0 }
+            return
+        }
+        if wait >= patience && epoch > 0 {
+            stoppedEpoch = epoch
+            model.stopTraining = true
+        }
+    }
+
+    public override func onTrainEnd(logs: Logs) {
+        if stoppedEpoch > 0 && verbose > 0 { output("Epoch \(stoppedEpoch + 1): early stopping") }
+        guard restoreBestWeights, let bestWeights, let model else { return }
+        if verbose > 0 { output("Restoring model weights from the end of the best epoch: \(bestEpoch + 1).") }
+        for (variable, value) in zip(model.weights, bestWeights) { variable.assign(value) }
+    }
+
+    public override var config: JSONObject {
+        ["monitor": .string(monitor), "min_delta": .double(minDelta), "patience": .int(patience),
+         "verbose": .int(verbose), "mode": .string(mode.rawValue), "baseline": baseline.map { .double($0) } ?? .null,
+         "restore_best_weights": .bool(restoreBestWeights), "start_from_epoch": .int(startFromEpoch)]
+    }
+}

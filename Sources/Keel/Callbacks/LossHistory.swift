@@ -1,0 +1,111 @@
+import Foundation
+
+/// Records the loss (and other metrics) after every training batch and every epoch, and draws
+/// them as PNG line charts: the plotting callback of *Deep Learning with Python* §7 without
+/// matplotlib. Batch values are what the logs carry, i.e. the running mean of the epoch so far.
+///
+/// Files, in `directory`:
+/// - with `.everyEpoch`, after each epoch: `plot_at_epoch_<e>.png` (the loss of each batch of
+///   epoch e, 0-based as in the book) and `<metric>_at_epoch_<e>.png` for the other metrics;
+/// - at the end of training, in both modes: `history_<metric>.png`, the metric and its `val_`
+///   twin per epoch (epochs numbered from 1, as the book's charts do).
+public final class LossHistory: Callback {
+    public override class var kerasClassName: String { "LossHistory" }
+
+    public enum PlotFrequency: String, Sendable {
+        case everyEpoch = "epoch"
+        case trainEnd = "train_end"
+    }
+
+    public let directory: String
+    /// The logs keys recorded (their `val_` twins are recorded per epoch too).
+    public let metrics: [String]
+    public let frequency: PlotFrequency
+
+    /// Each metric's value after every training batch of the run.
+    public private(set) var batchValues: [String: [Double]] = [:]
+    /// Each key's value per epoch (metrics and their `val_` twins), with the epoch index.
+    public private(set) var epochValues: [String: [(epoch: Int, value: Double)]] = [:]
+    /// Every chart written, in order.
+    public private(set) var writtenFiles: [String] = []
+    private var currentEpochBatchValues: [String: [Double]] = [:]
+
+    public init(directory: String, metrics: [String] = ["loss", "accuracy"], frequency: PlotFrequency = .everyEpoch) {
+        self.directory = directory
+        self.metrics = metrics
+        self.frequency = frequency
+        super.init()
+    }
+
+    public override func onTrainBegin(logs: Logs) {
+        batchValues = [:]
+        epochValues = [:]
+        writtenFiles = []
+        currentEpochBatchValues = [:]
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            preconditionFailure("LossHistory: cannot create the chart directory \(directory): \(error)")
+        }
+    }
+
+    public override func onBatchEnd(_ batch: Int, logs: Logs) {
+        for metric in metrics {
+            guard let value = logs[metric] else { continue }
+            batchValues[metric, default: []].append(value)
+            currentEpochBatchValues[metric, default: []].append(value)
+        }
+    }
+
+    public override func onEpochEnd(_ epoch: Int, logs: Logs) {
+        for key in metrics + metrics.map({ "val_" + $0 }) {
+            if let value = logs[key] { epochValues[key, default: []].append((epoch, value)) }
+        }
+        if frequency == .everyEpoch {
+            for metric in metrics {
+                guard let values = currentEpochBatchValues[metric], !values.isEmpty else { continue }
+                let name = metric == "loss" ? "plot_at_epoch_\(epoch).png" : "\(metric)_at_epoch_\(epoch).png"
+                let chart = LineChart(title: "Epoch \(epoch)", xLabel: "Batch (epoch \(epoch))",
+                                      yLabel: LossHistory.displayName(metric),
+                                      series: [LineSeries(label: "Training \(metric) for each batch", y: values)])
+                write(chart, named: name)
+            }
+        }
+        currentEpochBatchValues = [:]
+    }
+
+    public override func onTrainEnd(logs: Logs) {
+        for metric in metrics {
+            var series: [LineSeries] = []
+            for (key, label) in [(metric, "Training \(metric)"), ("val_" + metric, "Validation \(metric)")] {
+                guard let points = epochValues[key], !points.isEmpty else { continue }
+                series.append(LineSeries(label: label, x: points.map { Double($0.epoch + 1) }, y: points.map(\.value)))
+            }
+            guard !series.isEmpty else { continue }
+            let chart = LineChart(title: "Training and validation \(metric)", xLabel: "Epochs",
+                                  yLabel: LossHistory.displayName(metric), series: series)
+            write(chart, named: "history_\(metric).png")
+        }
+    }
+
+    private func write(_ chart: LineChart, named name: String) {
+        let path = URL(fileURLWithPath: directory).appendingPathComponent(name).path
+        do {
+            try chart.write(to: path)
+        } catch {
+            preconditionFailure("LossHistory: cannot write \(path): \(error)")
+        }
+        writtenFiles.append(path)
+    }
+
+    /// "val_loss" → "Val loss", "accuracy" → "Accuracy": axis titles as the book writes them.
+    static func displayName(_ key: String) -> String {
+        let words = key.replacingOccurrences(of: "_", with: " ")
+        return words.prefix(1).uppercased() + words.dropFirst()
+    }
+
+    public override var config: JSONObject {
+        ["directory": .string(directory), "metrics": .array(metrics.map { .string($0) }),
+         "frequency": .string(frequency.rawValue)]
+    }
+}

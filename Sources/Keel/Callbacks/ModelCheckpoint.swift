@@ -1,0 +1,136 @@
+import Foundation
+
+/// Saves the model (or only its weights) during training (Keras's `ModelCheckpoint`,
+/// keras-spec §6.5): after every epoch or every N batches, to a path that may hold Python
+/// format fields filled from the 1-based epoch, the batch and the logs
+/// (`"w.{epoch:02d}-{val_loss:.2f}.h5"`), every time or only when the monitored quantity
+/// improved. Parent directories are created; an existing file is replaced.
+public final class ModelCheckpoint: MonitorCallback {
+    public override class var kerasClassName: String { "ModelCheckpoint" }
+
+    /// Writes `model` to `path`: by default `save(to:)`, or `saveWeights(to:)` with `saveWeightsOnly`.
+    public typealias Saver = (_ model: Model, _ path: String) throws -> Void
+
+    public let filepath: String
+    public let verbose: Int
+    public let saveBestOnly: Bool
+    public let saveWeightsOnly: Bool
+    public let saveFrequency: SaveFrequency
+    public let initialValueThreshold: Double?
+    public var output: (String) -> Void = CallbackMessages.standardOutput
+    public var warn: (String) -> Void = CallbackMessages.standardError
+    /// Every path written, in order (a path saved twice appears twice).
+    public private(set) var savedPaths: [String] = []
+
+    /// What writes the files; replace it to observe or redirect saves.
+    public var saver: Saver
+    private let template: FilepathTemplate
+    private var batchCounter = BatchSaveCounter()
+    private var currentEpoch = 0
+
+    /// `initialValueThreshold` is the value to beat before the first save with `saveBestOnly`.
+    public init(filepath: String, monitor: String = "val_loss", verbose: Int = 0, saveBestOnly: Bool = false,
+                saveWeightsOnly: Bool = false, mode: MonitorMode = .auto, saveFrequency: SaveFrequency = .epoch,
+                initialValueThreshold: Double? = nil, saver: Saver? = nil) throws {
+        if saveWeightsOnly {
+            guard filepath.hasSuffix(".weights.h5") else {
+                throw KeelError("ModelCheckpoint filepath '\(filepath)' with saveWeightsOnly",
+                                expected: "a name ending in .weights.h5 (the Keras weights format)", found: "another ending")
+            }
+        } else if !filepath.hasSuffix(".keras") && !filepath.hasSuffix(".h5") {
+            throw KeelError("ModelCheckpoint filepath '\(filepath)'", expected: "a name ending in .keras or .h5",
+                            found: "another ending")
+        }
+        if case .batches(let count) = saveFrequency, count <= 0 {
+            throw KeelError("ModelCheckpoint saveFrequency", expected: "a positive number of batches", found: "\(count)")
+        }
+        self.filepath = filepath
+        self.verbose = verbose
+        self.saveBestOnly = saveBestOnly
+        self.saveWeightsOnly = saveWeightsOnly
+        self.saveFrequency = saveFrequency
+        self.initialValueThreshold = initialValueThreshold
+        template = try FilepathTemplate(filepath)
+        self.saver = saver ?? ModelCheckpoint.standardSaver(weightsOnly: saveWeightsOnly)
+        super.init(monitor: monitor, mode: mode, minDelta: 0, initialBest: initialValueThreshold)
+    }
+
+    /// Keel's saving API: the whole model, or its weights only.
+    public static func standardSaver(weightsOnly: Bool) -> Saver {
+        { model, path in
+            if weightsOnly { try model.saveWeights(to: path) } else { try model.save(to: path) }
+        }
+    }
+
+    public override func onEpochBegin(_ epoch: Int, logs: Logs) { currentEpoch = epoch }
+
+    public override func onTrainBatchEnd(_ batch: Int, logs: Logs) {
+        guard case .batches(let every) = saveFrequency, batchCounter.shouldSave(afterBatch: batch, every: every) else { return }
+        save(epoch: currentEpoch, batch: batch, logs: logs)
+    }
+
+    public override func onEpochEnd(_ epoch: Int, logs: Logs) {
+        _ = requireDirection()
+        if saveFrequency == .epoch { save(epoch: epoch, batch: nil, logs: logs) }
+    }
+
+    /// The path for a save at `epoch` (0-based) and, for batch-level saves, `batch` (0-based).
+    public func path(epoch: Int, batch: Int?, logs: Logs) throws -> String {
+        var values: [String: PythonFormatArgument] = [:]
+        for (key, value) in logs { values[key] = .double(value) }
+        values["epoch"] = .int(epoch + 1)
+        if let batch, logs["batch"] == nil { values["batch"] = .int(batch + 1) }
+        do {
+            return try template.format(values)
+        } catch {
+            throw KeelError("Failed to format this callback filepath: \"\(filepath)\". Reason: \(error)")
+        }
+    }
+
+    /// Whether this save goes ahead (Keras's `_should_save_model`), printing what verbose
+    /// mode prints.
+    private func shouldSave(epoch: Int, logs: Logs, path: String) -> Bool {
+        guard saveBestOnly else {
+            if verbose > 0 { output("\nEpoch \(epoch + 1): saving model to \(path)") }
+            return true
+        }
+        guard let current = logs[monitor] else {
+            warn("Can save best model only with \(monitor) available.")
+            return true
+        }
+        let bestText = best.map { String(format: "%.5f", $0) } ?? "None"
+        if isImprovement(current, over: best) {
+            if verbose > 0 {
+                output("\nEpoch \(epoch + 1): \(monitor) improved from \(bestText) to \(String(format: "%.5f", current)), saving model to \(path)")
+            }
+            best = current
+            return true
+        }
+        if verbose > 0 { output("\nEpoch \(epoch + 1): \(monitor) did not improve from \(bestText)") }
+        return false
+    }
+
+    private func save(epoch: Int, batch: Int?, logs: Logs) {
+        guard let model else { preconditionFailure("ModelCheckpoint: no model is attached") }
+        do {
+            let path = try self.path(epoch: epoch, batch: batch, logs: logs)
+            guard shouldSave(epoch: epoch, logs: logs, path: path) else { return }
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                throw KeelError("ModelCheckpoint path \(path)", expected: "a file path", found: "an existing directory")
+            }
+            try saver(model, path)
+            savedPaths.append(path)
+        } catch {
+            preconditionFailure("ModelCheckpoint: \(error)")
+        }
+    }
+
+    public override var config: JSONObject {
+        ["filepath": .string(filepath), "monitor": .string(monitor), "verbose": .int(verbose),
+         "save_best_only": .bool(saveBestOnly), "save_weights_only": .bool(saveWeightsOnly), "mode": .string(mode.rawValue),
+         "save_freq": saveFrequency.configValue, "initial_value_threshold": initialValueThreshold.map { .double($0) } ?? .null]
+    }
+}

@@ -1,0 +1,100 @@
+/// Whether the monitored quantity should go down (`min`) or up (`max`); `auto` asks the model
+/// (Keras's `mode`).
+public enum MonitorMode: String, Sendable, CaseIterable {
+    case auto, min, max
+
+    /// The mode named in a Keras config. Keras warns and falls back to auto on an unknown mode;
+    /// Keel refuses it, as it refuses every config value it cannot honour.
+    init(config reader: ConfigReader) throws {
+        self = MonitorMode(rawValue: try reader.choice("mode", MonitorMode.allCases.map(\.rawValue), default: "auto"))!
+    }
+}
+
+/// The base of callbacks that watch one logged quantity and judge improvements: EarlyStopping,
+/// ReduceLROnPlateau and ModelCheckpoint (Keras's `MonitorCallback`, keras-spec §6.2).
+open class MonitorCallback: Callback {
+    /// The logs key watched, e.g. "val_loss".
+    public let monitor: String
+    public let mode: MonitorMode
+    /// The smallest change that counts as an improvement (its magnitude; the sign follows the
+    /// direction, as Keras negates it for `min`).
+    public let minDelta: Double
+    /// The best value seen so far (nil before the first one, unless a starting value was given).
+    public internal(set) var best: Double?
+    /// nil until the direction is resolved. Keras resolves it at the first epoch end, once the
+    /// model's metrics exist, so it can ask them which way is better.
+    public private(set) var lowerIsBetter: Bool?
+
+    public init(monitor: String, mode: MonitorMode, minDelta: Double, initialBest: Double? = nil) {
+        self.monitor = monitor
+        self.mode = mode
+        self.minDelta = abs(minDelta)
+        self.best = initialBest
+        super.init()
+    }
+
+    /// Decides the direction once (Keras's `_set_monitor_op`): `min`/`max` as given; in `auto`
+    /// a loss goes down and a compiled metric says which way it is better. A quantity nobody can
+    /// place is an error, as in Keras 3 (tf.keras guessed from "acc" in the name).
+    public func resolveDirection() throws {
+        guard lowerIsBetter == nil else { return }
+        switch mode {
+        case .min: lowerIsBetter = true
+        case .max: lowerIsBetter = false
+        case .auto:
+            let name = monitor.hasPrefix("val_") ? String(monitor.dropFirst(4)) : monitor
+            guard let lower = Self.lowerIsBetter(forQuantity: name, of: model) else {
+                throw KeelError("\(type(of: self).kerasClassName) monitor '\(monitor)' with mode 'auto'",
+                                expected: "'loss' or a metric the model was compiled with, whose direction is known (or pass mode 'min' or 'max')",
+                                found: "no loss or compiled metric named '\(name)'")
+            }
+            lowerIsBetter = lower
+        }
+    }
+
+    /// Hooks cannot throw: a monitor whose direction cannot be told stops the program with the
+    /// same message Keras's ValueError gives.
+    func requireDirection() -> Bool {
+        do { try resolveDirection() } catch { preconditionFailure("\(error)") }
+        return lowerIsBetter!
+    }
+
+    /// Whether `current` beats `reference` by more than `minDelta` (always, when there is no
+    /// reference yet).
+    public func isImprovement(_ current: Double, over reference: Double?) -> Bool {
+        guard let reference else { return true }
+        let lower = requireDirection()
+        // Keras compares with ops.less/ops.greater, which convert both Python floats to float32
+        // tensors first: near-ties are decided in float32, so Keel does the same.
+        let shifted = Float(lower ? current + minDelta : current - minDelta)
+        return lower ? shifted < Float(reference) : shifted > Float(reference)
+    }
+
+    /// The direction of `name` for `model`: the total loss and per-output losses go down; a
+    /// compiled metric answers through `higherIsBetter`. nil when nothing by that name is known.
+    static func lowerIsBetter(forQuantity name: String, of model: Model?) -> Bool? {
+        if name == "loss" { return true }
+        guard let model, let compiled = model.compiled else { return nil }
+        if compiled.isMultiOutput, compiled.outputNames.contains(where: { "\($0)_loss" == name }) { return true }
+        if let metric = (compiled.metrics + compiled.weightedMetrics).joined().first(where: { $0.name == name }) {
+            return !metric.higherIsBetter
+        }
+        // Before the first batch the metrics are not made yet: ask what compile was given.
+        for (output, specs) in zip(compiled.outputNames, zip(compiled.metricSpecs, compiled.weightedMetricSpecs).map { $0 + $1 }) {
+            for spec in specs {
+                let metric: Metric?
+                switch spec {
+                case .metric(let given): metric = given
+                case .name(let given):
+                    let loggedName = compiled.isMultiOutput ? "\(output)_\(given)" : given
+                    guard loggedName == name || given == name else { continue }
+                    // The shapes only choose between the accuracy (or crossentropy) variants,
+                    // which share a direction.
+                    metric = try? Metrics.resolve(given, yTrueShape: [1, 1], yPredShape: [1, 1])
+                }
+                if let metric, metric.name == name || "\(output)_\(metric.name)" == name { return !metric.higherIsBetter }
+            }
+        }
+        return nil
+    }
+}

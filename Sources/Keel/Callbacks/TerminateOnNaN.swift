@@ -1,0 +1,26 @@
+/// Stops training at the first batch whose loss is NaN or infinite (Keras's `TerminateOnNaN`).
+public final class TerminateOnNaN: Callback {
+    public override class var kerasClassName: String { "TerminateOnNaN" }
+
+    /// Keras raises a RuntimeError instead of stopping gracefully, so that no other callback's
+    /// `on_train_end` runs (a backup is not deleted, for instance). Hooks cannot throw in Keel,
+    /// so this stops the program with Keras's message.
+    public let raiseError: Bool
+    public var output: (String) -> Void = CallbackMessages.standardOutput
+
+    public init(raiseError: Bool = false) {
+        self.raiseError = raiseError
+        super.init()
+    }
+
+    public override func onBatchEnd(_ batch: Int, logs: Logs) {
+        guard let loss = logs["loss"], !loss.isFinite else { return }
+        if raiseError {
+            preconditionFailure("NaN or Inf loss encountered at batch \(batch). Loss value: \(PythonText.str(loss)). Terminating training immediately.")
+        }
+        output("Batch \(batch): Invalid loss, terminating training")
+        model?.stopTraining = true
+    }
+
+    public override var config: JSONObject { ["raise_error": .bool(raiseError)] }
+}
