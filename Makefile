@@ -36,17 +36,18 @@ $(VENV_STAMP): Tests/requirements-test.txt
 build: deps
 	swift build $(SWIFT_BUILD_FLAGS)
 
-## Build release and prove the build on real work.
+## Build release and train the default experiment (Fashion-MNIST MLP); the run directory
+## lands under runs/fashion-mlp/.
 demo: deps
 	swift build -c release
 	.build/release/keel --version
-	.build/release/keel doctor
+	.build/release/keel run fashion-mlp
 
 ## Build everything (the keel launcher and libKeel.so are driven as subprocesses by the
 ## CLI tests) and run the whole test suite.
 test: deps venv
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
-	swift test --skip-build $(SWIFT_BUILD_FLAGS)
+	swift test --skip-build --disable-swift-testing $(SWIFT_BUILD_FLAGS)
 
 ## Speed figures with their references and ratios, also written to .build/bench.json. The
 ## OpenBLAS variables some machines preset are cleared so the launcher picks the kernel for

@@ -1,0 +1,75 @@
+import Foundation
+import XCTest
+import KeelTestSupport
+
+/// Every built-in experiment runs end to end through `keel run` with small settings and leaves a
+/// complete run directory.
+final class ExperimentRunTests: XCTestCase {
+    private func runExperiment(_ name: String, _ settings: [String], expecting files: [String]) throws {
+        let keel = KeelProcess()
+        defer { keel.remove() }
+        let arguments = ["run", name, "--run-dir", "run"] + settings.flatMap { ["--set", $0] }
+        try keel.succeed(arguments)
+        for file in ["config.json", "status.json"] + files {
+            XCTAssertTrue(keel.exists("run/" + file), "\(name): run/\(file) is missing")
+        }
+        let status = try String(contentsOfFile: keel.path("run/status.json"), encoding: .utf8)
+        XCTAssertTrue(status.contains("\"finished\""), "\(name): status \(status)")
+    }
+
+    func testFashionMLP() throws {
+        try runExperiment("fashion-mlp", ["epochs=2", "train_samples=600", "validation_samples=200", "units=32"],
+                          expecting: ["log.csv", "model.h5", "summary.txt", "checkpoints/epoch_01.h5", "plots/history_loss.png"])
+    }
+
+    func testCustomLoop() throws {
+        try runExperiment("custom-loop", ["epochs=1", "train_samples=640", "validation_samples=128"],
+                          expecting: ["log.csv", "model.h5", "summary.txt"])
+    }
+
+    func testTicketClassifier() throws {
+        try runExperiment("ticket-classifier", ["epochs=1", "samples=128", "vocabulary=200", "tags=20"],
+                          expecting: ["log.csv", "model.h5", "summary.txt"])
+    }
+
+    func testVGGCNN() throws {
+        try runExperiment("vgg-cnn", ["epochs=1", "train_samples=64", "validation_samples=32", "batch_size=32"],
+                          expecting: ["log.csv", "model.h5", "summary.txt", "checkpoints/epoch_1.h5"])
+    }
+
+    func testDCGAN() throws {
+        try runExperiment("dcgan", ["epochs=1", "steps=4", "batch_size=8", "width=8", "latent_dim=8", "sample_every=2",
+                                    "train_samples=64", "grid=2"],
+                          expecting: ["log.csv", "model.h5", "summary.txt", "samples/epoch_001.png", "samples/step_00002.png",
+                                      "checkpoints/generator.h5", "checkpoints/discriminator.h5"])
+    }
+
+    func testFocalImbalance() throws {
+        try runExperiment("focal-imbalance", ["epochs=1", "negatives=400", "ratio=10"],
+                          expecting: ["log.csv", "model.h5", "checkpoints/focal.h5", "checkpoints/bce.h5"])
+    }
+
+    func testMinimize() throws {
+        try runExperiment("minimize", ["steps=20"], expecting: ["log.csv", "plots/trajectories.png"])
+    }
+
+    func testRunWithoutRunDirectoryMakesOneUnderRuns() throws {
+        let keel = KeelProcess()
+        defer { keel.remove() }
+        try keel.succeed(["run", "minimize", "--set", "steps=3"])
+        let runs = try FileManager.default.contentsOfDirectory(atPath: keel.path("runs/minimize"))
+        XCTAssertEqual(runs.count, 1)
+        let listing = try keel.succeed(["runs"])
+        XCTAssertTrue(listing.stdout.contains("minimize") && listing.stdout.contains("finished"), listing.stdout)
+    }
+
+    func testBadRequestsFailBeforeAnyRunDirectory() throws {
+        let keel = KeelProcess()
+        defer { keel.remove() }
+        assertFails(try keel.run(["run", "no-such-experiment"]), mentioning: ["no-such-experiment"])
+        assertFails(try keel.run(["run", "minimize", "--set", "steps=many"]), mentioning: ["steps", "integer"])
+        assertFails(try keel.run(["run", "minimize", "--set", "colour=blue"]), mentioning: ["colour"])
+        assertFails(try keel.run(["run", "minimize", "--set", "steps"]), mentioning: ["key=value"])
+        XCTAssertFalse(keel.exists("runs"), "a rejected request left a run directory")
+    }
+}
