@@ -38,6 +38,8 @@ final class FashionMLP: Experiment {
             try ReduceLROnPlateau(monitor: "val_loss", factor: 0.5, patience: 1),
             try CSVLogger(filename: run.log),
             LossHistory(directory: run.plots),
+            // Last, so it snapshots the other callbacks after they have seen the epoch (`keel resume`).
+            try BackupAndRestore(backupDirectory: run.checkpoints + "/backup"),
         ]
         let history = try model.fit(x, y, batchSize: try context.int("batch_size"), epochs: try context.int("epochs"),
                                     verbose: .auto, callbacks: callbacks, validationData: (vx, vy))

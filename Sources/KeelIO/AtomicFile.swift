@@ -20,16 +20,22 @@ public enum AtomicFile {
         let temporary = directory + "/.\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         do {
             try produce(temporary)
-            try flushToDisk(temporary)
-            guard rename(temporary, path) == 0 else {
-                throw KeelError("\(path)", expected: "to be replaced by the new file",
-                                found: "rename failed: \(String(cString: strerror(errno)))")
-            }
-            try? flushToDisk(directory)  // makes the rename itself durable
+            try replace(path, with: temporary)
         } catch {
             unlink(temporary)
             throw error
         }
+    }
+
+    /// Makes the complete file `temporary` (in the same directory) replace `path`: flushes it to
+    /// disk, renames it over `path`, and flushes the directory so the rename itself is durable.
+    public static func replace(_ path: String, with temporary: String) throws {
+        try flushToDisk(temporary)
+        guard rename(temporary, path) == 0 else {
+            throw KeelError("\(path)", expected: "to be replaced by the new file",
+                            found: "rename failed: \(String(cString: strerror(errno)))")
+        }
+        try? flushToDisk(URL(fileURLWithPath: path).deletingLastPathComponent().path)
     }
 
     /// Writes `bytes` to `path` atomically.

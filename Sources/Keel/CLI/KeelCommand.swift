@@ -7,7 +7,7 @@ struct KeelCommand: ParsableCommand {
             commandName: "keel",
             abstract: "Keel: Keras-shaped deep-learning experiments in Swift.",
             version: versionText(),
-            subcommands: [RunCommand.self, ListCommand.self, RunsCommand.self, SummaryCommand.self, PredictCommand.self,
+            subcommands: [RunCommand.self, ResumeCommand.self, ListCommand.self, RunsCommand.self, SummaryCommand.self, PredictCommand.self,
                           EvaluateCommand.self, FitCommand.self, PlotCommand.self, DoctorCommand.self, BenchCommand.self]
         )
     }

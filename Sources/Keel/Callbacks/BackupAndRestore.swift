@@ -64,7 +64,9 @@ public final class BackupAndRestore: Callback {
         }
     }
 
-    /// Loads the weights (and optimizer state) and reads the epoch to continue from.
+    /// Loads the weights (and optimizer state) and the position to continue from. A snapshot Keel
+    /// wrote also carries the random generator and the other callbacks' state, so the resumed run
+    /// continues exactly as the interrupted one would have.
     func restore() throws {
         guard let model else { preconditionFailure("BackupAndRestore: no model is attached") }
         guard model.isBuilt else {
@@ -72,21 +74,62 @@ public final class BackupAndRestore: Callback {
                             found: "an unbuilt model")
         }
         restoredEpoch = nil
-        if FileManager.default.fileExists(atPath: weightsPath) {
-            // The optimizer's slots must exist for the saved optimizer state to be loaded into them.
-            model.optimizer?.buildIfNeeded(for: model.trainableWeights)
-            try model.loadWeights(from: weightsPath)
-        }
-        guard FileManager.default.fileExists(atPath: metadataPath) else { return }
-        let bytes = try FileBytes.read(metadataPath, what: "training metadata")
-        let metadata = try JSONValue.parse(String(decoding: bytes, as: UTF8.self), source: metadataPath)
-        guard let epoch = metadata.objectValue?["epoch"]?.intValue, epoch >= 0 else {
-            throw KeelError("\(metadataPath)", expected: "an object with a non-negative integer 'epoch'", found: metadata.summary)
+        guard FileManager.default.fileExists(atPath: weightsPath) else { return }
+        // The optimizer's slots must exist for the saved optimizer state to be loaded into them.
+        model.optimizer?.buildIfNeeded(for: model.trainableWeights)
+        try model.loadWeights(from: weightsPath)
+        let epoch: Int
+        if let snapshot = try readSnapshotState() {
+            epoch = snapshot
+        } else {
+            guard FileManager.default.fileExists(atPath: metadataPath) else { return }
+            let bytes = try FileBytes.read(metadataPath, what: "training metadata")
+            let metadata = try JSONValue.parse(String(decoding: bytes, as: UTF8.self), source: metadataPath)
+            guard let value = metadata.objectValue?["epoch"]?.intValue, value >= 0 else {
+                throw KeelError("\(metadataPath)", expected: "an object with a non-negative integer 'epoch'", found: metadata.summary)
+            }
+            epoch = value
         }
         restoredEpoch = epoch
         model.initialEpochOverride = epoch
         nextEpoch = epoch
     }
+
+    /// The callbacks whose state goes into the snapshot, in list order.
+    private var resumablePeers: [ResumableCallback] {
+        (list?.callbacks ?? []).compactMap { $0 === self ? nil : $0 as? ResumableCallback }
+    }
+
+    /// Reads the training state stored in the weights file; nil for a backup without one
+    /// (written by Keras, or by an older Keel).
+    private func readSnapshotState() throws -> Int? {
+        let file = try HDF5File(weightsPath)
+        defer { try? file.close() }
+        guard try file.root.contains(Self.stateGroup) else { return nil }
+        let group = try file.root.group(Self.stateGroup)
+        let state = ConfigReader(try group.readState(), owner: "\(weightsPath) training state")
+        let epoch = try state.int("epoch")
+        KeelRandom.generator.state = RandomState(seed: UInt64(bitPattern: Int64(try state.int("random_seed"))),
+                                                 counter: UInt64(bitPattern: Int64(try state.int("random_counter"))))
+        let peers = resumablePeers
+        for (index, peer) in peers.enumerated() {
+            let name = "callback_\(index)"
+            guard try group.contains(name) else {
+                throw KeelError("\(weightsPath) training state", expected: "the state of \(peers.count) callbacks",
+                                found: "none for \(type(of: peer).kerasClassName) (callback \(index))")
+            }
+            let peerGroup = try group.group(name)
+            let savedClass = try peerGroup.attributeString("class")
+            guard savedClass == type(of: peer).kerasClassName else {
+                throw KeelError("\(weightsPath) training state of callback \(index)", expected: type(of: peer).kerasClassName,
+                                found: savedClass)
+            }
+            try peer.restoreResumeState(from: peerGroup)
+        }
+        return epoch
+    }
+
+    static let stateGroup = "keel_training_state"
 
     public override func onTrainBatchEnd(_ batch: Int, logs: Logs) {
         guard case .batches(let every) = saveFrequency, counter.shouldSave(afterBatch: batch, every: every) else { return }
@@ -115,7 +158,25 @@ public final class BackupAndRestore: Callback {
             try files.createDirectory(atPath: backupDirectory, withIntermediateDirectories: true)
             if doubleCheckpoint && files.fileExists(atPath: weightsPath) { try replace(previousWeightsPath, with: weightsPath) }
             if doubleCheckpoint && files.fileExists(atPath: metadataPath) { try replace(previousMetadataPath, with: metadataPath) }
-            try model.saveWeights(to: weightsPath)
+            // One file holds weights, optimizer, position, random state and callback state, so a
+            // crash can never pair new weights with an old position: it is completed under a
+            // temporary name and renamed over the previous snapshot.
+            let snapshot = file(".snapshot.weights.h5")
+            try model.saveWeights(to: snapshot)
+            let hdf5 = try HDF5File(snapshot, mode: .readWrite)
+            let group = try hdf5.root.createGroup(Self.stateGroup)
+            let random = KeelRandom.generator.state
+            try group.writeState(["epoch": .int(nextEpoch), "batch": .int(counter.lastBatchSeen),
+                                  "random_seed": .int(Int(Int64(bitPattern: random.seed))),
+                                  "random_counter": .int(Int(Int64(bitPattern: random.counter)))])
+            for (index, peer) in resumablePeers.enumerated() {
+                let peerGroup = try group.createGroup("callback_\(index)")
+                try peerGroup.setAttribute("class", type(of: peer).kerasClassName)
+                try peer.saveResumeState(into: peerGroup)
+            }
+            try hdf5.close()
+            try AtomicFile.replace(weightsPath, with: snapshot)
+            // Keras's own metadata file, for tools that read it; Keel reads the snapshot.
             let metadata: JSONValue = ["epoch": .int(nextEpoch), "batch": .int(counter.lastBatchSeen)]
             try AtomicFile.write(Array(metadata.serialized().utf8), to: metadataPath)
         } catch {

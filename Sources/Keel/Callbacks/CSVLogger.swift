@@ -70,3 +70,20 @@ public final class CSVLogger: Callback {
         ["filename": .string(filename), "separator": .string(String(separator)), "append": .bool(append)]
     }
 }
+
+extension CSVLogger: ResumableCallback {
+    /// The rows written so far: a resumed run starts from exactly this file, even if the
+    /// interrupted process wrote a row after the snapshot.
+    public func saveResumeState(into group: HDF5Group) throws {
+        let text = String(decoding: (try? FileBytes.read(filename, what: "CSV log")) ?? [], as: UTF8.self)
+        try group.writeState(["keys": keys.map { .array($0.map { .string($0) }) } ?? .null,
+                              "header_pending": .bool(headerPending), "content": .string(text)])
+    }
+
+    public func restoreResumeState(from group: HDF5Group) throws {
+        let state = try group.readState()
+        keys = state["keys"]?.arrayValue?.compactMap(\.stringValue)
+        headerPending = state["header_pending"]?.boolValue ?? true
+        try AtomicFile.write(Array((state["content"]?.stringValue ?? "").utf8), to: filename)
+    }
+}

@@ -17,6 +17,8 @@ open class Callback: KerasSerializable {
     open class var kerasClassName: String { "Callback" }
     public weak var model: Model?
     public var params = TrainingParams()
+    /// The callbacks of the current run, this one included (BackupAndRestore snapshots the others).
+    public internal(set) weak var list: CallbackList?
 
     public init() {}
 

@@ -7,6 +7,7 @@ public final class CallbackList {
         for callback in callbacks {
             callback.setModel(model)
             callback.setParams(params)
+            callback.list = self
         }
     }
 

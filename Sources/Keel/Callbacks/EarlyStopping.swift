@@ -82,3 +82,24 @@ public final class EarlyStopping: MonitorCallback {
          "restore_best_weights": .bool(restoreBestWeights), "start_from_epoch": .int(startFromEpoch)]
     }
 }
+
+extension EarlyStopping: ResumableCallback {
+    public func saveResumeState(into group: HDF5Group) throws {
+        try group.writeState(["wait": .int(wait), "stopped_epoch": .int(stoppedEpoch), "best_epoch": .int(bestEpoch),
+                              "best": .optional(best), "has_best_weights": .bool(bestWeights != nil)])
+        for (index, weight) in (bestWeights ?? []).enumerated() {
+            _ = try group.createDataset("best_weights/\(index)", data: weight.arrayData)
+        }
+    }
+
+    public func restoreResumeState(from group: HDF5Group) throws {
+        let state = ConfigReader(try group.readState(), owner: "EarlyStopping resume state")
+        wait = try state.int("wait")
+        stoppedEpoch = try state.int("stopped_epoch")
+        bestEpoch = try state.int("best_epoch")
+        best = try state.optionalDouble("best")
+        guard try state.bool("has_best_weights") else { bestWeights = nil; return }
+        let count = try group.group("best_weights").childNames().count
+        bestWeights = try (0..<count).map { Tensor(try group.dataset("best_weights/\($0)").read()) }
+    }
+}

@@ -134,3 +134,13 @@ public final class ModelCheckpoint: MonitorCallback {
          "save_freq": saveFrequency.configValue, "initial_value_threshold": initialValueThreshold.map { .double($0) } ?? .null]
     }
 }
+
+extension ModelCheckpoint: ResumableCallback {
+    public func saveResumeState(into group: HDF5Group) throws {
+        try group.writeState(["best": .optional(best)])
+    }
+
+    public func restoreResumeState(from group: HDF5Group) throws {
+        best = try ConfigReader(try group.readState(), owner: "ModelCheckpoint resume state").optionalDouble("best")
+    }
+}

@@ -80,3 +80,16 @@ public final class ReduceLROnPlateau: MonitorCallback {
          "min_lr": .double(minLearningRate)]
     }
 }
+
+extension ReduceLROnPlateau: ResumableCallback {
+    public func saveResumeState(into group: HDF5Group) throws {
+        try group.writeState(["wait": .int(wait), "cooldown_counter": .int(cooldownCounter), "best": .optional(best)])
+    }
+
+    public func restoreResumeState(from group: HDF5Group) throws {
+        let state = ConfigReader(try group.readState(), owner: "ReduceLROnPlateau resume state")
+        wait = try state.int("wait")
+        cooldownCounter = try state.int("cooldown_counter")
+        best = try state.optionalDouble("best")
+    }
+}

@@ -76,6 +76,35 @@ public struct ExperimentRunner {
         return values
     }
 
+    /// Continues the run in `path` (`keel resume`): the same experiment, hyper-parameters and
+    /// seed, in the same directory, from its last snapshot.
+    @discardableResult
+    public func resume(_ path: String) throws -> RunDirectory {
+        let run = RunDirectory(path: path)
+        guard let text = try? String(contentsOfFile: run.config, encoding: .utf8) else {
+            throw KeelError("run directory \(path)", expected: "a config.json written by keel run", found: "none")
+        }
+        let config = ConfigReader(try JSONValue.parse(text, source: run.config).objectValue ?? JSONObject(),
+                                  owner: run.config)
+        if let status = try? String(contentsOfFile: run.status, encoding: .utf8), status.contains("\"finished\"") {
+            throw KeelError("run directory \(path)", expected: "an interrupted run", found: "a finished run")
+        }
+        let type = try resolve(try config.string("experiment"))
+        var hyperparameters = type.defaults
+        for (key, value) in try config.object("hyperparameters") {
+            guard let example = hyperparameters[key] else { continue }
+            let text: String
+            switch value {
+            case .string(let s): text = s
+            case .double(let d): text = "\(d)"
+            default: text = value.serialized()
+            }
+            hyperparameters[key] = try HyperValue.parse(text, like: example, key: key)
+        }
+        let seed = UInt64(bitPattern: Int64(try config.int("seed")))
+        return try execute(type, hyperparameters: hyperparameters, seed: seed, run: run, resumeFrom: path)
+    }
+
     /// Runs `type` in a new run directory (or `runDirectory` if given) and returns it.
     @discardableResult
     public func run(_ type: Experiment.Type, hyperparameters: [String: HyperValue], seed: UInt64,
@@ -99,11 +128,16 @@ public struct ExperimentRunner {
         config["keel_version"] = .string(KeelVersion.string)
         config["engine"] = .string(Engine.buildIdentity)
         try AtomicFile.write(Array((JSONValue.object(config).serialized() + "\n").utf8), to: run.config)
+        return try execute(type, hyperparameters: hyperparameters, seed: seed, run: run, resumeFrom: nil)
+    }
+
+    private func execute(_ type: Experiment.Type, hyperparameters: [String: HyperValue], seed: UInt64,
+                         run: RunDirectory, resumeFrom: String?) throws -> RunDirectory {
         try writeStatus(run, "running")
-        output("Run directory: \(run.path)")
+        output((resumeFrom == nil ? "Run directory: " : "Resuming run: ") + run.path)
         KeelRandom.setSeed(seed)
         let context = ExperimentContext(experimentName: type.name, runDirectory: run, hyperparameters: hyperparameters,
-                                        seed: seed, output: output)
+                                        seed: seed, resumeFrom: resumeFrom, output: output)
         do {
             try type.init().run(context)
         } catch {
