@@ -23,7 +23,9 @@ let package = Package(
         // zlib for gzip; not named CZlib because ZIPFoundation already defines a module by that name.
         .systemLibrary(name: "CKeelZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
-        .target(name: "KeelTensor", dependencies: ["CBLAS"],
+        // Loops Swift cannot vectorise (square roots), in C with per-CPU clones.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
+        .target(name: "KeelTensor", dependencies: ["CBLAS", "CKernels"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .target(name: "KeelIO", dependencies: [
             "CHDF5", "CPNG", "CCSV", "CKeelZlib",

@@ -23,11 +23,7 @@ final class CustomLoop: Experiment {
         let vx = split.validationX.slice(begin: [0, 0, 0], size: [nv, 28, 28]).reshaped([nv, 784])
         let vy = split.validationY.slice(begin: [0], size: [nv])
 
-        let inputs = Input(shape: [784], name: "digits")
-        var h = Dense(units: 64, activation: "relu", name: "dense_1")(inputs)
-        h = Dense(units: 64, activation: "relu", name: "dense_2")(h)
-        let outputs = Dense(units: 10, name: "predictions")(h)
-        let model = try Model(inputs: inputs, outputs: outputs)
+        let model = try SeedModels.mnistMLP()
         let optimizer = SGD(learningRate: .constant(Float(try context.double("learning_rate"))))
         let lossFunction = SparseCategoricalCrossentropy(fromLogits: true)
         let trainAccuracy = Metrics.SparseCategoricalAccuracy()

@@ -12,40 +12,14 @@ final class DCGANExperiment: Experiment {
          "train_samples": .int(60_000), "sample_every": .int(100), "grid": .int(4), "width": .int(128)]
     }
 
-    static func discriminator(width: Int) throws -> Sequential {
-        try Sequential([
-            InputLayer(batchShape: [nil, 28, 28, 1]),
-            Conv2D(filters: width / 2, kernelSize: (3, 3), strides: (2, 2), padding: .same),
-            LeakyReLU(negativeSlope: 0.2),
-            Conv2D(filters: width, kernelSize: (3, 3), strides: (2, 2), padding: .same),
-            LeakyReLU(negativeSlope: 0.2),
-            GlobalMaxPooling2D(),
-            Dense(units: 1),
-        ], name: "discriminator")
-    }
-
-    static func generator(latentDim: Int, width: Int) throws -> Sequential {
-        try Sequential([
-            InputLayer(batchShape: [nil, latentDim]),
-            Dense(units: 7 * 7 * width),
-            LeakyReLU(negativeSlope: 0.2),
-            Reshape(targetShape: [7, 7, width]),
-            Conv2DTranspose(filters: width, kernelSize: (4, 4), strides: (2, 2), padding: .same),
-            LeakyReLU(negativeSlope: 0.2),
-            Conv2DTranspose(filters: width, kernelSize: (4, 4), strides: (2, 2), padding: .same),
-            LeakyReLU(negativeSlope: 0.2),
-            Conv2D(filters: 1, kernelSize: (7, 7), padding: .same, activation: "sigmoid"),
-        ], name: "generator")
-    }
-
     override func run(_ context: ExperimentContext) throws {
         let latentDim = try context.int("latent_dim"), width = try context.int("width")
         let data = try FashionMNIST()
         let count = min(try context.int("train_samples"), data.trainImages.shape[0])
         let images = data.trainImages.slice(begin: [0, 0, 0], size: [count, 28, 28]).reshaped([count, 28, 28, 1])
 
-        let discriminator = try DCGANExperiment.discriminator(width: width)
-        let generator = try DCGANExperiment.generator(latentDim: latentDim, width: width)
+        let discriminator = try SeedModels.dcganDiscriminator(width: width)
+        let generator = try SeedModels.dcganGenerator(latentDim: latentDim, width: width)
         try discriminator.compile(optimizer: Adam(learningRate: 3e-4), loss: BinaryCrossentropy(fromLogits: true))
         try generator.compile(optimizer: Adam(learningRate: 4e-4), loss: BinaryCrossentropy(fromLogits: true))
         let run = context.runDirectory

@@ -21,11 +21,7 @@ final class FashionMLP: Experiment {
         let vx = split.validationX.slice(begin: [0, 0, 0], size: [validationCount, 28, 28]).reshaped([validationCount, 784])
         let vy = split.validationY.slice(begin: [0], size: [validationCount])
 
-        let inputs = Input(shape: [784], name: "images")
-        var h = Dense(units: try context.int("units"), activation: "relu")(inputs)
-        h = Dropout(rate: try context.double("dropout"))(h)
-        let outputs = Dense(units: 10, activation: "softmax")(h)
-        let model = try Model(inputs: inputs, outputs: outputs, name: "fashion_mlp")
+        let model = try SeedModels.fashionMLP(units: try context.int("units"), dropout: try context.double("dropout"))
         try model.compile(optimizer: .optimizer(Adam(learningRate: .constant(Float(try context.double("learning_rate"))))),
                           loss: "sparse_categorical_crossentropy", metrics: ["accuracy"])
         let run = context.runDirectory

@@ -10,19 +10,6 @@ final class VGGCNN: Experiment {
          "validation_samples": .int(2_000)]
     }
 
-    static func build() throws -> Sequential {
-        func block(_ filters: Int) -> [Layer] {
-            [Conv2D(filters: filters, kernelSize: (3, 3), padding: .same), ActivationLayer("relu"), BatchNormalization()]
-        }
-        var layers: [Layer] = [InputLayer(batchShape: [nil, 28, 28, 1])]
-        layers += block(16) + [MaxPooling2D(poolSize: (2, 2))]
-        layers += block(32) + block(32) + [MaxPooling2D(poolSize: (2, 2))]
-        layers += block(64) + block(64) + block(64) + [MaxPooling2D(poolSize: (2, 2))]
-        layers += [Flatten(), Dense(units: 256), ActivationLayer("relu"), BatchNormalization(), Dropout(rate: 0.5),
-                   Dense(units: 10), ActivationLayer("softmax")]
-        return try Sequential(layers, name: "vgg_cnn")
-    }
-
     override func run(_ context: ExperimentContext) throws {
         let data = try FashionMNIST()
         let split = data.trainValidationSplit()
@@ -33,7 +20,7 @@ final class VGGCNN: Experiment {
         let vx = split.validationX.slice(begin: [0, 0, 0], size: [nv, 28, 28]).reshaped([nv, 28, 28, 1])
         let vy = split.validationY.slice(begin: [0], size: [nv]).oneHot(depth: 10)
 
-        let model = try VGGCNN.build()
+        let model = try SeedModels.vggCNN()
         let optimizer = Adam(learningRate: .constant(Float(try context.double("learning_rate"))))
         let lossFunction = CategoricalCrossentropy()
         try model.compile(optimizer: optimizer, loss: lossFunction, metrics: ["accuracy"])

@@ -47,13 +47,8 @@ open class Adam: Optimizer {
         let momentum = slot("momentum", for: variable), velocity = slot("velocity", for: variable)
         guard amsgrad else {
             updateElements(of: variable, momentum, velocity, gradient: gradient) { n, w, m, v, g in
-                var i = 0
-                while i < n {
-                    m[i] += (g[i] - m[i]) * oneMinusBeta1
-                    v[i] += (g[i] * g[i] - v[i]) * oneMinusBeta2
-                    w[i] -= m[i] * alpha / (v[i].squareRoot() + epsilon)
-                    i &+= 1
-                }
+                OptimizerKernels.adamStep(count: n, w: w, m: m, v: v, g: g, alpha: alpha, oneMinusBeta1: oneMinusBeta1,
+                                          oneMinusBeta2: oneMinusBeta2, epsilon: epsilon)
             }
             return
         }
@@ -79,3 +74,4 @@ open class Adam: Optimizer {
         return c
     }
 }
+

@@ -74,6 +74,7 @@ public struct PluginBuilder {
         // The C modules the engine's interfaces mention, and their headers.
         if let root = Engine.packageRoot {
             for module in ["CHDF5", "CPNG", "CCSV", "CBLAS", "CKeelZlib"] { args += ["-I", "\(root)/Sources/\(module)"] }
+            args += ["-I", "\(root)/Sources/CKernels/include"]
             let zipModule = "\(root)/.build/checkouts/ZIPFoundation/Sources/CZLib"
             if FileManager.default.fileExists(atPath: zipModule) { args += ["-I", zipModule] }
         }

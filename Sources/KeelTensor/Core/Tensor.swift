@@ -117,7 +117,7 @@ public struct Tensor {
 
     /// A copy with its own storage and identity.
     public func copied() -> Tensor {
-        var result = Tensor(uninitializedShape: shape, dtype: dtype)
+        let result = Tensor(uninitializedShape: shape, dtype: dtype)
         result.storage.pointer.copyMemory(from: storage.pointer, byteCount: count &* dtype.byteCount)
         return result
     }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+internal import CKernels
 
 /// Elementwise math. Backward rules are written with tensor ops, so an outer tape can
 /// differentiate them again (higher-order gradients).
@@ -15,9 +16,25 @@ extension Tensor {
     }
 
     public func squared() -> Tensor { unary("square", { $0 * $0 }) { x, _, g in g * x * 2 } }
-    public func sqrt() -> Tensor { unary("sqrt", { $0.squareRoot() }) { _, y, g in g / (y * 2) } }
+    public func sqrt() -> Tensor {
+        let x = self
+        let y = vectorKernel("sqrt", keel_sqrt)
+        return differentiable(y, [x], { g in [g / (y * 2)] })
+    }
+
     public func rsqrt() -> Tensor {
-        unary("rsqrt", { 1 / $0.squareRoot() }) { _, y, g in g * y * y * y * -0.5 }
+        let x = self
+        let y = vectorKernel("rsqrt", keel_rsqrt)
+        return differentiable(y, [x], { g in [g * y * y * y * -0.5] })
+    }
+
+    /// Runs one of the C kernels (CKernels) over the elements, split across cores when large.
+    func vectorKernel(_ op: String, _ kernel: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void) -> Tensor {
+        precondition(dtype == .float32, "\(op): expected a float32 tensor, found \(dtype)")
+        let out = Tensor(uninitializedShape: shape)
+        let x = UnsafePointer(storage.floats), o = out.storage.floats
+        Parallel.forRanges(count) { range in kernel(x + range.lowerBound, o + range.lowerBound, range.count) }
+        return out
     }
     public func exp() -> Tensor { unary("exp", { Glibc.expf($0) }) { _, y, g in g * y } }
     public func log() -> Tensor { unary("log", { Glibc.logf($0) }) { x, _, g in g / x } }

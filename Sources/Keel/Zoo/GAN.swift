@@ -1,29 +1,28 @@
-import Keel
 
 /// The Keras guide's GAN as a model with its own train step: the discriminator learns on
 /// generated and real images (with label noise), then the generator learns to fool it. Each
 /// sub-model is compiled with its own Adam, so checkpoints carry both optimizers.
-final class GAN: Model {
-    let discriminator: Sequential
-    let generator: Sequential
-    let latentDim: Int
+public final class GAN: Model {
+    public let discriminator: Sequential
+    public let generator: Sequential
+    public let latentDim: Int
     private let lossFunction = BinaryCrossentropy(fromLogits: true)
     private var discriminatorLoss = Metrics.Mean(name: "d_loss")
     private var generatorLoss = Metrics.Mean(name: "g_loss")
 
-    init(discriminator: Sequential, generator: Sequential, latentDim: Int) {
+    public init(discriminator: Sequential, generator: Sequential, latentDim: Int) {
         self.discriminator = discriminator
         self.generator = generator
         self.latentDim = latentDim
         super.init(name: "gan")
     }
 
-    override func resetMetrics() {
+    public override func resetMetrics() {
         discriminatorLoss.resetState()
         generatorLoss.resetState()
     }
 
-    override func trainStep(_ batch: Batch) throws -> Logs {
+    public override func trainStep(_ batch: Batch) throws -> Logs {
         guard let dOptimizer = discriminator.optimizer, let gOptimizer = generator.optimizer else {
             throw KeelError("GAN '\(name)'", expected: "discriminator and generator compiled with their optimizers", found: "no optimizer")
         }
