@@ -33,6 +33,9 @@ final class ConvTests: XCTestCase {
             Config(input: [1, 4, 4, 1], kernel: [2, 2, 1, 1], same: true),
             Config(input: [2, 3, 4, 3], kernel: [1, 1, 3, 2]),
             Config(input: [1, 5, 5, 3], kernel: [1, 1, 3, 2], strides: (2, 2)),
+            // One filter over many channels: the direct kernels, not im2col.
+            Config(input: [2, 6, 6, 20], kernel: [3, 3, 20, 1], same: true),
+            Config(input: [1, 7, 7, 33], kernel: [3, 2, 33, 1], strides: (2, 1), dilation: (1, 2)),
         ]
         for config in configs {
             let (x, k) = operands(config)

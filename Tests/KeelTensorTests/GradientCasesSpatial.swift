@@ -6,6 +6,13 @@ let spatialGradientCases: [GradientCase] = [
     GradientCase("conv2d", "valid, stride 1, batch 2", [input([2, 4, 4, 2]), input([2, 2, 2, 3])]) {
         $0[0].conv2d($0[1])
     },
+    // One output channel and ≥ 16 input channels takes the direct (non-im2col) kernels.
+    GradientCase("conv2d", "one filter, 17 channels, same, stride 2", [input([2, 5, 5, 17]), input([3, 3, 17, 1])]) {
+        $0[0].conv2d($0[1], strides: (2, 2), padding: .same)
+    },
+    GradientCase("conv2d", "one filter, 16 channels, valid", [input([1, 4, 4, 16]), input([2, 2, 16, 1])]) {
+        $0[0].conv2d($0[1])
+    },
     GradientCase("conv2d", "same, stride 2, 5x5 input", [input([1, 5, 5, 2]), input([3, 3, 2, 2])]) {
         $0[0].conv2d($0[1], strides: (2, 2), padding: .same)
     },

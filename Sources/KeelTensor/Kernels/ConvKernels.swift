@@ -26,9 +26,15 @@ enum ConvKernels {
                     for kx in 0..<g.kernelWidth {
                         let ix = ox &* g.strideX &- g.padLeft &+ kx &* g.dilationX
                         if iy >= 0 && iy < g.height && ix >= 0 && ix < g.width {
-                            destination.update(from: imageBase + (iy &* g.width &+ ix) &* c, count: c)
+                            let source = imageBase + (iy &* g.width &+ ix) &* c
+                            // A few channels are cheaper to copy inline than through memmove.
+                            if c < 16 {
+                                for ch in 0..<c { destination[ch] = source[ch] }
+                            } else {
+                                destination.update(from: source, count: c)
+                            }
                         } else {
-                            destination.update(repeating: 0, count: c)
+                            for ch in 0..<c { destination[ch] = 0 }
                         }
                         destination += c
                     }
@@ -68,6 +74,10 @@ enum ConvKernels {
     static func forward(_ x: UnsafePointer<Float>, _ kernel: UnsafePointer<Float>, _ g: ConvGeometry,
                         into y: UnsafeMutablePointer<Float>) {
         let rowsPerImage = g.outHeight &* g.outWidth
+        if SingleFilterConvKernels.applies(g) {
+            SingleFilterConvKernels.forward(x, kernel, g, into: y)
+            return
+        }
         if g.isPointwise {
             BLAS.sgemm(transposeA: false, transposeB: false, m: g.outPixels, n: g.outChannels, k: g.inChannels,
                        alpha: 1, a: x, lda: g.inChannels, b: kernel, ldb: g.outChannels, beta: 0, c: y, ldc: g.outChannels)
@@ -88,6 +98,20 @@ enum ConvKernels {
     static func backpropInput(_ dy: UnsafePointer<Float>, _ kernel: UnsafePointer<Float>, _ g: ConvGeometry,
                               into dx: UnsafeMutablePointer<Float>) {
         let rowsPerImage = g.outHeight &* g.outWidth
+        if g.strideY == 1 && g.strideX == 1 && !g.isPointwise {
+            // With stride 1 the input gradient is itself a convolution of dy with the kernel
+            // flipped in space and transposed in channels: an im2col copy and one GEMM instead of
+            // a GEMM into kh·kw·c columns per pixel and a scatter-add of all of them (col2im).
+            let flipped = flippedKernel(kernel, g)
+            let h = ConvGeometry(batch: g.batch, height: g.outHeight, width: g.outWidth, inChannels: g.outChannels,
+                                 kernelHeight: g.kernelHeight, kernelWidth: g.kernelWidth, outChannels: g.inChannels,
+                                 strideY: 1, strideX: 1, dilationY: g.dilationY, dilationX: g.dilationX,
+                                 padTop: g.dilationY &* (g.kernelHeight &- 1) &- g.padTop,
+                                 padLeft: g.dilationX &* (g.kernelWidth &- 1) &- g.padLeft,
+                                 outHeight: g.height, outWidth: g.width)
+            forward(dy, flipped.floats, h, into: dx)
+            return
+        }
         if g.isPointwise {
             BLAS.sgemm(transposeA: false, transposeB: true, m: g.outPixels, n: g.inChannels, k: g.outChannels,
                        alpha: 1, a: dy, lda: g.outChannels, b: kernel, ldb: g.outChannels, beta: 0, c: dx, ldc: g.inChannels)
@@ -105,10 +129,31 @@ enum ConvKernels {
         }
     }
 
+    /// K'[kh', kw', f, c] = K[KH−1−kh', KW−1−kw', c, f].
+    static func flippedKernel(_ kernel: UnsafePointer<Float>, _ g: ConvGeometry) -> TensorStorage {
+        let (kh, kw, c, f) = (g.kernelHeight, g.kernelWidth, g.inChannels, g.outChannels)
+        let out = TensorStorage(byteCount: kh &* kw &* c &* f &* 4)
+        let o = out.floats
+        for y in 0..<kh {
+            for x in 0..<kw {
+                let source = kernel + (((kh &- 1 &- y) &* kw &+ (kw &- 1 &- x)) &* c) &* f
+                let target = o + ((y &* kw &+ x) &* f) &* c
+                for ci in 0..<c {
+                    for fi in 0..<f { target[fi &* c &+ ci] = source[ci &* f &+ fi] }
+                }
+            }
+        }
+        return out
+    }
+
     /// dKernel = the gradient of conv(x, kernel) with respect to the kernel, given dy.
     static func backpropKernel(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ g: ConvGeometry,
                                into dKernel: UnsafeMutablePointer<Float>) {
         let rowsPerImage = g.outHeight &* g.outWidth
+        if SingleFilterConvKernels.applies(g) {
+            SingleFilterConvKernels.kernelGradient(x, dy, g, into: dKernel)
+            return
+        }
         if g.isPointwise {
             BLAS.sgemm(transposeA: true, transposeB: false, m: g.inChannels, n: g.outChannels, k: g.outPixels,
                        alpha: 1, a: x, lda: g.inChannels, b: dy, ldb: g.outChannels, beta: 0, c: dKernel, ldc: g.outChannels)
