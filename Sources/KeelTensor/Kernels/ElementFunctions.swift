@@ -29,6 +29,13 @@ struct ReluGradientFunction: BinaryElementFunction {
 struct ReluFunction: UnaryElementFunction {
     @inline(__always) func callAsFunction(_ x: Float) -> Float { x > 0 ? x : 0 }
 }
+/// Copies the first operand (broadcasting a tensor to a larger shape).
+struct FirstFunction: BinaryElementFunction {
+    @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { a }
+}
+struct SquareFunction: UnaryElementFunction {
+    @inline(__always) func callAsFunction(_ x: Float) -> Float { x * x }
+}
 struct NegateFunction: UnaryElementFunction {
     @inline(__always) func callAsFunction(_ x: Float) -> Float { -x }
 }

@@ -15,7 +15,10 @@ extension Tensor {
         return differentiable(y, [x], { g in [backward(x, y, g)] })
     }
 
-    public func squared() -> Tensor { unary("square", { $0 * $0 }) { x, _, g in g * x * 2 } }
+    public func squared() -> Tensor {
+        let x = self
+        return differentiable(mapFloats("square", SquareFunction()), [x], { g in [g * x * 2] })
+    }
     public func sqrt() -> Tensor {
         let x = self
         let y = vectorKernel("sqrt", keel_sqrt)

@@ -64,7 +64,12 @@ extension Tensor {
         precondition(ShapeMath.broadcast(shape, target) == target,
                      "broadcast_to: shape \(shape) cannot be broadcast to \(target)")
         let x = self
-        let out = Tensor.zipFloats(Tensor.zeros(target), x, "broadcast_to") { $1 }
+        let out = Tensor(uninitializedShape: target)
+        if out.count > 0 {
+            let strides = ElementwiseKernels.broadcastStrides(x.shape, to: target)
+            ElementwiseKernels.broadcastZip(x.storage.floats, aStrides: strides, x.storage.floats, bStrides: strides,
+                                            out.storage.floats, shape: target, FirstFunction())
+        }
         return differentiable(out, [x], { g in [g.summed(toShape: x.shape)] })
     }
 }
