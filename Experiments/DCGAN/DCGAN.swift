@@ -15,8 +15,8 @@ final class DCGANExperiment: Experiment {
     override func run(_ context: ExperimentContext) throws {
         let latentDim = try context.int("latent_dim"), width = try context.int("width")
         let data = try FashionMNIST()
-        let count = min(try context.int("train_samples"), data.trainImages.shape[0])
-        let images = data.trainImages.slice(begin: [0, 0, 0], size: [count, 28, 28]).reshaped([count, 28, 28, 1])
+        let count = min(try context.int("train_samples"), data.trainCount)
+        let images = data.trainImages(0..<count).reshaped([count, 28, 28, 1])
 
         let discriminator = try SeedModels.dcganDiscriminator(width: width)
         let generator = try SeedModels.dcganGenerator(latentDim: latentDim, width: width)

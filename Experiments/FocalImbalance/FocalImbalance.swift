@@ -14,9 +14,9 @@ final class FocalImbalance: Experiment {
     override func run(_ context: ExperimentContext) throws {
         let data = try FashionMNIST()
         let positive = Int32(try context.int("positive_class")), ratio = try context.int("ratio")
-        let (x, y) = try FocalImbalance.imbalanced(images: data.trainImages, labels: data.trainLabels, positive: positive,
+        let (x, y) = try FocalImbalance.imbalanced(images: data.trainImages(), labels: data.trainLabels, positive: positive,
                                                    ratio: ratio, negatives: try context.int("negatives"))
-        let (vx, vy) = try FocalImbalance.imbalanced(images: data.testImages, labels: data.testLabels, positive: positive,
+        let (vx, vy) = try FocalImbalance.imbalanced(images: data.testImages(), labels: data.testLabels, positive: positive,
                                                      ratio: ratio, negatives: 5000)
         context.log("training on \(x.shape[0]) images (\(Int(y.sum().scalar)) positive), validating on \(vx.shape[0])")
         let focal = FocalLoss(alpha: try context.double("alpha"), gamma: try context.double("gamma"))

@@ -1,12 +1,13 @@
 import Foundation
 
 /// Fashion-MNIST from the IDX files of Debian's `dataset-fashion-mnist` (or any MNIST-format
-/// folder): pixels as float32 in [0, 1], labels as int32 class ids.
+/// folder): pixels as float32 in [0, 1], labels as int32 class ids. The files are kept as bytes
+/// and converted in one pass per requested range, so only the tensors asked for take float memory.
 public struct FashionMNIST {
-    public let trainImages: Tensor   // (60000, 28, 28)
-    public let trainLabels: Tensor   // (60000,)
-    public let testImages: Tensor    // (10000, 28, 28)
-    public let testLabels: Tensor    // (10000,)
+    private let trainPixels: ArrayData   // (60000, 28, 28) uint8
+    private let testPixels: ArrayData    // (10000, 28, 28) uint8
+    public let trainLabels: Tensor       // (60000,)
+    public let testLabels: Tensor        // (10000,)
 
     public static let classNames = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
                                     "Sneaker", "Bag", "Ankle boot"]
@@ -20,29 +21,42 @@ public struct FashionMNIST {
             throw KeelError("Fashion-MNIST file \(directory)/\(name)", expected: "an IDX file (install Debian's dataset-fashion-mnist)",
                             found: "no such file")
         }
-        trainImages = try FashionMNIST.images(try path(FashionMNISTFiles.trainImages))
+        trainPixels = try IDX.read(try path(FashionMNISTFiles.trainImages), as: .uint8, shape: [nil, nil, nil])
+        testPixels = try IDX.read(try path(FashionMNISTFiles.testImages), as: .uint8, shape: [nil, nil, nil])
         trainLabels = Tensor(try IDX.read(try path(FashionMNISTFiles.trainLabels)))
-        testImages = try FashionMNIST.images(try path(FashionMNISTFiles.testImages))
         testLabels = Tensor(try IDX.read(try path(FashionMNISTFiles.testLabels)))
-        guard trainImages.shape.first == trainLabels.shape.first, testImages.shape.first == testLabels.shape.first else {
+        guard trainPixels.shape[0] == trainLabels.shape.first, testPixels.shape[0] == testLabels.shape.first else {
             throw KeelError("Fashion-MNIST in \(directory)", expected: "as many labels as images",
-                            found: "\(trainImages.shape) / \(trainLabels.shape), \(testImages.shape) / \(testLabels.shape)")
+                            found: "\(trainPixels.shape) / \(trainLabels.shape), \(testPixels.shape) / \(testLabels.shape)")
         }
     }
 
-    private static func images(_ path: String) throws -> Tensor {
-        let raw = try IDX.read(path)
-        guard raw.shape.count == 3 else {
-            throw KeelError("Fashion-MNIST images \(path)", expected: "a 3-D IDX array (count, rows, columns)", found: "shape \(raw.shape)")
+    public var trainCount: Int { trainPixels.shape[0] }
+    public var testCount: Int { testPixels.shape[0] }
+
+    /// Training images `range` as (count, 28, 28) floats in [0, 1].
+    public func trainImages(_ range: Range<Int>? = nil) -> Tensor { FashionMNIST.images(trainPixels, range) }
+
+    /// Test images `range` as (count, 28, 28) floats in [0, 1].
+    public func testImages(_ range: Range<Int>? = nil) -> Tensor { FashionMNIST.images(testPixels, range) }
+
+    private static func images(_ pixels: ArrayData, _ range: Range<Int>?) -> Tensor {
+        let rows = range ?? 0..<pixels.shape[0]
+        let perImage = pixels.shape[1] * pixels.shape[2]
+        let out = Tensor(uninitializedShape: [rows.count, pixels.shape[1], pixels.shape[2]])
+        let o = out.storage.floats
+        pixels.bytes.withUnsafeBufferPointer { bytes in
+            let base = bytes.baseAddress! + rows.lowerBound * perImage
+            for i in 0..<(rows.count * perImage) { o[i] = Float(base[i]) * (1 / 255) }
         }
-        return Tensor(shape: raw.shape, scalars: raw.floatValues()) * (1 / Float(255))
+        return out
     }
 
     /// The benchmark split: the first 50,000 training images for training, the last 10,000 for validation.
-    public func trainValidationSplit(trainCount: Int = 50_000) -> (x: Tensor, y: Tensor, validationX: Tensor, validationY: Tensor) {
-        let n = trainImages.shape[0]
-        let k = min(trainCount, n)
-        return (trainImages.slice(begin: [0, 0, 0], size: [k, 28, 28]), trainLabels.slice(begin: [0], size: [k]),
-                trainImages.slice(begin: [k, 0, 0], size: [n - k, 28, 28]), trainLabels.slice(begin: [k], size: [n - k]))
+    public func trainValidationSplit(trainCount requested: Int = 50_000) -> (x: Tensor, y: Tensor, validationX: Tensor, validationY: Tensor) {
+        let n = trainCount
+        let k = min(requested, n)
+        return (trainImages(0..<k), trainLabels.slice(begin: [0], size: [k]),
+                trainImages(k..<n), trainLabels.slice(begin: [k], size: [n - k]))
     }
 }
