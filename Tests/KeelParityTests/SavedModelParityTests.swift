@@ -89,7 +89,7 @@ final class SavedModelParityTests: XCTestCase {
                 let written = directory.appendingPathComponent("\(model.id).keras").path
                 try Model.load(from: model.path(file)).save(to: written)
                 func config(_ path: String) throws -> String {
-                    let archive = try ZipArchiveReader(bytes: FileBytes.read(path), source: path)
+                    let archive = try ZipArchive.read(bytes: FileBytes.read(path), name: path)
                     let text = String(decoding: try archive.contents(of: KerasArchive.configMember), as: UTF8.self)
                     return Self.withoutSharedObjectIDs(try JSONValue.parse(text)).serialized()
                 }

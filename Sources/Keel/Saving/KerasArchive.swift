@@ -14,16 +14,15 @@ enum KerasArchive {
             try KerasWeightsFile.write(model, to: scratch)
             return try FileBytes.read(scratch, what: "weights written for \(path)")
         }
-        let archive = try ZipArchiveWriter.encode([
+        try ZipArchive(members: [
             (metadataMember, Array(KerasArchiveConfig.metadata().serialized().utf8)),
             (configMember, Array(config.utf8)),
             (weightsMember, weights),
-        ], archiveName: path)
-        try AtomicFile.write(archive, to: path)
+        ], source: path).write(to: path)
     }
 
     static func read(_ path: String, skipMismatch: Bool) throws -> Model {
-        let archive = try ZipArchiveReader(bytes: FileBytes.read(path, what: ".keras file"), source: path)
+        let archive = try ZipArchive.read(bytes: FileBytes.read(path, what: ".keras file"), name: path)
         let configText = String(decoding: try archive.contents(of: configMember), as: UTF8.self)
         let config = try JSONValue.parse(configText, source: "\(path) member '\(configMember)'")
         let model = try ModelConfig.model(from: config)
@@ -39,7 +38,7 @@ enum KerasArchive {
     /// Loads the weights (and, for a compiled model, the optimizer state) of a `.keras` file
     /// into an existing model.
     static func readWeights(_ path: String, into model: Model, skipMismatch: Bool) throws {
-        let archive = try ZipArchiveReader(bytes: FileBytes.read(path, what: ".keras file"), source: path)
+        let archive = try ZipArchive.read(bytes: FileBytes.read(path, what: ".keras file"), name: path)
         try withWeightsFile(of: archive) { file in
             try KerasWeightsFile.read(file, into: model, skipMismatch: skipMismatch, source: path)
         }
@@ -47,7 +46,7 @@ enum KerasArchive {
 
     /// Opens the archive's weights member: HDF5 reads from files, so it is extracted to a
     /// scratch file first. Messages about it name the archive and the member.
-    private static func withWeightsFile(of archive: ZipArchiveReader, _ body: (HDF5File) throws -> Void) throws {
+    private static func withWeightsFile(of archive: ZipArchive, _ body: (HDF5File) throws -> Void) throws {
         let bytes = try archive.contents(of: weightsMember)
         try ScratchFile.withPath(named: weightsMember) { scratch in
             guard FileManager.default.createFile(atPath: scratch, contents: Data(bytes)) else {
