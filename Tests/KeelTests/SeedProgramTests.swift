@@ -1,0 +1,100 @@
+import Foundation
+import XCTest
+@testable import Keel
+
+/// The seeds' programs, written in Keel with the same shape: the ticket classifier (three inputs,
+/// two outputs) and its feature-extraction variant, a subclassed model, and a layer that adds a
+/// loss from `call`.
+final class SeedProgramTests: XCTestCase {
+    private func ticketModel() throws -> Model {
+        let title = Input(shape: [20], name: "title"), body = Input(shape: [20], name: "text_body")
+        let tags = Input(shape: [5], name: "tags")
+        let features = Concatenate()([title, body, tags])
+        let hidden = Dense(units: 8, activation: "relu")(features)
+        let priority = Dense(units: 1, activation: "sigmoid", name: "priority")(hidden)
+        let department = Dense(units: 4, activation: "softmax", name: "department")(hidden)
+        return try Model(inputs: [title, body, tags], outputs: [priority, department])
+    }
+
+    private func ticketData(_ n: Int) -> ([Tensor], [Tensor]) {
+        let random = RandomGenerator(seed: 3)
+        let x = [random.bernoulli([n, 20], probability: 0.2), random.bernoulli([n, 20], probability: 0.2),
+                 random.bernoulli([n, 5], probability: 0.3)]
+        let labels = Tensor(shape: [n], int32s: (0..<n).map { Int32($0 % 4) })
+        return (x, [random.uniform([n, 1]), labels.oneHot(depth: 4)])
+    }
+
+    func testTicketClassifierTrainsEvaluatesAndPredictsWithTwoOutputs() throws {
+        let model = try ticketModel()
+        try model.compile(optimizer: "rmsprop", loss: .perOutput([.name("mean_squared_error"), .name("categorical_crossentropy")]),
+                          metrics: .perOutput([["mean_absolute_error"], ["accuracy"]]))
+        let (x, y) = ticketData(32)
+        let history = try model.fit(x, y, batchSize: 8, epochs: 2, verbose: 0)
+        XCTAssertEqual(Set(history.history.keys), ["loss", "priority_loss", "department_loss",
+                                                   "priority_mean_absolute_error", "department_accuracy"])
+        let results = try model.evaluate(x, y, verbose: 0)
+        XCTAssertEqual(results["loss"]!, results["priority_loss"]! + results["department_loss"]!, accuracy: 1e-4)
+        let predictions = try model.predict(x, verbose: 0)
+        XCTAssertEqual(predictions.map(\.shape), [[32, 1], [32, 4]])
+        // Inputs by name, as the seed passes a dictionary.
+        let named = try model.fit(["title": x[0], "text_body": x[1], "tags": x[2]], ["priority": y[0], "department": y[1]],
+                                  batchSize: 16, epochs: 1, verbose: 0)
+        XCTAssertEqual(named.history["loss"]?.count, 1)
+    }
+
+    func testFeatureExtractionFromLayerFourSharesTheTrainedLayers() throws {
+        let model = try ticketModel()
+        XCTAssertEqual(model.layers.map { type(of: $0).kerasClassName },
+                       ["InputLayer", "InputLayer", "InputLayer", "Concatenate", "Dense", "Dense", "Dense"])
+        let hidden = try XCTUnwrap(model.layers[4].output)
+        let difficulty = Dense(units: 3, activation: "softmax", name: "difficulty")(hidden)
+        let extended = try Model(inputs: model.inputs, outputs: model.outputs + [difficulty])
+        XCTAssertEqual(extended.outputNames, ["priority", "department", "difficulty"])
+        let shared = Set(model.weights.map { ObjectIdentifier($0) })
+        XCTAssertTrue(extended.weights.filter { shared.contains(ObjectIdentifier($0)) }.count == model.weights.count)
+        let (x, _) = ticketData(4)
+        let before = try model.predict(x, verbose: 0)
+        let after = try extended.predict(x, verbose: 0)
+        XCTAssertEqual(after.count, 3)
+        XCTAssertEqual(after[0].scalars, before[0].scalars, "the shared layers compute the same outputs")
+    }
+
+    /// The seed's subclassed model: layers kept in properties, `call` written by hand.
+    final class CustomerTicketModel: Model {
+        let concatenate = Concatenate()
+        let mixing = Dense(units: 8, activation: "relu")
+        let priorityScorer = Dense(units: 1, activation: "sigmoid")
+
+        init() { super.init(name: "customer_ticket_model") }
+
+        override func call(_ inputs: [Tensor], training: Bool) -> Tensor {
+            priorityScorer(mixing(concatenate(inputs), training: training), training: training)
+        }
+    }
+
+    func testSubclassedModelTracksItsLayersAndTrains() throws {
+        let model = CustomerTicketModel()
+        let (x, y) = ticketData(16)
+        _ = model.forward(x)
+        XCTAssertEqual(model.layers.count, 3)
+        XCTAssertEqual(model.trainableWeights.count, 4)
+        try model.compile(optimizer: Adam(learningRate: 0.01), loss: MeanSquaredError())
+        let history = try model.fit(x, [y[0]], batchSize: 8, epochs: 5, verbose: 0)
+        let losses = try XCTUnwrap(history.history["loss"])
+        XCTAssertLessThan(losses.last!, losses.first!)
+    }
+
+    /// The seed's ActivityRegularizationLayer (LayerLossesTests) inside a model: its loss joins the training loss.
+    func testLayerLossesJoinTheTrainingLoss() throws {
+        let input = Input(shape: [4])
+        let hidden = LayerLossesTests.ActivityRegularizationLayer(rate: 0.5)(Dense(units: 3, activation: "relu")(input))
+        let model = try Model(inputs: input, outputs: Dense(units: 1)(hidden))
+        let x = Tensor(repeating: 1, shape: [8, 4]), y = Tensor.zeros([8, 1])
+        let prediction = model.forward([x])[0]
+        XCTAssertEqual(model.losses.count, 1, "the layer's add_loss is collected by the model")
+        try model.compile(optimizer: SGD(learningRate: 0), loss: MeanSquaredError())
+        let results = try model.evaluate(x, y, verbose: 0)
+        let compiledOnly = Double(MeanSquaredError()(y, prediction).scalar)
+        XCTAssertEqual(results["loss"]!, compiledOnly + Double(model.losses[0].scalar), accuracy: 1e-4)
+    }
+}
