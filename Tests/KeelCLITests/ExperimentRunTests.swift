@@ -29,7 +29,7 @@ final class ExperimentRunTests: XCTestCase {
 
     func testTicketClassifier() throws {
         try runExperiment("ticket-classifier", ["epochs=1", "samples=128", "vocabulary=200", "tags=20"],
-                          expecting: ["log.csv", "model.h5", "summary.txt"])
+                          expecting: ["log.csv", "model.h5", "summary.txt", "plots/ticket_classifier.png"])
     }
 
     func testVGGCNN() throws {

@@ -109,3 +109,8 @@ private struct LayerGraph {
         self.depths = depths
     }
 }
+
+/// Keras's `keras.utils.plot_model(model, to_file=...)`: the layer graph as a PNG.
+public func plotModel(_ model: Model, toFile path: String, showShapes: Bool = true) throws {
+    try ModelPlot.write(model, to: path, showShapes: showShapes)
+}
