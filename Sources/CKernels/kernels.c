@@ -2,7 +2,7 @@
 #include <math.h>
 
 #if defined(__x86_64__) && defined(__clang__)
-#define KEEL_CLONES __attribute__((target_clones("avx512f", "avx2,fma", "default")))
+#define KEEL_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define KEEL_CLONES
 #endif

@@ -37,7 +37,19 @@ public final class GradientTape {
         return key
     }()
 
-    final class Stack { var tapes: [GradientTape] = [] }
+    final class Stack {
+        var tapes: [GradientTape] = []
+        /// While a backward rule runs: which of its op's inputs the tape needs a gradient for.
+        var neededInputs: [Bool]?
+    }
+
+    /// Whether the backward rule running now must produce a gradient for its op's input `index`.
+    /// Expensive rules (matrix products, convolutions) skip the ones nobody asked for — e.g. the
+    /// gradient with respect to a model's input data.
+    public static func inputNeedsGradient(_ index: Int) -> Bool {
+        guard let needed = currentStack.neededInputs, index < needed.count else { return true }
+        return needed[index]
+    }
 
     static var currentStack: Stack {
         if let raw = pthread_getspecific(stackKey) {
@@ -134,7 +146,9 @@ public final class GradientTape {
         for entry in entries.reversed() {
             guard let outputGradient = gradients[entry.output] else { continue }
             if !wanted.contains(entry.output) { gradients[entry.output] = nil }
+            stack.neededInputs = entry.inputs.map { tracked.contains($0) }
             let inputGradients = entry.backward(outputGradient)
+            stack.neededInputs = nil
             for (inputID, inputGradient) in zip(entry.inputs, inputGradients) {
                 guard let inputGradient, tracked.contains(inputID) else { continue }
                 if let existing = gradients[inputID] {

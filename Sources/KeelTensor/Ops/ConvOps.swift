@@ -51,7 +51,8 @@ extension Tensor {
         let y = Tensor(uninitializedShape: g.outputShape)
         ConvKernels.forward(x.storage.floats, kernel.storage.floats, g, into: y.storage.floats)
         return differentiable(y, [x, kernel], { dy in
-            [transposedConvolution(dy, kernel, g), convolutionKernelGradient(x, dy, g)]
+            let needX = GradientTape.inputNeedsGradient(0), needKernel = GradientTape.inputNeedsGradient(1)
+            return [needX ? transposedConvolution(dy, kernel, g) : nil, needKernel ? convolutionKernelGradient(x, dy, g) : nil]
         })
     }
 

@@ -34,12 +34,17 @@ extension Tensor {
             }
         }
         return differentiable(out, [a, b], { g in
+            let needA = GradientTape.inputNeedsGradient(0), needB = GradientTape.inputNeedsGradient(1)
             switch (transposeA, transposeB) {
-            case (false, false): return [g.matmul(b, transposeB: true), a.matmul(g, transposeA: true)]
-            case (true, false): return [b.matmul(g, transposeB: true), a.matmul(g)]
-            case (false, true): return [g.matmul(b), g.matmul(a, transposeA: true)]
-            case (true, true): return [b.matmul(g, transposeA: true, transposeB: true),
-                                       g.matmul(a, transposeA: true, transposeB: true)]
+            case (false, false):
+                return [needA ? g.matmul(b, transposeB: true) : nil, needB ? a.matmul(g, transposeA: true) : nil]
+            case (true, false):
+                return [needA ? b.matmul(g, transposeB: true) : nil, needB ? a.matmul(g) : nil]
+            case (false, true):
+                return [needA ? g.matmul(b) : nil, needB ? g.matmul(a, transposeA: true) : nil]
+            case (true, true):
+                return [needA ? b.matmul(g, transposeA: true, transposeB: true) : nil,
+                        needB ? g.matmul(a, transposeA: true, transposeB: true) : nil]
             }
         })
     }

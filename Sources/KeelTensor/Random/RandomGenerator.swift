@@ -23,18 +23,27 @@ public final class RandomGenerator {
     public init(seed: UInt64) { state = RandomState(seed: seed) }
     public init(state: RandomState) { self.state = state }
 
-    /// Fills `count` values with 32-bit random words, advancing the counter by whole blocks.
+    /// Hands out `count` 32-bit random words (word i = lane i%4 of block counter+i/4) and advances
+    /// the counter by whole blocks. Blocks are independent of each other (counter-based), so large
+    /// requests are generated on all cores with the same result.
     @inline(__always)
-    private func words(_ count: Int, _ body: (Int, UInt32) -> Void) {
-        var produced = 0
-        while produced < count {
-            let block = Philox4x32.block(key: state.seed, counter: state.counter)
-            state.counter &+= 1
-            for lane in 0..<4 where produced < count {
-                body(produced, block[lane])
-                produced &+= 1
+    private func words(_ count: Int, parallel: Bool = true, _ body: (Int, UInt32) -> Void) {
+        let blocks = (count &+ 3) / 4
+        let key = state.seed, first = state.counter
+        withoutActuallyEscaping(body) { body in
+            Parallel.forRanges(blocks, threshold: parallel ? 1 << 14 : Int.max) { range in
+                for b in range {
+                    let block = Philox4x32.block(key: key, counter: first &+ UInt64(b))
+                    let start = b &* 4
+                    if start &+ 4 <= count {
+                        body(start, block[0]); body(start &+ 1, block[1]); body(start &+ 2, block[2]); body(start &+ 3, block[3])
+                    } else {
+                        for lane in 0..<(count &- start) { body(start &+ lane, block[lane]) }
+                    }
+                }
             }
         }
+        state.counter &+= UInt64(blocks)
     }
 
     /// A float in [0, 1) from the top 24 bits of a word.
@@ -55,7 +64,8 @@ public final class RandomGenerator {
         let o = out.storage.floats
         let n = out.count
         var pending: Float = 0
-        words(n + (n & 1)) { i, w in
+        // Box–Muller pairs words across calls of the body: keep this one on one thread.
+        words(n + (n & 1), parallel: false) { i, w in
             if i & 1 == 0 {
                 pending = RandomGenerator.unit(w)
             } else {
