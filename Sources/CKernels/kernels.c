@@ -28,3 +28,16 @@ KEEL_CLONES
 void keel_rsqrt(const float *restrict x, float *restrict out, long count) {
     for (long i = 0; i < count; i++) out[i] = 1.0f / sqrtf(x[i]);
 }
+
+KEEL_CLONES
+float keel_dot(const float *restrict a, const float *restrict b, long count) {
+#pragma clang fp reassociate(on)
+    float total = 0;
+    for (long i = 0; i < count; i++) total += a[i] * b[i];
+    return total;
+}
+
+KEEL_CLONES
+void keel_axpy(float alpha, const float *restrict x, float *restrict y, long count) {
+    for (long i = 0; i < count; i++) y[i] += alpha * x[i];
+}

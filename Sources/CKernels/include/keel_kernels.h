@@ -15,4 +15,10 @@ void keel_sqrt(const float *x, float *out, long count);
 /* out[i] = 1/√x[i] */
 void keel_rsqrt(const float *x, float *out, long count);
 
+/* Σ a[i]·b[i] (summed in any order, so it vectorises). */
+float keel_dot(const float *a, const float *b, long count);
+
+/* y[i] += alpha·x[i] */
+void keel_axpy(float alpha, const float *x, float *y, long count);
+
 #endif

@@ -26,6 +26,15 @@ struct DivideFunction: BinaryElementFunction {
 struct ReluGradientFunction: BinaryElementFunction {
     @inline(__always) func callAsFunction(_ g: Float, _ x: Float) -> Float { x > 0 ? g : 0 }
 }
+struct LeakyReluFunction: UnaryElementFunction {
+    let slope: Float
+    @inline(__always) func callAsFunction(_ x: Float) -> Float { x > 0 ? x : x * slope }
+}
+/// The leaky ReLU gradient in one pass: 1 where the input is ≥ 0 (JAX's convention), else the slope.
+struct LeakyReluGradientFunction: BinaryElementFunction {
+    let slope: Float
+    @inline(__always) func callAsFunction(_ g: Float, _ x: Float) -> Float { x >= 0 ? g : g * slope }
+}
 struct ReluFunction: UnaryElementFunction {
     @inline(__always) func callAsFunction(_ x: Float) -> Float { x > 0 ? x : 0 }
 }

@@ -1,7 +1,9 @@
+internal import CKernels
+
 /// Convolutions with one output channel (a generator's final Conv2D to a gray image). Through
 /// im2col they would copy kh·kw·c values per pixel to feed a matrix–vector product — a 7×7×128
 /// kernel on 64 images of 28×28 moves 1.2 GB — so these read the input in place instead, with
-/// 16-wide SIMD dot products over the channels.
+/// vectorised dot products over the channels (CKernels).
 enum SingleFilterConvKernels {
     static func applies(_ g: ConvGeometry) -> Bool { g.outChannels == 1 && g.inChannels >= 16 }
 
@@ -51,30 +53,11 @@ enum SingleFilterConvKernels {
 
     @inline(__always)
     static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
-        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
-        var acc = SIMD16<Float>()
-        var i = 0
-        while i &+ 16 <= count {
-            acc += ra.loadUnaligned(fromByteOffset: i &* 4, as: SIMD16<Float>.self)
-                * rb.loadUnaligned(fromByteOffset: i &* 4, as: SIMD16<Float>.self)
-            i &+= 16
-        }
-        var total = acc.sum()
-        while i < count { total += a[i] * b[i]; i &+= 1 }
-        return total
+        keel_dot(a, b, count)
     }
 
     @inline(__always)
     static func axpy(_ alpha: Float, _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
-        let rx = UnsafeRawPointer(x), ry = UnsafeMutableRawPointer(y)
-        let a = SIMD16<Float>(repeating: alpha)
-        var i = 0
-        while i &+ 16 <= count {
-            let sum = ry.loadUnaligned(fromByteOffset: i &* 4, as: SIMD16<Float>.self)
-                + a * rx.loadUnaligned(fromByteOffset: i &* 4, as: SIMD16<Float>.self)
-            ry.storeBytes(of: sum, toByteOffset: i &* 4, as: SIMD16<Float>.self)
-            i &+= 16
-        }
-        while i < count { y[i] += alpha * x[i]; i &+= 1 }
+        keel_axpy(alpha, x, y, count)
     }
 }

@@ -53,9 +53,17 @@ extension Tensor {
     }
 
     public func leakyRelu(negativeSlope: Float = 0.2) -> Tensor {
-        unary("leaky_relu", { $0 > 0 ? $0 : $0 * negativeSlope }) { x, _, g in
-            g * x.constant("leaky_relu") { $0 >= 0 ? 1 : negativeSlope }
-        }
+        let x = self
+        return differentiable(mapFloats("leaky_relu", LeakyReluFunction(slope: negativeSlope)), [x], { g in
+            [g.leakyReluGradient(input: x, negativeSlope: negativeSlope)]
+        })
+    }
+
+    /// The upstream gradient scaled where the input was negative; linear in the gradient, so
+    /// its own gradient is the same mask.
+    func leakyReluGradient(input x: Tensor, negativeSlope: Float) -> Tensor {
+        let out = Tensor.zipFloats(self, x, "leaky_relu", LeakyReluGradientFunction(slope: negativeSlope))
+        return differentiable(out, [self], { g in [g.leakyReluGradient(input: x, negativeSlope: negativeSlope)] })
     }
 
     public func elu(alpha: Float = 1) -> Tensor {
