@@ -48,7 +48,8 @@ enum PeerWorkloads {
             optimizer.apply(tape.gradient(of: value, wrt: variables), to: variables)
             accuracy.updateState(yTrue: y, yPred: logits)
         }
-        for (x, y) in batches.prefix(100) { step(x, y) }
+        // Warm up on both batch sizes (64 and the last 16), as the peers compile both shapes.
+        for (x, y) in batches.prefix(100) + batches.suffix(1) { step(x, y) }
         let before = BufferPool.shared.statistics.systemAllocations
         let seconds = Stopwatch.median(repetitions: 3) {
             for (x, y) in batches { step(x, y) }
