@@ -6,6 +6,12 @@ let spatialGradientCases: [GradientCase] = [
     GradientCase("conv2d", "valid, stride 1, batch 2", [input([2, 4, 4, 2]), input([2, 2, 2, 3])]) {
         $0[0].conv2d($0[1])
     },
+    GradientCase("batchNormalized", "NHWC with gamma and beta", [input([2, 3, 2, 3]), input([3]), input([3])]) {
+        $0[0].batchNormalized(gamma: $0[1], beta: $0[2], epsilon: 1e-3).output
+    },
+    GradientCase("batchNormalized", "rank 2 without gamma and beta", [input([5, 4])]) {
+        $0[0].batchNormalized(gamma: nil, beta: nil, epsilon: 1e-3).output
+    },
     // One output channel and ≥ 16 input channels takes the direct (non-im2col) kernels.
     GradientCase("conv2d", "one filter, 17 channels, same, stride 2", [input([2, 5, 5, 17]), input([3, 3, 17, 1])]) {
         $0[0].conv2d($0[1], strides: (2, 2), padding: .same)

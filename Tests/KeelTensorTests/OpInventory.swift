@@ -35,7 +35,7 @@ enum OpInventory {
     static let spatialOps: [(op: String, declaredAs: String)] = [
         ("conv2d", "conv2d"), ("conv2dTranspose", "conv2dTranspose"), ("maxPool2d", "maxPool2d"),
         ("avgPool2d", "avgPool2d"), ("globalAvgPool2d", "globalAvgPool2d"), ("globalMaxPool2d", "globalMaxPool2d"),
-        ("dropout", "dropout"),
+        ("dropout", "dropout"), ("batchNormalized", "batchNormalized"),
     ]
 
     /// Public tensor-returning functions that no tape differentiates, and why.
@@ -60,9 +60,10 @@ enum OpInventory {
         guard let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil) else {
             throw CocoaError(.fileReadNoSuchFile)
         }
-        // `public [static] [prefix] func NAME ... -> Tensor {` with no body brace in between.
+        // `public [static] [prefix] func NAME ... -> Tensor {` (or `[Tensor]`, or a tuple whose
+        // first element is a Tensor) with no body brace in between.
         let declaration = try NSRegularExpression(pattern:
-            #"public\s+(?:static\s+)?(?:prefix\s+)?func\s+(`?[A-Za-z_][A-Za-z0-9_]*`?|[-+*/]=?)[^{]*?->\s*\[?Tensor\]?\s*\{"#)
+            #"public\s+(?:static\s+)?(?:prefix\s+)?func\s+(`?[A-Za-z_][A-Za-z0-9_]*`?|[-+*/]=?)[^{]*?->\s*(?:\[?Tensor\]?|\(\w+:\s*Tensor[^{]*\))\s*\{"#)
         // Compound assignments return nothing: `public static func += (a: inout Tensor, ...`.
         let compoundAssignment = try NSRegularExpression(pattern:
             #"public\s+static\s+func\s+([-+*/]=)\s*\(\s*\w+\s*:\s*inout\s+Tensor"#)
