@@ -29,8 +29,7 @@ extension Tensor {
 }
 
 enum BatchNormKernels {
-    /// Per-channel mean and biased variance, accumulated in Double (two passes: mean, then
-    /// centred squares).
+    /// Per-channel mean and biased variance (two passes: mean, then centred squares).
     static func statistics(_ x: Tensor) -> (mean: Tensor, variance: Tensor) {
         let channels = x.shape[x.rank - 1], rows = x.count / channels
         let mean = Tensor(uninitializedShape: [channels]), variance = Tensor(uninitializedShape: [channels])
@@ -38,31 +37,41 @@ enum BatchNormKernels {
         var sums = [Double](repeating: 0, count: channels)
         accumulate(rows: rows, channels: channels, into: &sums) { row, acc in
             let r = p + row &* channels
-            for c in 0..<channels { acc[c] += Double(r[c]) }
+            for c in 0..<channels { acc[c] += r[c] }
         }
         for c in 0..<channels { mean.storage.floats[c] = Float(sums[c] / Double(max(rows, 1))) }
         let m = UnsafePointer(mean.storage.floats)
         var squares = [Double](repeating: 0, count: channels)
         accumulate(rows: rows, channels: channels, into: &squares) { row, acc in
             let r = p + row &* channels
-            for c in 0..<channels { let d = Double(r[c] - m[c]); acc[c] += d * d }
+            for c in 0..<channels { let d = r[c] - m[c]; acc[c] += d * d }
         }
         for c in 0..<channels { variance.storage.floats[c] = Float(squares[c] / Double(max(rows, 1))) }
         return (mean, variance)
     }
 
-    /// Sums per-channel values over rows on all cores (each core its own accumulators, added after).
+    /// Sums per-channel values over rows on all cores. `body` adds one row into Float
+    /// accumulators (a vectorisable loop); every 64 rows they are flushed into Double totals,
+    /// which keeps the sum of hundreds of thousands of values accurate.
     static func accumulate(rows: Int, channels: Int, into total: inout [Double],
-                           _ body: (Int, UnsafeMutablePointer<Double>) -> Void) {
+                           _ body: (Int, UnsafeMutablePointer<Float>) -> Void) {
         let chunks = rows &* channels >= Parallel.elementwiseThreshold ? Parallel.coreCount : 1
         let partial = UnsafeMutablePointer<Double>.allocate(capacity: chunks &* channels)
-        defer { partial.deallocate() }
+        let block = UnsafeMutablePointer<Float>.allocate(capacity: chunks &* channels)
+        defer { partial.deallocate(); block.deallocate() }
         partial.initialize(repeating: 0, count: chunks &* channels)
         withoutActuallyEscaping(body) { body in
             Parallel.forRanges(chunks, threshold: 2) { range in
                 for chunk in range {
-                    let acc = partial + chunk &* channels
-                    for row in (rows &* chunk / chunks)..<(rows &* (chunk &+ 1) / chunks) { body(row, acc) }
+                    let acc = partial + chunk &* channels, floats = block + chunk &* channels
+                    var row = rows &* chunk / chunks
+                    let end = rows &* (chunk &+ 1) / chunks
+                    while row < end {
+                        for c in 0..<channels { floats[c] = 0 }
+                        let stop = Swift.min(end, row &+ 64)
+                        while row < stop { body(row, floats); row &+= 1 }
+                        for c in 0..<channels { acc[c] += Double(floats[c]) }
+                    }
                 }
             }
         }
@@ -107,11 +116,11 @@ enum BatchNormKernels {
         invstd.withUnsafeBufferPointer { inv in
             accumulate(rows: rows, channels: channels, into: &sumDy) { row, acc in
                 let gr = g + row &* channels
-                for c in 0..<channels { acc[c] += Double(gr[c]) }
+                for c in 0..<channels { acc[c] += gr[c] }
             }
             accumulate(rows: rows, channels: channels, into: &sumDyXhat) { row, acc in
                 let r = p + row &* channels, gr = g + row &* channels
-                for c in 0..<channels { acc[c] += Double(gr[c] * (r[c] - m[c]) * inv[c]) }
+                for c in 0..<channels { acc[c] += gr[c] * (r[c] - m[c]) * inv[c] }
             }
         }
         let dgamma = Tensor(shape: [channels], scalars: sumDyXhat.map { Float($0) })
@@ -120,6 +129,7 @@ enum BatchNormKernels {
         let o = dx.storage.floats
         let count = Float(max(rows, 1))
         var a = [Float](repeating: 0, count: channels), b = [Float](repeating: 0, count: channels)
+        let meanDy = sumDy.map { Float($0) / count }
         for c in 0..<channels {
             // dx = γ·invstd·(dy − Σdy/M − x̂·Σ(dy·x̂)/M), with x̂ = (x − mean)·invstd.
             a[c] = (gamma?.storage.floats[c] ?? 1) * invstd[c]
@@ -131,7 +141,7 @@ enum BatchNormKernels {
                     for row in range {
                         let r = p + row &* channels, gr = g + row &* channels, w = o + row &* channels
                         for c in 0..<channels {
-                            w[c] = a[c] * (gr[c] - Float(sumDy[c]) / count - (r[c] - m[c]) * b[c])
+                            w[c] = a[c] * (gr[c] - meanDy[c] - (r[c] - m[c]) * b[c])
                         }
                     }
                 }
