@@ -140,6 +140,29 @@ final class PluginHostTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("FirstTwice") && result.stderr.contains("SecondTwice"), result.stderr)
     }
 
+    /// The identity a plugin is built against is that of libKeel.so itself (its hash and size), so
+    /// rebuilding the engine rebuilds the plugins rather than loading stale ones.
+    func testPluginsAreBuiltAgainstTheEngineLibraryIdentity() throws {
+        let keel = KeelProcess()
+        defer { keel.remove() }
+        let folder = try keel.plugin("Identity", ["Identity.swift": """
+            import Keel
+            final class Identity: Experiment {
+                override class var name: String { "identity" }
+                override func run(_ context: ExperimentContext) throws { context.log("engine " + keelPluginBuildIdentity) }
+            }
+            @_cdecl("keel_plugin_register")
+            public func register(_ context: UnsafeMutableRawPointer) -> Int32 {
+                keelPluginMain(context, builtAgainst: keelPluginBuildIdentity) { plugin in try plugin.addExperiment(Identity.self) }
+            }
+            """])
+        let result = try keel.succeed(["run", folder.path, "--run-dir", "run"])
+        let library = ProjectPaths.buildProducts.appendingPathComponent("libKeel.so").resolvingSymlinksInPath().path
+        let size = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: library)[.size] as? NSNumber).intValue
+        XCTAssertTrue(result.stdout.contains("engine ") && result.stdout.contains("-" + String(size, radix: 16) + "\n"),
+                      "identity should end with libKeel.so's size \(String(size, radix: 16)):\n\(result.stdout)")
+    }
+
     func testContribPluginBringsRAdamAndAFocalLoss() throws {
         let keel = KeelProcess()
         defer { keel.remove() }

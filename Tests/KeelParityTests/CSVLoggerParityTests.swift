@@ -27,7 +27,7 @@ final class CSVLoggerParityTests: XCTestCase {
                 let epochLogs = try XCTUnwrap(run["epoch_logs"]?.arrayValue?.compactMap(\.objectValue), "\(id): epoch_logs")
                 let epochs = try XCTUnwrap(run["epochs"]?.intValue, "\(id): epochs")
                 let list = CallbackList([logger], model: model, params: TrainingParams(epochs: epochs, steps: 1, verbose: 0))
-                list.onTrainBegin(Logs())
+                try list.onTrainBegin(Logs())
                 var last = Logs()
                 for entry in epochLogs {
                     let epoch = try XCTUnwrap(entry["epoch"]?.intValue, "\(id): epoch")
@@ -36,11 +36,11 @@ final class CSVLoggerParityTests: XCTestCase {
                         value.doubleValue.map { (key, $0) }
                     }))
                     XCTAssertEqual(logs.keys.count, values.count, "\(id): every logged value is a number")
-                    list.onEpochBegin(epoch, Logs())
-                    list.onEpochEnd(epoch, logs)
+                    try list.onEpochBegin(epoch, Logs())
+                    try list.onEpochEnd(epoch, logs)
                     last = logs
                 }
-                list.onTrainEnd(last)
+                try list.onTrainEnd(last)
                 fits += 1
             }
             let expected = try Data(contentsOf: Fixtures.directory.appendingPathComponent("csvlogger").appendingPathComponent(fileName))

@@ -38,7 +38,7 @@ final class CallbackParityTests: XCTestCase {
         let callback = try XCTUnwrap(try Registries.callbacks.make("EarlyStopping", config: run.initArgs) as? EarlyStopping)
         let model = try ParityModel.make(learningRate: 0.01)
         var perEpoch: [[String: JSONValue]] = []
-        let trace = run.drive([callback], model: model) { epoch, _ in
+        let trace = try run.drive([callback], model: model) { epoch, _ in
             perEpoch.append(["epoch": .int(epoch), "stop_training": .bool(model.stopTraining), "wait": .int(callback.wait),
                              "best": callback.best.map { .double($0) } ?? .null])
         }
@@ -57,7 +57,7 @@ final class CallbackParityTests: XCTestCase {
         let initial = try XCTUnwrap(run.result["initial_learning_rate"]?.doubleValue, "\(run.id): initial_learning_rate")
         let model = try ParityModel.make(learningRate: Float(initial))
         var perEpoch: [[String: JSONValue]] = []
-        _ = run.drive([callback], model: model) { epoch, logs in
+        _ = try run.drive([callback], model: model) { epoch, logs in
             perEpoch.append(["epoch": .int(epoch), "logged_learning_rate": logs["learning_rate"].map { .double($0) } ?? .null,
                              "learning_rate_after": .double(Double(model.optimizer!.currentLearningRate)),
                              "wait": .int(callback.wait), "cooldown_counter": .int(callback.cooldownCounter),
@@ -82,7 +82,7 @@ final class CallbackParityTests: XCTestCase {
         let model = try ParityModel.make(learningRate: 0.01)
         var perEpoch: [[String: JSONValue]] = []
         var seen = 0
-        _ = run.drive([callback], model: model) { epoch, _ in
+        _ = try run.drive([callback], model: model) { epoch, _ in
             let written = callback.savedPaths[seen...].map { relativePath($0, in: directory) }
             seen = callback.savedPaths.count
             perEpoch.append(["epoch": .int(epoch), "written": .array(written.map { .string($0) }),
@@ -105,7 +105,7 @@ final class CallbackParityTests: XCTestCase {
         let epochs = try XCTUnwrap(run.initArgs["epochs"]?.intValue, "\(run.id): init_args.epochs")
         XCTAssertLessThanOrEqual(run.epochLogs.count, epochs, "\(run.id): more logs than epochs")
         var rates: [JSONValue] = []
-        let trace = run.drive([reduce, stopper], model: model) { _, logs in
+        let trace = try run.drive([reduce, stopper], model: model) { _, logs in
             rates.append(logs["learning_rate"].map { .double($0) } ?? .null)
         }
         run.expectKeys(["epochs_run", "stopped_at_epoch", "best_epoch", "learning_rate_per_epoch", "final_learning_rate"])
@@ -159,26 +159,26 @@ private struct CallbackCase {
 
     /// Drives `callbacks` like the fixture generator: before every epoch the kernel is filled
     /// with the epoch number, so the weights a callback restores tell which epoch they are from.
-    func drive(_ callbacks: [Callback], model: Model, afterEpoch: (Int, Logs) -> Void) -> Trace {
+    func drive(_ callbacks: [Callback], model: Model, afterEpoch: (Int, Logs) throws -> Void) throws -> Trace {
         let list = CallbackList(callbacks, model: model, params: TrainingParams(epochs: epochLogs.count, steps: 1, verbose: 0))
         model.stopTraining = false
-        list.onTrainBegin(Logs())
+        try list.onTrainBegin(Logs())
         var trace = Trace()
         var last = Logs()
         for (epoch, values) in epochLogs.enumerated() {
             ParityModel.fillKernel(model, with: epoch)
-            list.onEpochBegin(epoch, Logs())
+            try list.onEpochBegin(epoch, Logs())
             let logs = Logs(Dictionary(uniqueKeysWithValues: values.compactMap { key, value in value.doubleValue.map { (key, $0) } }))
-            list.onEpochEnd(epoch, logs)
+            try list.onEpochEnd(epoch, logs)
             trace.epochsRun += 1
-            afterEpoch(epoch, logs)
+            try afterEpoch(epoch, logs)
             last = logs
             if model.stopTraining {
                 trace.stoppedAt = epoch
                 break
             }
         }
-        list.onTrainEnd(last)
+        try list.onTrainEnd(last)
         return trace
     }
 

@@ -23,32 +23,32 @@ final class CallbackFileTests: XCTestCase {
     }
 
     /// Replays epoch logs through a callback attached to `model`, as fit would.
-    private func replay(_ callback: Callback, model: Model, _ epochs: [[String: Double]]) {
+    private func replay(_ callback: Callback, model: Model, _ epochs: [[String: Double]]) throws {
         let list = CallbackList([callback], model: model, params: TrainingParams(epochs: epochs.count, steps: 1, verbose: 0))
-        list.onTrainBegin(Logs())
+        try list.onTrainBegin(Logs())
         for (epoch, values) in epochs.enumerated() {
-            list.onEpochBegin(epoch, Logs())
-            list.onEpochEnd(epoch, Logs(values))
+            try list.onEpochBegin(epoch, Logs())
+            try list.onEpochEnd(epoch, Logs(values))
         }
-        list.onTrainEnd(Logs(epochs.last ?? [:]))
+        try list.onTrainEnd(Logs(epochs.last ?? [:]))
     }
 
     func testCSVLoggerWritesNAAndPythonNumbersWithItsSeparator() throws {
         let logger = try CSVLogger(filename: path("log.csv"), separator: ";")
-        replay(logger, model: Model(name: "csv"), [["loss": 0.5, "accuracy": .nan], ["loss": .infinity, "extra": 1]])
+        try replay(logger, model: Model(name: "csv"), [["loss": 0.5, "accuracy": .nan], ["loss": .infinity, "extra": 1]])
         XCTAssertEqual(try read("log.csv"),
                        "epoch;accuracy;loss;val_accuracy;val_loss\r\n0;nan;0.5;NA;NA\r\n1;NA;inf;NA;NA\r\n")
     }
 
     func testCSVLoggerAppendsWithoutASecondHeaderAndTruncatesOtherwise() throws {
         let model = Model(name: "csv")
-        replay(try CSVLogger(filename: path("log.csv")), model: model, [["loss": 1]])
-        replay(try CSVLogger(filename: path("log.csv"), append: true), model: model, [["loss": 0.5]])
+        try replay(try CSVLogger(filename: path("log.csv")), model: model, [["loss": 1]])
+        try replay(try CSVLogger(filename: path("log.csv"), append: true), model: model, [["loss": 0.5]])
         XCTAssertEqual(try read("log.csv"), "epoch,loss,val_loss\r\n0,1.0,NA\r\n0,0.5,NA\r\n")
-        replay(try CSVLogger(filename: path("log.csv")), model: model, [["loss": 0.25]])
+        try replay(try CSVLogger(filename: path("log.csv")), model: model, [["loss": 0.25]])
         XCTAssertEqual(try read("log.csv"), "epoch,loss,val_loss\r\n0,0.25,NA\r\n")
         // Append mode on a file that does not exist yet starts it with a header.
-        replay(try CSVLogger(filename: path("new.csv"), append: true), model: model, [["loss": 2]])
+        try replay(try CSVLogger(filename: path("new.csv"), append: true), model: model, [["loss": 2]])
         XCTAssertEqual(try read("new.csv"), "epoch,loss,val_loss\r\n0,2.0,NA\r\n")
     }
 
@@ -58,7 +58,7 @@ final class CallbackFileTests: XCTestCase {
                                              saveBestOnly: true, saver: { _, path in saved.append(path) })
         var messages: [String] = []
         checkpoint.output = { messages.append($0) }
-        replay(checkpoint, model: try TinyProblem.model(), [["val_loss": 0.5], ["val_loss": 0.6], ["val_loss": 0.25]])
+        try replay(checkpoint, model: try TinyProblem.model(), [["val_loss": 0.5], ["val_loss": 0.6], ["val_loss": 0.25]])
         XCTAssertEqual(saved, [path("best.01-0.500.keras"), path("best.03-0.250.keras")])
         XCTAssertEqual(messages, [
             "\nEpoch 1: val_loss improved from None to 0.50000, saving model to \(path("best.01-0.500.keras"))",
@@ -104,10 +104,10 @@ final class CallbackFileTests: XCTestCase {
         let resumed = try TinyProblem.model()
         let restorer = try BackupAndRestore(backupDirectory: backupDirectory)
         restorer.setModel(resumed)
-        restorer.onTrainBegin(logs: Logs())
+        try restorer.onTrainBegin(logs: Logs())
         XCTAssertEqual(restorer.restoredEpoch, 2)
         XCTAssertEqual(resumed.weights.map(\.value.scalars), trained)
-        restorer.onTrainEnd(logs: Logs())
+        try restorer.onTrainEnd(logs: Logs())
         XCTAssertFalse(FileManager.default.fileExists(atPath: backupDirectory), "deleted when training completes")
     }
 

@@ -8,7 +8,7 @@ final class CallbackProgbarTests: XCTestCase {
     private let stepTime = #"\d+(s|ms|us)/step"#
 
     /// Drives a 2-epoch, 3-step fit through a ProgbarLogger and returns what it printed.
-    private func fitOutput(verbose: Int) -> String {
+    private func fitOutput(verbose: Int) throws -> String {
         var text = ""
         let logger = ProgbarLogger(output: { text += $0 })
         logger.setParams(TrainingParams(epochs: 2, steps: 3, verbose: verbose))
@@ -16,7 +16,7 @@ final class CallbackProgbarTests: XCTestCase {
         for epoch in 0..<2 {
             logger.onEpochBegin(epoch, logs: Logs())
             for batch in 0..<3 {
-                logger.onTrainBatchBegin(batch, logs: Logs())
+                try logger.onTrainBatchBegin(batch, logs: Logs())
                 logger.onTrainBatchEnd(batch, logs: Logs(["accuracy": 0.5, "loss": 0.75]))
             }
             // Validation inside fit draws no bar.
@@ -29,8 +29,8 @@ final class CallbackProgbarTests: XCTestCase {
         return text
     }
 
-    func testVerboseTwoPrintsOneLinePerEpoch() {
-        let lines = fitOutput(verbose: 2).components(separatedBy: "\n")
+    func testVerboseTwoPrintsOneLinePerEpoch() throws {
+        let lines = try fitOutput(verbose: 2).components(separatedBy: "\n")
         XCTAssertEqual(lines.count, 5, "\(lines)")
         XCTAssertEqual(lines[0], "Epoch 1/2")
         XCTAssertEqual(lines[2], "Epoch 2/2")
@@ -42,8 +42,8 @@ final class CallbackProgbarTests: XCTestCase {
         }
     }
 
-    func testVerboseOneWritesTheFinalBarOfEachEpoch() {
-        let output = fitOutput(verbose: 1)
+    func testVerboseOneWritesTheFinalBarOfEachEpoch() throws {
+        let output = try fitOutput(verbose: 1)
         let bar = String(repeating: "━", count: 20)
         let final = #"3/3 "# + bar + #" \d+s "# + stepTime + #" - accuracy: 0\.5250 - loss: 0\.7309 - val_accuracy: 0\.3500 - val_loss: 5\.0000e-05"#
         if isatty(STDOUT_FILENO) == 0 {

@@ -44,7 +44,7 @@ public final class BackupAndRestore: Callback {
         URL(fileURLWithPath: backupDirectory).appendingPathComponent(name).path
     }
 
-    public override func onTrainBegin(logs: Logs) {
+    public override func onTrainBegin(logs: Logs) throws {
         let files = FileManager.default
         do {
             do {
@@ -60,7 +60,7 @@ public final class BackupAndRestore: Callback {
                 try restore()
             }
         } catch {
-            preconditionFailure("BackupAndRestore: the backup in \(backupDirectory) cannot be restored: \(error)")
+            throw KeelError("BackupAndRestore: the backup in \(backupDirectory) cannot be restored: \(error)")
         }
     }
 
@@ -131,27 +131,27 @@ public final class BackupAndRestore: Callback {
 
     static let stateGroup = "keel_training_state"
 
-    public override func onTrainBatchEnd(_ batch: Int, logs: Logs) {
+    public override func onTrainBatchEnd(_ batch: Int, logs: Logs) throws {
         guard case .batches(let every) = saveFrequency, counter.shouldSave(afterBatch: batch, every: every) else { return }
-        save()
+        try save()
     }
 
-    public override func onEpochEnd(_ epoch: Int, logs: Logs) {
+    public override func onEpochEnd(_ epoch: Int, logs: Logs) throws {
         nextEpoch = epoch + 1
         counter.epochEnded()
-        if saveFrequency == .epoch { save() }
+        if saveFrequency == .epoch { try save() }
     }
 
-    public override func onTrainEnd(logs: Logs) {
+    public override func onTrainEnd(logs: Logs) throws {
         guard deleteCheckpoint, FileManager.default.fileExists(atPath: backupDirectory) else { return }
         do {
             try FileManager.default.removeItem(atPath: backupDirectory)
         } catch {
-            preconditionFailure("BackupAndRestore: cannot delete \(backupDirectory): \(error)")
+            throw KeelError("BackupAndRestore: cannot delete \(backupDirectory): \(error)")
         }
     }
 
-    private func save() {
+    private func save() throws {
         guard let model else { preconditionFailure("BackupAndRestore: no model is attached") }
         let files = FileManager.default
         do {
@@ -180,7 +180,7 @@ public final class BackupAndRestore: Callback {
             let metadata: JSONValue = ["epoch": .int(nextEpoch), "batch": .int(counter.lastBatchSeen)]
             try AtomicFile.write(Array(metadata.serialized().utf8), to: metadataPath)
         } catch {
-            preconditionFailure("BackupAndRestore: cannot write the backup in \(backupDirectory): \(error)")
+            throw KeelError("BackupAndRestore: cannot write the backup in \(backupDirectory): \(error)")
         }
     }
 

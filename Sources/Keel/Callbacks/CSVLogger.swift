@@ -24,7 +24,7 @@ public final class CSVLogger: Callback {
         super.init()
     }
 
-    public override func onTrainBegin(logs: Logs) {
+    public override func onTrainBegin(logs: Logs) throws {
         keys = nil
         if append {
             headerPending = CSVLogger.firstLineIsEmpty(filename)
@@ -34,12 +34,12 @@ public final class CSVLogger: Callback {
             do {
                 try AtomicFile.write([], to: filename)
             } catch {
-                preconditionFailure("CSVLogger: \(error)")
+                throw KeelError("CSVLogger: \(error)")
             }
         }
     }
 
-    public override func onEpochEnd(_ epoch: Int, logs: Logs) {
+    public override func onEpochEnd(_ epoch: Int, logs: Logs) throws {
         if keys == nil {
             var columns = logs.keys
             // Validation may start after the first epoch (validation_freq): reserve its columns.
@@ -53,7 +53,7 @@ public final class CSVLogger: Callback {
         do {
             try CSV.append(rows, to: filename, format: format)
         } catch {
-            preconditionFailure("CSVLogger: \(error)")
+            throw KeelError("CSVLogger: \(error)")
         }
         headerPending = false
     }

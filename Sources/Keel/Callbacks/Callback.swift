@@ -12,7 +12,9 @@ public struct TrainingParams: Sendable {
 }
 
 /// The base of every callback, with every Keras hook. Override the ones you need; the batch
-/// hooks of training also reach `onBatchBegin`/`onBatchEnd`, as in Keras.
+/// hooks of training also reach `onBatchBegin`/`onBatchEnd`, as in Keras. A hook that fails
+/// (a log file that cannot be written, a NaN loss with `raiseError`) throws, and `fit` stops
+/// with that error, as Keras raises.
 open class Callback: KerasSerializable {
     open class var kerasClassName: String { "Callback" }
     public weak var model: Model?
@@ -25,22 +27,22 @@ open class Callback: KerasSerializable {
     open func setModel(_ model: Model) { self.model = model }
     open func setParams(_ params: TrainingParams) { self.params = params }
 
-    open func onTrainBegin(logs: Logs) {}
-    open func onTrainEnd(logs: Logs) {}
-    open func onEpochBegin(_ epoch: Int, logs: Logs) {}
-    open func onEpochEnd(_ epoch: Int, logs: Logs) {}
-    open func onTrainBatchBegin(_ batch: Int, logs: Logs) { onBatchBegin(batch, logs: logs) }
-    open func onTrainBatchEnd(_ batch: Int, logs: Logs) { onBatchEnd(batch, logs: logs) }
-    open func onBatchBegin(_ batch: Int, logs: Logs) {}
-    open func onBatchEnd(_ batch: Int, logs: Logs) {}
-    open func onTestBegin(logs: Logs) {}
-    open func onTestEnd(logs: Logs) {}
-    open func onTestBatchBegin(_ batch: Int, logs: Logs) {}
-    open func onTestBatchEnd(_ batch: Int, logs: Logs) {}
-    open func onPredictBegin(logs: Logs) {}
-    open func onPredictEnd(logs: Logs) {}
-    open func onPredictBatchBegin(_ batch: Int, logs: Logs) {}
-    open func onPredictBatchEnd(_ batch: Int, logs: Logs) {}
+    open func onTrainBegin(logs: Logs) throws {}
+    open func onTrainEnd(logs: Logs) throws {}
+    open func onEpochBegin(_ epoch: Int, logs: Logs) throws {}
+    open func onEpochEnd(_ epoch: Int, logs: Logs) throws {}
+    open func onTrainBatchBegin(_ batch: Int, logs: Logs) throws { try onBatchBegin(batch, logs: logs) }
+    open func onTrainBatchEnd(_ batch: Int, logs: Logs) throws { try onBatchEnd(batch, logs: logs) }
+    open func onBatchBegin(_ batch: Int, logs: Logs) throws {}
+    open func onBatchEnd(_ batch: Int, logs: Logs) throws {}
+    open func onTestBegin(logs: Logs) throws {}
+    open func onTestEnd(logs: Logs) throws {}
+    open func onTestBatchBegin(_ batch: Int, logs: Logs) throws {}
+    open func onTestBatchEnd(_ batch: Int, logs: Logs) throws {}
+    open func onPredictBegin(logs: Logs) throws {}
+    open func onPredictEnd(logs: Logs) throws {}
+    open func onPredictBatchBegin(_ batch: Int, logs: Logs) throws {}
+    open func onPredictBatchEnd(_ batch: Int, logs: Logs) throws {}
 
     open var config: JSONObject { JSONObject() }
 }

@@ -42,8 +42,8 @@ public final class EarlyStopping: MonitorCallback {
         bestEpoch = 0
     }
 
-    public override func onEpochEnd(_ epoch: Int, logs: Logs) {
-        _ = requireDirection()
+    public override func onEpochEnd(_ epoch: Int, logs: Logs) throws {
+        _ = try requireDirection()
         guard let current = logs[monitor] else {
             warn("Early stopping conditioned on metric `\(monitor)` which is not available. Available metrics are: \(CallbackMessages.available(logs))")
             return
@@ -55,12 +55,12 @@ public final class EarlyStopping: MonitorCallback {
             bestEpoch = epoch
         }
         wait += 1
-        if isImprovement(current, over: best) {
+        if try isImprovement(current, over: best) {
             best = current
             bestEpoch = epoch
             if restoreBestWeights { bestWeights = model.weights.map(\.value) }
             // Patience restarts only when both the previous best and the baseline are beaten.
-            if baseline == nil || isImprovement(current, over: baseline) { wait = 0 }
+            if try baseline == nil || isImprovement(current, over: baseline) { wait = 0 }
             return
         }
         if wait >= patience && epoch > 0 {

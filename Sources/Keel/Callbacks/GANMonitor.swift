@@ -34,14 +34,14 @@ public final class GANMonitor: Callback {
         "epoch_" + String(repeating: "0", count: max(0, 3 - String(epoch + 1).count)) + "\(epoch + 1).png"
     }
 
-    public override func onEpochEnd(_ epoch: Int, logs: Logs) {
+    public override func onEpochEnd(_ epoch: Int, logs: Logs) throws {
         guard (epoch + 1) % every == 0 else { return }
         let path = URL(fileURLWithPath: samplesDirectory).appendingPathComponent(GANMonitor.fileName(epoch: epoch)).path
         do {
             try FileManager.default.createDirectory(atPath: samplesDirectory, withIntermediateDirectories: true)
             try SampleGrid.write(images: generate(epoch), rows: rows, columns: columns, to: path, range: range)
         } catch {
-            preconditionFailure("GANMonitor: cannot write \(path): \(error)")
+            throw KeelError("GANMonitor: cannot write \(path): \(error)")
         }
         writtenFiles.append(path)
     }

@@ -57,12 +57,12 @@ public final class LambdaCallback: Callback {
     public override func onEpochBegin(_ epoch: Int, logs: Logs) { onEpochBegin?(epoch, logs) }
     public override func onEpochEnd(_ epoch: Int, logs: Logs) { onEpochEnd?(epoch, logs) }
 
-    public override func onTrainBatchBegin(_ batch: Int, logs: Logs) {
-        if let onTrainBatchBegin { onTrainBatchBegin(batch, logs) } else { super.onTrainBatchBegin(batch, logs: logs) }
+    public override func onTrainBatchBegin(_ batch: Int, logs: Logs) throws {
+        if let onTrainBatchBegin { onTrainBatchBegin(batch, logs) } else { try super.onTrainBatchBegin(batch, logs: logs) }
     }
 
-    public override func onTrainBatchEnd(_ batch: Int, logs: Logs) {
-        if let onTrainBatchEnd { onTrainBatchEnd(batch, logs) } else { super.onTrainBatchEnd(batch, logs: logs) }
+    public override func onTrainBatchEnd(_ batch: Int, logs: Logs) throws {
+        if let onTrainBatchEnd { onTrainBatchEnd(batch, logs) } else { try super.onTrainBatchEnd(batch, logs: logs) }
     }
 
     public override func onBatchBegin(_ batch: Int, logs: Logs) { onBatchBegin?(batch, logs) }

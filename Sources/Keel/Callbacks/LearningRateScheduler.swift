@@ -20,13 +20,13 @@ public final class LearningRateScheduler: Callback {
         self.init(verbose: verbose) { epoch, _ in schedule(epoch) }
     }
 
-    public override func onEpochBegin(_ epoch: Int, logs: Logs) {
+    public override func onEpochBegin(_ epoch: Int, logs: Logs) throws {
         guard let optimizer = model?.optimizer else {
-            preconditionFailure("LearningRateScheduler needs a compiled model with an optimizer")
+            throw KeelError("LearningRateScheduler", expected: "a compiled model with an optimizer", found: "none")
         }
         let rate = schedule(epoch, optimizer.currentLearningRate)
         precondition(rate.isFinite, "LearningRateScheduler: the schedule returned \(rate) for epoch \(epoch); it must return a finite number")
-        LearningRateAssignment.set(Double(rate), on: optimizer, by: "LearningRateScheduler")
+        try LearningRateAssignment.set(Double(rate), on: optimizer, by: "LearningRateScheduler")
         if verbose > 0 {
             output("\nEpoch \(epoch + 1): LearningRateScheduler setting learning rate to \(JSONValue.pythonRepr(Double(rate))).")
         }

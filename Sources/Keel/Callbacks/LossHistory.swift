@@ -37,7 +37,7 @@ public final class LossHistory: Callback {
         super.init()
     }
 
-    public override func onTrainBegin(logs: Logs) {
+    public override func onTrainBegin(logs: Logs) throws {
         batchValues = [:]
         epochValues = [:]
         writtenFiles = []
@@ -45,7 +45,7 @@ public final class LossHistory: Callback {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            preconditionFailure("LossHistory: cannot create the chart directory \(directory): \(error)")
+            throw KeelError("LossHistory: cannot create the chart directory \(directory): \(error)")
         }
     }
 
@@ -57,7 +57,7 @@ public final class LossHistory: Callback {
         }
     }
 
-    public override func onEpochEnd(_ epoch: Int, logs: Logs) {
+    public override func onEpochEnd(_ epoch: Int, logs: Logs) throws {
         for key in metrics + metrics.map({ "val_" + $0 }) {
             if let value = logs[key] { epochValues[key, default: []].append((epoch, value)) }
         }
@@ -68,13 +68,13 @@ public final class LossHistory: Callback {
                 let chart = LineChart(title: "Epoch \(epoch)", xLabel: "Batch (epoch \(epoch))",
                                       yLabel: LossHistory.displayName(metric),
                                       series: [LineSeries(label: "Training \(metric) for each batch", y: values)])
-                write(chart, named: name)
+                try write(chart, named: name)
             }
         }
         currentEpochBatchValues = [:]
     }
 
-    public override func onTrainEnd(logs: Logs) {
+    public override func onTrainEnd(logs: Logs) throws {
         for metric in metrics {
             var series: [LineSeries] = []
             for (key, label) in [(metric, "Training \(metric)"), ("val_" + metric, "Validation \(metric)")] {
@@ -84,16 +84,16 @@ public final class LossHistory: Callback {
             guard !series.isEmpty else { continue }
             let chart = LineChart(title: "Training and validation \(metric)", xLabel: "Epochs",
                                   yLabel: LossHistory.displayName(metric), series: series)
-            write(chart, named: "history_\(metric).png")
+            try write(chart, named: "history_\(metric).png")
         }
     }
 
-    private func write(_ chart: LineChart, named name: String) {
+    private func write(_ chart: LineChart, named name: String) throws {
         let path = URL(fileURLWithPath: directory).appendingPathComponent(name).path
         do {
             try chart.write(to: path)
         } catch {
-            preconditionFailure("LossHistory: cannot write \(path): \(error)")
+            throw KeelError("LossHistory: cannot write \(path): \(error)")
         }
         writtenFiles.append(path)
     }

@@ -64,14 +64,14 @@ public final class ModelCheckpoint: MonitorCallback {
 
     public override func onEpochBegin(_ epoch: Int, logs: Logs) { currentEpoch = epoch }
 
-    public override func onTrainBatchEnd(_ batch: Int, logs: Logs) {
+    public override func onTrainBatchEnd(_ batch: Int, logs: Logs) throws {
         guard case .batches(let every) = saveFrequency, batchCounter.shouldSave(afterBatch: batch, every: every) else { return }
-        save(epoch: currentEpoch, batch: batch, logs: logs)
+        try save(epoch: currentEpoch, batch: batch, logs: logs)
     }
 
-    public override func onEpochEnd(_ epoch: Int, logs: Logs) {
-        _ = requireDirection()
-        if saveFrequency == .epoch { save(epoch: epoch, batch: nil, logs: logs) }
+    public override func onEpochEnd(_ epoch: Int, logs: Logs) throws {
+        _ = try requireDirection()
+        if saveFrequency == .epoch { try save(epoch: epoch, batch: nil, logs: logs) }
     }
 
     /// The path for a save at `epoch` (0-based) and, for batch-level saves, `batch` (0-based).
@@ -89,7 +89,7 @@ public final class ModelCheckpoint: MonitorCallback {
 
     /// Whether this save goes ahead (Keras's `_should_save_model`), printing what verbose
     /// mode prints.
-    private func shouldSave(epoch: Int, logs: Logs, path: String) -> Bool {
+    private func shouldSave(epoch: Int, logs: Logs, path: String) throws -> Bool {
         guard saveBestOnly else {
             if verbose > 0 { output("\nEpoch \(epoch + 1): saving model to \(path)") }
             return true
@@ -99,7 +99,7 @@ public final class ModelCheckpoint: MonitorCallback {
             return true
         }
         let bestText = best.map { String(format: "%.5f", $0) } ?? "None"
-        if isImprovement(current, over: best) {
+        if try isImprovement(current, over: best) {
             if verbose > 0 {
                 output("\nEpoch \(epoch + 1): \(monitor) improved from \(bestText) to \(String(format: "%.5f", current)), saving model to \(path)")
             }
@@ -110,11 +110,11 @@ public final class ModelCheckpoint: MonitorCallback {
         return false
     }
 
-    private func save(epoch: Int, batch: Int?, logs: Logs) {
+    private func save(epoch: Int, batch: Int?, logs: Logs) throws {
         guard let model else { preconditionFailure("ModelCheckpoint: no model is attached") }
         do {
             let path = try self.path(epoch: epoch, batch: batch, logs: logs)
-            guard shouldSave(epoch: epoch, logs: logs, path: path) else { return }
+            guard try shouldSave(epoch: epoch, logs: logs, path: path) else { return }
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             var isDirectory: ObjCBool = false
@@ -124,7 +124,7 @@ public final class ModelCheckpoint: MonitorCallback {
             try saver(model, path)
             savedPaths.append(path)
         } catch {
-            preconditionFailure("ModelCheckpoint: \(error)")
+            throw KeelError("ModelCheckpoint: \(error)")
         }
     }
 

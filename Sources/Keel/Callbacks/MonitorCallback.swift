@@ -52,18 +52,17 @@ open class MonitorCallback: Callback {
         }
     }
 
-    /// Hooks cannot throw: a monitor whose direction cannot be told stops the program with the
-    /// same message Keras's ValueError gives.
-    func requireDirection() -> Bool {
-        do { try resolveDirection() } catch { preconditionFailure("\(error)") }
+    /// A monitor whose direction cannot be told is an error with the message Keras's ValueError gives.
+    func requireDirection() throws -> Bool {
+        try resolveDirection()
         return lowerIsBetter!
     }
 
     /// Whether `current` beats `reference` by more than `minDelta` (always, when there is no
     /// reference yet).
-    public func isImprovement(_ current: Double, over reference: Double?) -> Bool {
+    public func isImprovement(_ current: Double, over reference: Double?) throws -> Bool {
         guard let reference else { return true }
-        let lower = requireDirection()
+        let lower = try requireDirection()
         // Keras compares with ops.less/ops.greater, which convert both Python floats to float32
         // tensors first: near-ties are decided in float32, so Keel does the same.
         let shifted = Float(lower ? current + minDelta : current - minDelta)

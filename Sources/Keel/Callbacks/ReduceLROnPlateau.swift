@@ -39,10 +39,10 @@ public final class ReduceLROnPlateau: MonitorCallback {
         wait = 0
     }
 
-    public override func onEpochEnd(_ epoch: Int, logs: Logs) {
-        _ = requireDirection()
+    public override func onEpochEnd(_ epoch: Int, logs: Logs) throws {
+        _ = try requireDirection()
         guard let optimizer = model?.optimizer else {
-            preconditionFailure("ReduceLROnPlateau needs a compiled model with an optimizer")
+            throw KeelError("ReduceLROnPlateau", expected: "a compiled model with an optimizer", found: "none")
         }
         logs["learning_rate"] = Double(optimizer.currentLearningRate)
         guard let current = logs[monitor] else {
@@ -53,7 +53,7 @@ public final class ReduceLROnPlateau: MonitorCallback {
             cooldownCounter -= 1
             wait = 0
         }
-        if isImprovement(current, over: best) {
+        if try isImprovement(current, over: best) {
             best = current
             wait = 0
             return
@@ -66,7 +66,7 @@ public final class ReduceLROnPlateau: MonitorCallback {
         let oldRate = optimizer.currentLearningRate
         guard oldRate > Float(minLearningRate) else { return }
         let newRate = max(Double(oldRate) * factor, minLearningRate)
-        LearningRateAssignment.set(newRate, on: optimizer, by: "ReduceLROnPlateau")
+        try LearningRateAssignment.set(newRate, on: optimizer, by: "ReduceLROnPlateau")
         if verbose > 0 {
             output("\nEpoch \(epoch + 1): ReduceLROnPlateau reducing learning rate to \(JSONValue.pythonRepr(newRate)).")
         }

@@ -3,8 +3,8 @@ public final class TerminateOnNaN: Callback {
     public override class var kerasClassName: String { "TerminateOnNaN" }
 
     /// Keras raises a RuntimeError instead of stopping gracefully, so that no other callback's
-    /// `on_train_end` runs (a backup is not deleted, for instance). Hooks cannot throw in Keel,
-    /// so this stops the program with Keras's message.
+    /// `on_train_end` runs (a backup is not deleted, for instance); Keel's `fit` throws the
+    /// same message.
     public let raiseError: Bool
     public var output: (String) -> Void = CallbackMessages.standardOutput
 
@@ -13,10 +13,10 @@ public final class TerminateOnNaN: Callback {
         super.init()
     }
 
-    public override func onBatchEnd(_ batch: Int, logs: Logs) {
+    public override func onBatchEnd(_ batch: Int, logs: Logs) throws {
         guard let loss = logs["loss"], !loss.isFinite else { return }
         if raiseError {
-            preconditionFailure("NaN or Inf loss encountered at batch \(batch). Loss value: \(PythonText.str(loss)). Terminating training immediately.")
+            throw KeelError("NaN or Inf loss encountered at batch \(batch). Loss value: \(PythonText.str(loss)). Terminating training immediately.")
         }
         output("Batch \(batch): Invalid loss, terminating training")
         model?.stopTraining = true

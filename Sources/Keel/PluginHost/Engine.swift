@@ -10,7 +10,9 @@ public enum Engine {
     public static let libraryPath: String = {
         // The mapping that contains this module's code names the file it came from.
         let address = UInt(bitPattern: unsafeBitCast(Engine.markerFunction, to: UnsafeRawPointer.self))
-        let maps = (try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8)) ?? ""
+        // Read to the end: procfs files report a size of 0, so size-based reads see nothing.
+        let data = FileHandle(forReadingAtPath: "/proc/self/maps")?.readDataToEndOfFile() ?? Data()
+        let maps = String(decoding: data, as: UTF8.self)
         for line in maps.split(separator: "\n") {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
             guard fields.count >= 6, let dash = fields[0].firstIndex(of: "-"),

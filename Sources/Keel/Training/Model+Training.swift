@@ -107,19 +107,19 @@ extension Model {
         if level != 0 { all.append(ProgbarLogger()) }
         let list = CallbackList(all, model: self, params: TrainingParams(epochs: epochs, steps: steps, verbose: level))
         stopTraining = false
-        list.onTrainBegin(Logs())
+        try list.onTrainBegin(Logs())
         var epochLogs = Logs()
         var epoch = initialEpochOverride ?? initialEpoch
         initialEpochOverride = nil
         while epoch < epochs && !stopTraining {
             resetMetrics()
-            list.onEpochBegin(epoch, Logs())
+            try list.onEpochBegin(epoch, Logs())
             var logs = Logs()
             for (step, batch) in training.epoch(generator: trainingGenerator).enumerated() {
                 if step >= steps { break }
-                list.onTrainBatchBegin(step, Logs())
+                try list.onTrainBatchBegin(step, Logs())
                 logs = try trainStep(batch)
-                list.onTrainBatchEnd(step, logs)
+                try list.onTrainBatchEnd(step, logs)
                 if stopTraining { break }
             }
             epochLogs = logs.copy()
@@ -127,10 +127,10 @@ extension Model {
                 let validationLogs = try runEvaluation(validation, callbacks: list, showProgress: false)
                 epochLogs.merge(validationLogs, prefix: "val_")
             }
-            list.onEpochEnd(epoch, epochLogs)
+            try list.onEpochEnd(epoch, epochLogs)
             epoch += 1
         }
-        list.onTrainEnd(epochLogs)
+        try list.onTrainEnd(epochLogs)
         return history
     }
 
@@ -189,14 +189,14 @@ extension Model {
         let saved = compiled.map { ($0.lossTracker, $0.outputLossTrackers, $0.metrics.joined().map { $0.variables.map(\.value) },
                                     $0.weightedMetrics.joined().map { $0.variables.map(\.value) }) }
         compiled?.resetTrackers()
-        callbacks.onTestBegin(Logs())
+        try callbacks.onTestBegin(Logs())
         var logs = Logs()
         for (step, batch) in data.epoch(generator: trainingGenerator).enumerated() {
-            callbacks.onTestBatchBegin(step, Logs())
+            try callbacks.onTestBatchBegin(step, Logs())
             logs = try testStep(batch)
-            callbacks.onTestBatchEnd(step, logs)
+            try callbacks.onTestBatchEnd(step, logs)
         }
-        callbacks.onTestEnd(logs)
+        try callbacks.onTestEnd(logs)
         if !showProgress, let compiled, let saved {
             compiled.lossTracker = saved.0
             compiled.outputLossTrackers = saved.1
@@ -218,14 +218,14 @@ extension Model {
         let level = verbose.level
         let list = CallbackList(callbacks + (level != 0 ? [ProgbarLogger()] : []), model: self,
                                 params: TrainingParams(epochs: 1, steps: data.batchCount, verbose: level))
-        list.onPredictBegin(Logs())
+        try list.onPredictBegin(Logs())
         var pieces: [[Tensor]] = []
         for (step, batch) in data.epoch(generator: trainingGenerator).enumerated() {
-            list.onPredictBatchBegin(step, Logs())
+            try list.onPredictBatchBegin(step, Logs())
             pieces.append(predictStep(batch))
-            list.onPredictBatchEnd(step, Logs())
+            try list.onPredictBatchEnd(step, Logs())
         }
-        list.onPredictEnd(Logs())
+        try list.onPredictEnd(Logs())
         guard let first = pieces.first else { return [] }
         return first.indices.map { output in Tensor.concatenate(pieces.map { $0[output] }, axis: 0) }
     }
