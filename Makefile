@@ -5,6 +5,8 @@ SHELL := /bin/bash
 
 DEB_PACKAGES := libhdf5-dev libpng-dev libcsv-dev libopenblas-dev zlib1g-dev pkg-config \
                 dataset-fashion-mnist
+# Only the tests need these: `file` recognises the PNGs Keel writes.
+TEST_DEB_PACKAGES := file
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV := .venv-test
 VENV_STAMP := $(VENV)/.requirements-installed
@@ -16,7 +18,7 @@ SWIFT_BUILD_FLAGS ?=
 ## machine has empty ones).
 deps:
 	@missing=""; \
-	for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	for p in $(DEB_PACKAGES) $(EXTRA_DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing missing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update && \
@@ -45,6 +47,7 @@ demo: deps
 
 ## Build everything (the keel launcher and libKeel.so are driven as subprocesses by the
 ## CLI tests) and run the whole test suite.
+test: EXTRA_DEB_PACKAGES = $(TEST_DEB_PACKAGES)
 test: deps venv
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
 	swift test --skip-build --disable-swift-testing $(SWIFT_BUILD_FLAGS)
