@@ -36,6 +36,9 @@ final class ConvTests: XCTestCase {
             // One filter over many channels: the direct kernels, not im2col.
             Config(input: [2, 6, 6, 20], kernel: [3, 3, 20, 1], same: true),
             Config(input: [1, 7, 7, 33], kernel: [3, 2, 33, 1], strides: (2, 1), dilation: (1, 2)),
+            // One to four input channels and at least eight filters: the direct kernels for image inputs.
+            Config(input: [2, 6, 6, 1], kernel: [3, 3, 1, 9], same: true),
+            Config(input: [1, 7, 8, 3], kernel: [3, 2, 3, 17], strides: (2, 1), dilation: (1, 2), same: true),
         ]
         for config in configs {
             let (x, k) = operands(config)

@@ -12,6 +12,10 @@ let spatialGradientCases: [GradientCase] = [
     GradientCase("batchNormalized", "rank 2 without gamma and beta", [input([5, 4])]) {
         $0[0].batchNormalized(gamma: nil, beta: nil, epsilon: 1e-3).output
     },
+    GradientCase("conv2d", "two channels, eight filters (direct kernels), same, stride 2",
+                 [input([2, 5, 5, 2]), input([3, 3, 2, 8])]) {
+        $0[0].conv2d($0[1], strides: (2, 2), padding: .same)
+    },
     // One output channel and ≥ 16 input channels takes the direct (non-im2col) kernels.
     GradientCase("conv2d", "one filter, 17 channels, same, stride 2", [input([2, 5, 5, 17]), input([3, 3, 17, 1])]) {
         $0[0].conv2d($0[1], strides: (2, 2), padding: .same)

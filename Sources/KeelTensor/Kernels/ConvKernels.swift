@@ -78,6 +78,10 @@ enum ConvKernels {
             SingleFilterConvKernels.forward(x, kernel, g, into: y)
             return
         }
+        if FewChannelConvKernels.applies(g) {
+            FewChannelConvKernels.forward(x, kernel, g, into: y)
+            return
+        }
         if g.isPointwise {
             BLAS.sgemm(transposeA: false, transposeB: false, m: g.outPixels, n: g.outChannels, k: g.inChannels,
                        alpha: 1, a: x, lda: g.inChannels, b: kernel, ldb: g.outChannels, beta: 0, c: y, ldc: g.outChannels)
@@ -152,6 +156,10 @@ enum ConvKernels {
         let rowsPerImage = g.outHeight &* g.outWidth
         if SingleFilterConvKernels.applies(g) {
             SingleFilterConvKernels.kernelGradient(x, dy, g, into: dKernel)
+            return
+        }
+        if FewChannelConvKernels.applies(g) {
+            FewChannelConvKernels.kernelGradient(x, dy, g, into: dKernel)
             return
         }
         if g.isPointwise {
