@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 internal import ZIPFoundation
 
 /// A zip archive held in memory as named members in order (what .npz and .keras files are),
@@ -44,9 +47,17 @@ public struct ZipArchive: Sendable {
             throw KeelError(name, expected: "a zip end-of-central-directory record",
                             found: "none (the file is truncated or not a zip archive)")
         }
+        // Read through a file, not ZIPFoundation's in-memory reader: that one traps on offsets
+        // past the end of a damaged archive, where file reads fail with an error.
+        let scratch = FileManager.default.temporaryDirectory
+            .appendingPathComponent("keel-zip-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).zip")
+        guard FileManager.default.createFile(atPath: scratch.path, contents: Data(bytes)) else {
+            throw KeelError(name, expected: "a scratch copy for reading", found: "\(scratch.path) could not be written")
+        }
+        defer { try? FileManager.default.removeItem(at: scratch) }
         let archive: Archive
         do {
-            archive = try Archive(data: Data(bytes), accessMode: .read)
+            archive = try Archive(url: scratch, accessMode: .read)
         } catch {
             throw KeelError(name, expected: "a readable zip archive", found: "\(error)")
         }

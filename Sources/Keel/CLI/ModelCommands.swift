@@ -154,9 +154,10 @@ enum ModelInputs {
                 guard names.contains(name) else {
                     throw KeelError("\(what) name '\(name)'", expected: "one of \(names.joined(separator: ", "))", found: "no such \(what)")
                 }
-                named[name] = Tensor(try NPY.read(String(argument[argument.index(after: eq)...])))
+                let path = String(argument[argument.index(after: eq)...])
+                named[name] = try Tensor(validating: try NPY.read(path), source: path)
             } else {
-                positional.append(Tensor(try NPY.read(argument)))
+                positional.append(try Tensor(validating: try NPY.read(argument), source: argument))
             }
         }
         if !named.isEmpty {

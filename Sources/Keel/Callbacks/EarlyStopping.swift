@@ -99,7 +99,14 @@ extension EarlyStopping: ResumableCallback {
         bestEpoch = try state.int("best_epoch")
         best = try state.optionalDouble("best")
         guard try state.bool("has_best_weights") else { bestWeights = nil; return }
+        let expected = model?.weights ?? []
         let count = try group.group("best_weights").childNames().count
-        bestWeights = try (0..<count).map { Tensor(try group.dataset("best_weights/\($0)").read()) }
+        guard count == expected.count else {
+            throw KeelError("\(group.filePath) [\(group.path)/best_weights]", expected: "\(expected.count) arrays", found: "\(count)")
+        }
+        bestWeights = try zip(0..<count, expected).map { index, variable in
+            let data = try group.dataset("best_weights/\(index)").read(as: .float32, shape: variable.shape.map { $0 })
+            return Tensor(data)
+        }
     }
 }

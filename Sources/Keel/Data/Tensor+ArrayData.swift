@@ -1,17 +1,32 @@
 /// Conversions between tensors and the arrays the file formats exchange.
 extension Tensor {
-    /// A tensor from file data: integer types become int32, floats (and bool) float32.
+    /// A tensor from file data: integer types become int32, floats (and bool) float32. Int64
+    /// values outside Int32's range are clamped; `init(validating:source:)` refuses them instead.
     public init(_ array: ArrayData) {
         switch array.elementType {
         case .float32:
             self.init(shape: array.shape, scalars: array.values(as: Float.self)!)
         case .int32:
             self.init(shape: array.shape, int32s: array.values(as: Int32.self)!)
-        case .int8, .uint8, .int16, .int64:
-            self.init(shape: array.shape, int32s: array.floatValues().map { Int32($0) })
+        case .int64:
+            self.init(shape: array.shape, int32s: array.values(as: Int64.self)!.map { Int32(clamping: $0) })
+        case .int8:
+            self.init(shape: array.shape, int32s: array.values(as: Int8.self)!.map { Int32($0) })
+        case .uint8:
+            self.init(shape: array.shape, int32s: array.values(as: UInt8.self)!.map { Int32($0) })
+        case .int16:
+            self.init(shape: array.shape, int32s: array.values(as: Int16.self)!.map { Int32($0) })
         case .float64, .bool:
             self.init(shape: array.shape, scalars: array.floatValues())
         }
+    }
+
+    /// A tensor from data a user gave (an .npy file): int64 values must fit in int32.
+    public init(validating array: ArrayData, source: String) throws {
+        if array.elementType == .int64, let outside = array.values(as: Int64.self)!.first(where: { Int32(exactly: $0) == nil }) {
+            throw KeelError(source, expected: "integers that fit in 32 bits", found: "\(outside)")
+        }
+        self.init(array)
     }
 
     /// The tensor as file data (float32 or int32).

@@ -73,7 +73,23 @@ public struct ExperimentRunner {
             }
             try set(String(setting[..<eq]), String(setting[setting.index(after: eq)...]), flag: "--set")
         }
+        try checkRanges(values, of: type, source: "--set")
         return values
+    }
+
+    /// Counts (epochs, steps, sizes: integers whose default is positive) must stay positive, and
+    /// fractions (numbers whose default is in (0, 1), such as dropout rates) must stay in [0, 1].
+    static func checkRanges(_ values: [String: HyperValue], of type: Experiment.Type, source: String) throws {
+        for (key, value) in values {
+            switch (type.defaults[key], value) {
+            case (.int(let example)?, .int(let v)) where example > 0 && v <= 0:
+                throw KeelError("\(source) \(key)=\(v) for experiment '\(type.name)'", expected: "a positive integer", found: "\(v)")
+            case (.double(let example)?, .double(let v)) where example > 0 && example < 1 && !(0...1).contains(v):
+                throw KeelError("\(source) \(key)=\(v) for experiment '\(type.name)'", expected: "a number in [0, 1]", found: "\(v)")
+            default:
+                continue
+            }
+        }
     }
 
     /// Continues the run in `path` (`keel resume`): the same experiment, hyper-parameters and
@@ -99,8 +115,13 @@ public struct ExperimentRunner {
             case .double(let d): text = "\(d)"
             default: text = value.serialized()
             }
-            hyperparameters[key] = try HyperValue.parse(text, like: example, key: key)
+            do {
+                hyperparameters[key] = try HyperValue.parse(text, like: example, key: key)
+            } catch {
+                throw KeelError("\(run.config): hyper-parameter '\(key)'", expected: "a value like \(example)", found: text)
+            }
         }
+        try ExperimentRunner.checkRanges(hyperparameters, of: type, source: run.config)
         let seed = UInt64(bitPattern: Int64(try config.int("seed")))
         return try execute(type, hyperparameters: hyperparameters, seed: seed, run: run, resumeFrom: path)
     }

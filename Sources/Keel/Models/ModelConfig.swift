@@ -53,6 +53,10 @@ public enum ModelConfig {
             var next: [(Layer, JSONValue)] = []
             for (layer, node) in remaining {
                 if let inputs = try resolveNodeInputs(node, layers: layersByName) {
+                    guard !inputs.isEmpty else {
+                        throw KeelError("Functional config: inbound node of '\(layer.name)'", expected: "at least one input tensor",
+                                        found: "none")
+                    }
                     _ = layer(inputs)
                 } else {
                     next.append((layer, node))
@@ -94,8 +98,8 @@ public enum ModelConfig {
         if let object = node.objectValue { collect(object["args"] ?? .array([])) } else { collect(node) }
         var result: [SymbolicTensor] = []
         for history in histories {
-            guard let name = history[0].stringValue, let nodeIndex = history[1].intValue,
-                  let tensorIndex = history[2].intValue else {
+            guard history.count >= 3, let name = history[0].stringValue, let nodeIndex = history[1].intValue,
+                  let tensorIndex = history[2].intValue, nodeIndex >= 0, tensorIndex >= 0 else {
                 throw KeelError("Functional config: keras_history", expected: "[layer, node index, tensor index]",
                                 found: JSONValue.array(history).summary)
             }
@@ -122,7 +126,7 @@ public enum ModelConfig {
         let entries = items.first?.stringValue != nil ? [items] : items.compactMap(\.arrayValue)
         return try entries.map { entry in
             guard entry.count >= 3, let name = entry[0].stringValue, let nodeIndex = entry[1].intValue,
-                  let tensorIndex = entry[2].intValue, let layer = layers[name],
+                  let tensorIndex = entry[2].intValue, nodeIndex >= 0, tensorIndex >= 0, let layer = layers[name],
                   nodeIndex < layer.inboundNodes.count, tensorIndex < layer.inboundNodes[nodeIndex].outputs.count else {
                 throw KeelError("Functional config: field '\(field)'", expected: "[layer, node, tensor] of an existing call",
                                 found: JSONValue.array(entry).summary)

@@ -17,6 +17,9 @@ public struct AxisTicks: Equatable, Sendable {
         var low = minimum.isFinite ? minimum : 0
         var high = maximum.isFinite ? maximum : 1
         if high < low { swap(&low, &high) }
+        // Values near Double's limits would make the span infinite: keep it representable.
+        low = Swift.max(low, -1e300)
+        high = Swift.min(high, 1e300)
         if high == low {
             let spread = low == 0 ? 1 : abs(low) * 0.1
             low -= spread
@@ -29,11 +32,16 @@ public struct AxisTicks: Equatable, Sendable {
         if integers { step = max(1, step.rounded()) }
         self.step = step
         var values: [Double] = []
-        var tick = (lower / step).rounded(.up) * step
-        while tick <= upper + step * 1e-9 {
+        let start = (lower / step).rounded(.up) * step
+        // Ticks as start + i·step, at most 100: a range too small (or too large) for Double
+        // arithmetic to step through must still end.
+        var i = 0.0
+        while i < 100, start.isFinite, step.isFinite, step > 0 {
+            let tick = start + i * step
+            guard tick <= upper + step * 1e-9 else { break }
             // Multiples computed this way can land a hair off zero; a label must not read "-0".
             values.append(abs(tick) < step * 1e-9 ? 0 : tick)
-            tick += step
+            i += 1
         }
         self.values = values
     }

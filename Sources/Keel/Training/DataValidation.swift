@@ -45,7 +45,11 @@ enum DataValidation {
                     throw KeelError("\(what) targets \(i)", expected: "\(n) samples (as many as the inputs)",
                                     found: "\(target.shape.first ?? 0) (shape \(target.shape))")
                 }
-                if i < outputs.count { try checkTarget(target, output: outputs[i], name: model.outputs[i].layer?.name ?? "output", what: what) }
+                if i < outputs.count {
+                    let loss = model.compiled.flatMap { i < $0.losses.count ? $0.losses[i] : nil }
+                    try checkTarget(target, output: outputs[i], sparse: loss is SparseCategoricalCrossentropy,
+                                    name: model.outputs[i].layer?.name ?? "output", what: what)
+                }
             }
         }
         if let sampleWeight, sampleWeight.shape.first != n {
@@ -53,16 +57,24 @@ enum DataValidation {
         }
     }
 
-    /// Targets match the output's shape, or are sparse class ids for it (one rank less, or a
-    /// trailing 1).
-    private static func checkTarget(_ y: Tensor, output: [Int?], name: String, what: String) throws {
+    /// Targets match the output's shape (a trailing 1 may be left out), or — for a sparse
+    /// categorical loss — are class ids for it: one rank less, or a trailing 1.
+    private static func checkTarget(_ y: Tensor, output: [Int?], sparse: Bool, name: String, what: String) throws {
         let rest = Array(output.dropFirst())
         let found = Array(y.shape.dropFirst())
         func fits(_ a: [Int], _ b: [Int?]) -> Bool { a.count == b.count && zip(a, b).allSatisfy { $1 == nil || $0 == $1 } }
-        let sparse = rest.count >= 1 && (fits(found, Array(rest.dropLast())) || fits(found, Array(rest.dropLast()) + [1]))
-        guard fits(found, rest) || sparse else {
-            throw KeelError("\(what) targets for output '\(name)'",
-                            expected: "shape \(describe(output)) (or class ids of shape \(describe(Array(output.dropLast()))))",
+        if sparse {
+            let ids = Array(rest.dropLast())
+            guard !rest.isEmpty, fits(found, ids) || fits(found, ids + [1]) else {
+                throw KeelError("\(what) targets for output '\(name)' (sparse categorical loss)",
+                                expected: "class ids of shape \(describe([output.first ?? nil] + ids))",
+                                found: "shape \(describe(y.shape.map { $0 }))")
+            }
+            return
+        }
+        let squeezed = rest.last == 1 && fits(found, Array(rest.dropLast()))
+        guard fits(found, rest) || squeezed else {
+            throw KeelError("\(what) targets for output '\(name)'", expected: "shape \(describe(output))",
                             found: "shape \(describe(y.shape.map { $0 }))")
         }
     }

@@ -36,7 +36,7 @@ public struct Dataset {
     }
 
     public var count: Int { x.first?.shape.first ?? 0 }
-    public var batchCount: Int { (count + batchSize - 1) / batchSize }
+    public var batchCount: Int { count == 0 ? 0 : (count - 1) / batchSize + 1 }
 
     /// The first `count` samples and the rest (Keras's `validation_split` takes the last part, unshuffled).
     public func split(at index: Int) -> (Dataset, Dataset) {

@@ -169,10 +169,11 @@ extension Model {
     public func evaluate(_ x: [Tensor], _ y: [Tensor], batchSize: Int = 32, verbose: Verbosity = .auto,
                          callbacks: [Callback] = [], sampleWeight: Tensor? = nil) throws -> [String: Double] {
         _ = try requireCompiled("evaluate")
+        guard batchSize > 0 else { throw KeelError("evaluate batchSize", expected: "a positive number", found: "\(batchSize)") }
         try DataValidation.check(x: x, y: y, sampleWeight: sampleWeight, model: self, what: "evaluate")
         let level = verbose.level
         let list = CallbackList(callbacks + (level != 0 ? [ProgbarLogger()] : []), model: self,
-                                params: TrainingParams(epochs: 1, steps: (x[0].shape[0] + batchSize - 1) / batchSize, verbose: level))
+                                params: TrainingParams(epochs: 1, steps: (x[0].shape[0] - 1) / batchSize + 1, verbose: level))
         let logs = try runEvaluation(Dataset(x: x, y: y, sampleWeight: sampleWeight, batchSize: batchSize),
                                      callbacks: list, showProgress: true)
         return logs.dictionary
@@ -213,6 +214,7 @@ extension Model {
     /// Outputs for every sample, batched, in inference mode (one tensor per model output).
     public func predict(_ x: [Tensor], batchSize: Int = 32, verbose: Verbosity = .auto,
                         callbacks: [Callback] = []) throws -> [Tensor] {
+        guard batchSize > 0 else { throw KeelError("predict batchSize", expected: "a positive number", found: "\(batchSize)") }
         try DataValidation.check(x: x, y: nil, sampleWeight: nil, model: self, what: "predict")
         let data = Dataset(x: x, batchSize: batchSize)
         let level = verbose.level

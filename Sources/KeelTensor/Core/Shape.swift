@@ -7,6 +7,18 @@ public enum ShapeMath {
         return n
     }
 
+    /// The element count, trapping (rather than wrapping into a too-small buffer) when the
+    /// shape holds more elements than memory could.
+    public static func checkedCount(_ shape: [Int]) -> Int {
+        var n = 1
+        for d in shape {
+            let (product, overflow) = n.multipliedReportingOverflow(by: d)
+            precondition(!overflow && product <= Int.max / 8, "Tensor: shape \(shape) holds more elements than memory can")
+            n = product
+        }
+        return n
+    }
+
     /// Row-major strides in elements.
     @inlinable
     public static func strides(_ shape: [Int]) -> [Int] {

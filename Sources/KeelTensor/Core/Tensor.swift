@@ -18,8 +18,8 @@ public struct Tensor {
 
     /// A tensor whose elements the caller will write before anyone reads them.
     public init(uninitializedShape shape: [Int], dtype: DType = .float32) {
-        let count = ShapeMath.count(shape)
         precondition(shape.allSatisfy { $0 >= 0 }, "Tensor: negative dimension in shape \(shape)")
+        let count = ShapeMath.checkedCount(shape)
         self.shape = shape
         self.dtype = dtype
         self.storage = TensorStorage(byteCount: count &* dtype.byteCount)
