@@ -30,6 +30,14 @@ public struct ConfigReader {
         return v
     }
 
+    /// A size or count: an integer in 1...maximum (a file's config must not ask for a tensor
+    /// larger than memory).
+    public func positiveInt(_ key: String, maximum: Int = 1 << 28, default fallback: Int? = nil) throws -> Int {
+        let v = try int(key, default: fallback)
+        guard v >= 1 && v <= maximum else { throw wrong(key, "an integer from 1 to \(maximum)", object[key]) }
+        return v
+    }
+
     public func optionalInt(_ key: String) throws -> Int? {
         guard let raw = value(key) else { return nil }
         guard let v = raw.intValue else { throw wrong(key, "an integer or null", raw) }

@@ -59,7 +59,7 @@ open class Conv2D: Layer {
     public convenience init(config: JSONObject) throws {
         let reader = ConfigReader.layer(config, "Conv2D")
         let base = try reader.layerBase()
-        let filters = try reader.int("filters"), groups = try reader.int("groups", default: 1)
+        let filters = try reader.positiveInt("filters", maximum: 1 << 16), groups = try reader.positiveInt("groups", default: 1)
         guard filters > 0, groups > 0, filters % groups == 0 else {
             throw KeelError("\(reader.owner): fields 'filters' and 'groups'",
                             expected: "filters a positive multiple of groups", found: "\(filters) and \(groups)")

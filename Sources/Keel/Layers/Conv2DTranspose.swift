@@ -57,7 +57,7 @@ open class Conv2DTranspose: Layer {
     public convenience init(config: JSONObject) throws {
         let reader = ConfigReader.layer(config, "Conv2DTranspose")
         let base = try reader.layerBase()
-        let filters = try reader.int("filters")
+        let filters = try reader.positiveInt("filters", maximum: 1 << 16)
         guard filters > 0 else {
             throw KeelError("\(reader.owner): field 'filters'", expected: "a positive integer", found: "\(filters)")
         }

@@ -44,7 +44,7 @@ open class Dense: Layer {
     public convenience init(config: JSONObject) throws {
         let reader = ConfigReader.layer(config, "Dense")
         let base = try reader.layerBase()
-        let units = try reader.int("units")
+        let units = try reader.positiveInt("units", maximum: 1 << 24)
         guard units > 0 else { throw KeelError("\(reader.owner): field 'units'", expected: "a positive integer", found: "\(units)") }
         try reader.requireNoConstraint("kernel_constraint")
         try reader.requireNoConstraint("bias_constraint")

@@ -28,7 +28,7 @@ open class Embedding: Layer {
     public convenience init(config: JSONObject) throws {
         let reader = ConfigReader.layer(config, "Embedding")
         let base = try reader.layerBase()
-        let inputDim = try reader.int("input_dim"), outputDim = try reader.int("output_dim")
+        let inputDim = try reader.positiveInt("input_dim", maximum: 1 << 26), outputDim = try reader.positiveInt("output_dim", maximum: 1 << 16)
         guard inputDim > 0, outputDim > 0 else {
             throw KeelError("\(reader.owner): fields 'input_dim' and 'output_dim'", expected: "positive integers",
                             found: "\(inputDim) and \(outputDim)")

@@ -29,6 +29,10 @@ public final class InputLayer: Layer {
             throw KeelError("InputLayer config: field 'batch_shape'", expected: "a list of integers or nulls",
                             found: "no such field")
         }
+        for dimension in shape.compactMap({ $0 }) where dimension < 0 || dimension > 1 << 28 {
+            throw KeelError("InputLayer config: field 'batch_shape'", expected: "dimensions from 0 to \(1 << 28) or null",
+                            found: JSONValue.from(shape).summary)
+        }
         let dtypeName = try reader.optionalString("dtype") ?? "float32"
         guard let dtype = DType.fromKeras(dtypeName) else {
             throw KeelError("InputLayer config: field 'dtype'", expected: "float32 or an integer type", found: dtypeName)
