@@ -107,6 +107,23 @@ open class Layer: KerasSerializable {
         return call(inputs[0], training: training)
     }
 
+    /// Checks that inputs of these shapes (batch dimension first, nil unknown) suit the layer, as
+    /// a KeelError naming the layer. Models built from a file's config run it before calling the
+    /// layer, so a config that does not fit together is an error rather than a trapped op. A
+    /// layer with its own rules adopts `InputValidating`; others take exactly one input.
+    public func checkInputs(_ shapes: [[Int?]]) throws {
+        if let validating = self as? InputValidating {
+            try validating.validateInputs(shapes)
+        } else if shapes.count != 1 {
+            throw invalidInput("one input", found: "\(shapes.count) inputs")
+        }
+    }
+
+    /// The error for inputs that do not suit this layer.
+    public func invalidInput(_ expected: String, found: String) -> KeelError {
+        KeelError("layer '\(name)' (\(Self.kerasClassName))", expected: expected, found: found)
+    }
+
     /// Whether `call` behaves differently in training (Dropout, BatchNormalization).
     open var usesTrainingFlag: Bool { false }
 

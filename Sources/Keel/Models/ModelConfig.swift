@@ -22,7 +22,13 @@ public enum ModelConfig {
             throw KeelError("Sequential config: field 'layers'", expected: "a list of layer configs",
                             found: config["layers"]?.summary ?? "no such field")
         }
-        for layerValue in layers { try model.add(try Registries.layers.make(from: layerValue)) }
+        for layerValue in layers {
+            let layer = try Registries.layers.make(from: layerValue)
+            if model.isFunctional, let current = model.outputs.first, !(layer is InputLayer) {
+                try layer.checkInputs([current.shape])
+            }
+            try model.add(layer)
+        }
         if !model.isFunctional, let shape = try reader.optionalInts("build_input_shape") {
             try model.build(inputShape: shape)
         }
@@ -57,6 +63,7 @@ public enum ModelConfig {
                         throw KeelError("Functional config: inbound node of '\(layer.name)'", expected: "at least one input tensor",
                                         found: "none")
                     }
+                    try layer.checkInputs(inputs.map(\.shape))
                     _ = layer(inputs)
                 } else {
                     next.append((layer, node))
