@@ -16,6 +16,7 @@ enum DataValidation {
                                 found: "\(x.count)")
             }
             for (tensor, symbol) in zip(x, inputs) {
+                try checkEmbeddingIDs(tensor, fedTo: symbol, in: model, what: what)
                 let name = symbol.layer?.name ?? "input"
                 let expected = symbol.shape
                 let matches = tensor.rank == expected.count
@@ -76,6 +77,17 @@ enum DataValidation {
         guard fits(found, rest) || squeezed else {
             throw KeelError("\(what) targets for output '\(name)'", expected: "shape \(describe(output))",
                             found: "shape \(describe(y.shape.map { $0 }))")
+        }
+    }
+
+    /// Ids fed straight into an Embedding must be whole numbers in 0..<inputDim.
+    private static func checkEmbeddingIDs(_ tensor: Tensor, fedTo symbol: SymbolicTensor, in model: Model, what: String) throws {
+        let embeddings = model.graphNodes.filter { node in node.inputs.contains { $0 === symbol } }.compactMap { $0.layer as? Embedding }
+        guard let limit = embeddings.map(\.inputDim).min() else { return }
+        let name = symbol.layer?.name ?? "input"
+        if let bad = tensor.scalars.first(where: { !($0 >= 0 && $0 < Float(limit) && $0.rounded() == $0) }) {
+            throw KeelError("\(what) input '\(name)' (token ids for an Embedding)", expected: "whole numbers from 0 to \(limit - 1)",
+                            found: "\(bad)")
         }
     }
 
