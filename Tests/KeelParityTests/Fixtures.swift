@@ -74,3 +74,47 @@ enum Fixtures {
         }
     }
 }
+
+extension Fixtures {
+    /// Runs `differences(case, className)` on every case of a fixture file: each non-empty answer
+    /// is a failure naming the case, and the per-class tally is printed.
+    static func checkEveryCase(of file: String, _ differences: (JSONObject, String) -> [String],
+                               line: UInt = #line) throws {
+        let cases = try Fixtures.cases(file)
+        var tally = ParityTally()
+        for fixture in cases {
+            let id = fixture["id"]?.stringValue ?? "(case without an id)"
+            let className = fixture["class_name"]?.stringValue ?? "(no class_name)"
+            let problems = differences(fixture, className)
+            tally.record(className, passed: problems.isEmpty)
+            if !problems.isEmpty { XCTFail("\(file) case \(id) [\(className)]: " + problems.joined(separator: "; "), line: line) }
+        }
+        print(tally.report(title: file))
+        XCTAssertEqual(tally.total, cases.count, line: line)
+    }
+}
+
+/// Counts of passed and failed cases per class, in the order classes first appear.
+struct ParityTally {
+    private var order: [String] = []
+    private var counts: [String: (passed: Int, failed: Int)] = [:]
+
+    mutating func record(_ className: String, passed: Bool) {
+        if counts[className] == nil { order.append(className) }
+        var entry = counts[className] ?? (0, 0)
+        if passed { entry.passed += 1 } else { entry.failed += 1 }
+        counts[className] = entry
+    }
+
+    var total: Int { counts.values.reduce(0) { $0 + $1.passed + $1.failed } }
+
+    func report(title: String) -> String {
+        let lines = order.map { name -> String in
+            let entry = counts[name]!
+            return "  \(name): \(entry.passed) of \(entry.passed + entry.failed) cases passed"
+        }
+        let passed = counts.values.reduce(0) { $0 + $1.passed }
+        return (["\(title): \(passed) of \(total) cases passed"] + lines).joined(separator: "\n")
+    }
+}
+

@@ -10,17 +10,7 @@ final class LossParityTests: XCTestCase {
     static let tolerance: Float = 1e-5
 
     func testEveryLossCaseMatchesKeras() throws {
-        let cases = try Fixtures.cases("losses.json")
-        var tally = ParityTally()
-        for fixture in cases {
-            let id = fixture["id"]?.stringValue ?? "(case without an id)"
-            let className = fixture["class_name"]?.stringValue ?? "(no class_name)"
-            let problems = differences(from: fixture, className: className)
-            tally.record(className, passed: problems.isEmpty)
-            if !problems.isEmpty { XCTFail("losses.json case \(id) [\(className)]: " + problems.joined(separator: "; ")) }
-        }
-        print(tally.report(title: "losses.json"))
-        XCTAssertEqual(tally.total, cases.count)
+        try Fixtures.checkEveryCase(of: "losses.json", differences)
     }
 
     /// What differs between Keel and the case; empty when they agree.
@@ -61,30 +51,6 @@ final class LossParityTests: XCTestCase {
             problems.append("the case has no config")
         }
         return problems
-    }
-}
-
-/// Counts of passed and failed cases per class, in the order classes first appear.
-struct ParityTally {
-    private var order: [String] = []
-    private var counts: [String: (passed: Int, failed: Int)] = [:]
-
-    mutating func record(_ className: String, passed: Bool) {
-        if counts[className] == nil { order.append(className) }
-        var entry = counts[className] ?? (0, 0)
-        if passed { entry.passed += 1 } else { entry.failed += 1 }
-        counts[className] = entry
-    }
-
-    var total: Int { counts.values.reduce(0) { $0 + $1.passed + $1.failed } }
-
-    func report(title: String) -> String {
-        let lines = order.map { name -> String in
-            let entry = counts[name]!
-            return "  \(name): \(entry.passed) passed, \(entry.failed) failed"
-        }
-        let passed = counts.values.reduce(0) { $0 + $1.passed }
-        return (["\(title): \(passed) of \(total) cases passed"] + lines).joined(separator: "\n")
     }
 }
 

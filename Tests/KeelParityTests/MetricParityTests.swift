@@ -11,17 +11,7 @@ final class MetricParityTests: XCTestCase {
     static let tolerance: Float = 1e-5
 
     func testEveryMetricCaseMatchesKeras() throws {
-        let cases = try Fixtures.cases("metrics.json")
-        var tally = ParityTally()
-        for fixture in cases {
-            let id = fixture["id"]?.stringValue ?? "(case without an id)"
-            let className = fixture["class_name"]?.stringValue ?? "(no class_name)"
-            let problems = differences(from: fixture, className: className)
-            tally.record(className, passed: problems.isEmpty)
-            if !problems.isEmpty { XCTFail("metrics.json case \(id) [\(className)]: " + problems.joined(separator: "; ")) }
-        }
-        print(tally.report(title: "metrics.json"))
-        XCTAssertEqual(tally.total, cases.count)
+        try Fixtures.checkEveryCase(of: "metrics.json", differences)
     }
 
     private func differences(from fixture: JSONObject, className: String) -> [String] {
