@@ -8,30 +8,11 @@ import Keel
 final class RAdam: Optimizer {
     override class var kerasClassName: String { "RAdam" }
     override class var defaultName: String { "r_adam" }
-    override class var configKeys: [String]? { ["beta_1", "beta_2", "epsilon", "sma_threshold"] }
 
-    let beta1: Double
-    let beta2: Double
-    let epsilon: Double
-    let smaThreshold: Double
-
-    init(learningRate: LearningRate = 0.001, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-7,
-         smaThreshold: Double = 5, name: String? = nil) {
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.epsilon = epsilon
-        self.smaThreshold = smaThreshold
-        super.init(name: name, learningRate: learningRate)
-    }
-
-    init(config: JSONObject) throws {
-        let reader = ConfigReader(config, owner: "RAdam config")
-        beta1 = try reader.double("beta_1", default: 0.9)
-        beta2 = try reader.double("beta_2", default: 0.999)
-        epsilon = try reader.double("epsilon", default: 1e-7)
-        smaThreshold = try reader.double("sma_threshold", default: 5)
-        try super.init(baseConfig: reader)
-    }
+    @Hyper("beta_1") var beta1 = 0.9
+    @Hyper("beta_2") var beta2 = 0.999
+    @Hyper("epsilon") var epsilon = 1e-7
+    @Hyper("sma_threshold") var smaThreshold = 5.0
 
     override func build(for variables: [Variable]) { addSlots(["momentum", "velocity"], for: variables) }
 
@@ -57,14 +38,5 @@ final class RAdam: Optimizer {
                 i &+= 1
             }
         }
-    }
-
-    override var config: JSONObject {
-        var c = super.config
-        c["beta_1"] = .double(beta1)
-        c["beta_2"] = .double(beta2)
-        c["epsilon"] = .double(epsilon)
-        c["sma_threshold"] = .double(smaThreshold)
-        return c
     }
 }

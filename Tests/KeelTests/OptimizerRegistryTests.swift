@@ -47,9 +47,7 @@ final class OptimizerRegistryTests: XCTestCase {
 
     func testAnOptimizerDefinedOutsideKeelIsFoundByName() throws {
         if !Registries.optimizers.contains("SignDescent") {
-            try Registries.optimizers.register("SignDescent", aliases: ["sign_descent"], origin: "test") {
-                try SignDescent(baseConfig: ConfigReader($0, owner: "SignDescent config"))
-            }
+            try Registries.optimizers.register(SignDescent.self, aliases: ["sign_descent"], origin: "test")
         }
         XCTAssertEqual(Registries.optimizers.entry(named: "sign_descent")?.origin, "test")
         let optimizer = try Registries.optimizers.make("sign_descent", config: ["learning_rate": 0.5])

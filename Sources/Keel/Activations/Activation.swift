@@ -3,10 +3,30 @@
 public struct Activation {
     public let name: String
     public let apply: (Tensor) -> Tensor
+    /// Why this activation cannot be used: set when a Swift initialiser named one nobody
+    /// registered. The layer reports it when it is called, as Keras raises at that line.
+    public let problem: String?
 
     public init(name: String, apply: @escaping (Tensor) -> Tensor) {
         self.name = name
         self.apply = apply
+        self.problem = nil
+    }
+
+    private init(unknown name: String, problem: String) {
+        self.name = name
+        self.problem = problem
+        self.apply = { _ in fatalError("activation '\(name)': \(problem)") }
+    }
+
+    /// The registered activation of that name, or one that reports why there is none when the
+    /// layer holding it is checked.
+    public static func named(_ name: String) -> Activation {
+        do {
+            return try Registries.activations.make(name)
+        } catch {
+            return Activation(unknown: name, problem: "\(error)")
+        }
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor { apply(x) }

@@ -3,26 +3,18 @@
 open class Adadelta: Optimizer {
     override open class var kerasClassName: String { "Adadelta" }
     override open class var defaultName: String { "adadelta" }
-    override open class var configKeys: [String]? { ["rho", "epsilon"] }
 
-    public let rho: Double
-    public let epsilon: Double
+    @Hyper("rho") public var rho: Double = 0.95
+    @Hyper("epsilon") public var epsilon: Double = 1e-7
 
-    public init(learningRate: LearningRate = 0.001, rho: Double = 0.95, epsilon: Double = 1e-7,
-                weightDecay: Double? = nil, clipnorm: Double? = nil, clipvalue: Double? = nil,
-                globalClipnorm: Double? = nil, lossScaleFactor: Double? = nil, name: String? = nil) {
+    // @Component(.optimizer) expansion begin
+    public convenience init(learningRate: LearningRate? = nil, rho: Double = 0.95, epsilon: Double = 1e-7, weightDecay: Double? = nil, clipnorm: Double? = nil, clipvalue: Double? = nil, globalClipnorm: Double? = nil, lossScaleFactor: Double? = nil, name: String? = nil) {
+        self.init(learningRate: learningRate, weightDecay: weightDecay, clipnorm: clipnorm, clipvalue: clipvalue, globalClipnorm: globalClipnorm, lossScaleFactor: lossScaleFactor, name: name)
         self.rho = rho
         self.epsilon = epsilon
-        super.init(name: name, learningRate: learningRate, clipnorm: clipnorm, clipvalue: clipvalue,
-                   globalClipnorm: globalClipnorm, weightDecay: weightDecay, lossScaleFactor: lossScaleFactor)
+        self.didConfigure()
     }
-
-    public init(config: JSONObject) throws {
-        let reader = ConfigReader(config, owner: "Adadelta config")
-        rho = try reader.double("rho", default: 0.95)
-        epsilon = try reader.double("epsilon", default: 1e-7)
-        try super.init(baseConfig: reader)
-    }
+    // @Component(.optimizer) expansion end
 
     override open func build(for variables: [Variable]) {
         addSlots(["accumulated_grad", "accumulated_delta_var"], for: variables)
@@ -43,10 +35,4 @@ open class Adadelta: Optimizer {
         }
     }
 
-    override open var config: JSONObject {
-        var c = super.config
-        c["rho"] = .double(rho)
-        c["epsilon"] = .double(epsilon)
-        return c
-    }
 }

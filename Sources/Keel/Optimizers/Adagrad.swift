@@ -2,26 +2,18 @@
 open class Adagrad: Optimizer {
     override open class var kerasClassName: String { "Adagrad" }
     override open class var defaultName: String { "adagrad" }
-    override open class var configKeys: [String]? { ["initial_accumulator_value", "epsilon"] }
 
-    public let initialAccumulatorValue: Double
-    public let epsilon: Double
+    @Hyper("initial_accumulator_value") public var initialAccumulatorValue: Double = 0.1
+    @Hyper("epsilon") public var epsilon: Double = 1e-7
 
-    public init(learningRate: LearningRate = 0.001, initialAccumulatorValue: Double = 0.1, epsilon: Double = 1e-7,
-                weightDecay: Double? = nil, clipnorm: Double? = nil, clipvalue: Double? = nil,
-                globalClipnorm: Double? = nil, lossScaleFactor: Double? = nil, name: String? = nil) {
+    // @Component(.optimizer) expansion begin
+    public convenience init(learningRate: LearningRate? = nil, initialAccumulatorValue: Double = 0.1, epsilon: Double = 1e-7, weightDecay: Double? = nil, clipnorm: Double? = nil, clipvalue: Double? = nil, globalClipnorm: Double? = nil, lossScaleFactor: Double? = nil, name: String? = nil) {
+        self.init(learningRate: learningRate, weightDecay: weightDecay, clipnorm: clipnorm, clipvalue: clipvalue, globalClipnorm: globalClipnorm, lossScaleFactor: lossScaleFactor, name: name)
         self.initialAccumulatorValue = initialAccumulatorValue
         self.epsilon = epsilon
-        super.init(name: name, learningRate: learningRate, clipnorm: clipnorm, clipvalue: clipvalue,
-                   globalClipnorm: globalClipnorm, weightDecay: weightDecay, lossScaleFactor: lossScaleFactor)
+        self.didConfigure()
     }
-
-    public init(config: JSONObject) throws {
-        let reader = ConfigReader(config, owner: "Adagrad config")
-        initialAccumulatorValue = try reader.double("initial_accumulator_value", default: 0.1)
-        epsilon = try reader.double("epsilon", default: 1e-7)
-        try super.init(baseConfig: reader)
-    }
+    // @Component(.optimizer) expansion end
 
     override open func build(for variables: [Variable]) {
         addSlots(["accumulator"], for: variables, initialValue: Float(initialAccumulatorValue))
@@ -39,10 +31,4 @@ open class Adagrad: Optimizer {
         }
     }
 
-    override open var config: JSONObject {
-        var c = super.config
-        c["initial_accumulator_value"] = .double(initialAccumulatorValue)
-        c["epsilon"] = .double(epsilon)
-        return c
-    }
 }

@@ -4,29 +4,20 @@ import Foundation
 open class Adamax: Optimizer {
     override open class var kerasClassName: String { "Adamax" }
     override open class var defaultName: String { "adamax" }
-    override open class var configKeys: [String]? { ["beta_1", "beta_2", "epsilon"] }
 
-    public let beta1: Double
-    public let beta2: Double
-    public let epsilon: Double
+    @Hyper("beta_1") public var beta1: Double = 0.9
+    @Hyper("beta_2") public var beta2: Double = 0.999
+    @Hyper("epsilon") public var epsilon: Double = 1e-7
 
-    public init(learningRate: LearningRate = 0.001, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-7,
-                weightDecay: Double? = nil, clipnorm: Double? = nil, clipvalue: Double? = nil,
-                globalClipnorm: Double? = nil, lossScaleFactor: Double? = nil, name: String? = nil) {
+    // @Component(.optimizer) expansion begin
+    public convenience init(learningRate: LearningRate? = nil, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-7, weightDecay: Double? = nil, clipnorm: Double? = nil, clipvalue: Double? = nil, globalClipnorm: Double? = nil, lossScaleFactor: Double? = nil, name: String? = nil) {
+        self.init(learningRate: learningRate, weightDecay: weightDecay, clipnorm: clipnorm, clipvalue: clipvalue, globalClipnorm: globalClipnorm, lossScaleFactor: lossScaleFactor, name: name)
         self.beta1 = beta1
         self.beta2 = beta2
         self.epsilon = epsilon
-        super.init(name: name, learningRate: learningRate, clipnorm: clipnorm, clipvalue: clipvalue,
-                   globalClipnorm: globalClipnorm, weightDecay: weightDecay, lossScaleFactor: lossScaleFactor)
+        self.didConfigure()
     }
-
-    public init(config: JSONObject) throws {
-        let reader = ConfigReader(config, owner: "Adamax config")
-        beta1 = try reader.double("beta_1", default: 0.9)
-        beta2 = try reader.double("beta_2", default: 0.999)
-        epsilon = try reader.double("epsilon", default: 1e-7)
-        try super.init(baseConfig: reader)
-    }
+    // @Component(.optimizer) expansion end
 
     override open func build(for variables: [Variable]) {
         addSlots(["momentum", "norm"], for: variables)
@@ -48,11 +39,4 @@ open class Adamax: Optimizer {
         }
     }
 
-    override open var config: JSONObject {
-        var c = super.config
-        c["beta_1"] = .double(beta1)
-        c["beta_2"] = .double(beta2)
-        c["epsilon"] = .double(epsilon)
-        return c
-    }
 }

@@ -2,15 +2,15 @@
 /// `keras.optimizers.get` accepts (`"adam"`, `"rmsprop"`, ...).
 enum BuiltInOptimizers {
     static func register(_ registry: Registry<Optimizer>) throws {
-        try registry.register("SGD", aliases: ["sgd"]) { try SGD(config: $0) }
-        try registry.register("RMSprop", aliases: ["rmsprop"]) { try RMSprop(config: $0) }
-        try registry.register("Adagrad", aliases: ["adagrad"]) { try Adagrad(config: $0) }
-        try registry.register("Adadelta", aliases: ["adadelta"]) { try Adadelta(config: $0) }
-        try registry.register("Adam", aliases: ["adam"]) { try Adam(config: $0) }
-        try registry.register("AdamW", aliases: ["adamw"]) { try AdamW(config: $0) }
-        try registry.register("Adamax", aliases: ["adamax"]) { try Adamax(config: $0) }
-        try registry.register("Nadam", aliases: ["nadam"]) { try Nadam(config: $0) }
-        try registry.register("Ftrl", aliases: ["ftrl"]) { try Ftrl(config: $0) }
-        try registry.register("Lion", aliases: ["lion"]) { try Lion(config: $0) }
+        try registry.register(SGD.self, aliases: ["sgd"])
+        try registry.register(RMSprop.self, aliases: ["rmsprop"])
+        try registry.register(Adagrad.self, aliases: ["adagrad"])
+        try registry.register(Adadelta.self, aliases: ["adadelta"])
+        try registry.register(Adam.self, aliases: ["adam"])
+        try registry.register(AdamW.self, aliases: ["adamw"])
+        try registry.register(Adamax.self, aliases: ["adamax"])
+        try registry.register(Nadam.self, aliases: ["nadam"])
+        try registry.register(Ftrl.self, aliases: ["ftrl"])
+        try registry.register(Lion.self, aliases: ["lion"])
     }
 }

@@ -5,63 +5,26 @@ import Foundation
 open class Ftrl: Optimizer {
     override open class var kerasClassName: String { "Ftrl" }
     override open class var defaultName: String { "ftrl" }
-    override open class var configKeys: [String]? {
-        ["learning_rate_power", "initial_accumulator_value", "l1_regularization_strength",
-         "l2_regularization_strength", "l2_shrinkage_regularization_strength", "beta"]
-    }
 
-    public let learningRatePower: Double
-    public let initialAccumulatorValue: Double
-    public let l1RegularizationStrength: Double
-    public let l2RegularizationStrength: Double
-    public let l2ShrinkageRegularizationStrength: Double
-    public let beta: Double
+    @Hyper("learning_rate_power", .atMost(0)) public var learningRatePower: Double = -0.5
+    @Hyper("initial_accumulator_value", .nonNegative) public var initialAccumulatorValue: Double = 0.1
+    @Hyper("l1_regularization_strength", .nonNegative) public var l1RegularizationStrength: Double = 0
+    @Hyper("l2_regularization_strength", .nonNegative) public var l2RegularizationStrength: Double = 0
+    @Hyper("l2_shrinkage_regularization_strength", .nonNegative) public var l2ShrinkageRegularizationStrength: Double = 0
+    @Hyper("beta") public var beta: Double = 0
 
-    public init(learningRate: LearningRate = 0.001, learningRatePower: Double = -0.5,
-                initialAccumulatorValue: Double = 0.1, l1RegularizationStrength: Double = 0,
-                l2RegularizationStrength: Double = 0, l2ShrinkageRegularizationStrength: Double = 0, beta: Double = 0,
-                weightDecay: Double? = nil, clipnorm: Double? = nil, clipvalue: Double? = nil,
-                globalClipnorm: Double? = nil, lossScaleFactor: Double? = nil, name: String? = nil) {
-        if let problem = Self.invalidArgument(learningRatePower, initialAccumulatorValue, l1RegularizationStrength,
-                                              l2RegularizationStrength, l2ShrinkageRegularizationStrength) {
-            preconditionFailure("Ftrl: \(problem.field) must be \(problem.expected), found \(problem.found)")
-        }
+    // @Component(.optimizer) expansion begin
+    public convenience init(learningRate: LearningRate? = nil, learningRatePower: Double = -0.5, initialAccumulatorValue: Double = 0.1, l1RegularizationStrength: Double = 0, l2RegularizationStrength: Double = 0, l2ShrinkageRegularizationStrength: Double = 0, beta: Double = 0, weightDecay: Double? = nil, clipnorm: Double? = nil, clipvalue: Double? = nil, globalClipnorm: Double? = nil, lossScaleFactor: Double? = nil, name: String? = nil) {
+        self.init(learningRate: learningRate, weightDecay: weightDecay, clipnorm: clipnorm, clipvalue: clipvalue, globalClipnorm: globalClipnorm, lossScaleFactor: lossScaleFactor, name: name)
         self.learningRatePower = learningRatePower
         self.initialAccumulatorValue = initialAccumulatorValue
         self.l1RegularizationStrength = l1RegularizationStrength
         self.l2RegularizationStrength = l2RegularizationStrength
         self.l2ShrinkageRegularizationStrength = l2ShrinkageRegularizationStrength
         self.beta = beta
-        super.init(name: name, learningRate: learningRate, clipnorm: clipnorm, clipvalue: clipvalue,
-                   globalClipnorm: globalClipnorm, weightDecay: weightDecay, lossScaleFactor: lossScaleFactor)
+        self.didConfigure()
     }
-
-    public init(config: JSONObject) throws {
-        let reader = ConfigReader(config, owner: "Ftrl config")
-        learningRatePower = try reader.double("learning_rate_power", default: -0.5)
-        initialAccumulatorValue = try reader.double("initial_accumulator_value", default: 0.1)
-        l1RegularizationStrength = try reader.double("l1_regularization_strength", default: 0)
-        l2RegularizationStrength = try reader.double("l2_regularization_strength", default: 0)
-        l2ShrinkageRegularizationStrength = try reader.double("l2_shrinkage_regularization_strength", default: 0)
-        beta = try reader.double("beta", default: 0)
-        if let problem = Self.invalidArgument(learningRatePower, initialAccumulatorValue, l1RegularizationStrength,
-                                              l2RegularizationStrength, l2ShrinkageRegularizationStrength) {
-            throw KeelError("Ftrl config: field '\(problem.field)'", expected: problem.expected, found: problem.found)
-        }
-        try super.init(baseConfig: reader)
-    }
-
-    /// Keras's argument checks: the power is not positive, accumulators and strengths not negative.
-    private static func invalidArgument(_ power: Double, _ accumulator: Double, _ l1: Double, _ l2: Double,
-                                        _ shrinkage: Double) -> (field: String, expected: String, found: String)? {
-        if power > 0 { return ("learning_rate_power", "a number <= 0", "\(power)") }
-        for (field, value) in [("initial_accumulator_value", accumulator), ("l1_regularization_strength", l1),
-                               ("l2_regularization_strength", l2), ("l2_shrinkage_regularization_strength", shrinkage)]
-        where value < 0 {
-            return (field, "a number >= 0", "\(value)")
-        }
-        return nil
-    }
+    // @Component(.optimizer) expansion end
 
     override open func build(for variables: [Variable]) {
         addSlots([("accumulator", Float(initialAccumulatorValue)), ("linear", 0)], for: variables)
@@ -89,14 +52,4 @@ open class Ftrl: Optimizer {
         }
     }
 
-    override open var config: JSONObject {
-        var c = super.config
-        c["learning_rate_power"] = .double(learningRatePower)
-        c["initial_accumulator_value"] = .double(initialAccumulatorValue)
-        c["l1_regularization_strength"] = .double(l1RegularizationStrength)
-        c["l2_regularization_strength"] = .double(l2RegularizationStrength)
-        c["l2_shrinkage_regularization_strength"] = .double(l2ShrinkageRegularizationStrength)
-        c["beta"] = .double(beta)
-        return c
-    }
 }

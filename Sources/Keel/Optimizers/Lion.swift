@@ -3,30 +3,18 @@
 open class Lion: Optimizer {
     override open class var kerasClassName: String { "Lion" }
     override open class var defaultName: String { "lion" }
-    override open class var configKeys: [String]? { ["beta_1", "beta_2"] }
 
-    public let beta1: Double
-    public let beta2: Double
+    @Hyper("beta_1", HyperCheck("a number in (0, 1]") { $0 > 0 && $0 <= 1 }) public var beta1: Double = 0.9
+    @Hyper("beta_2") public var beta2: Double = 0.99
 
-    public init(learningRate: LearningRate = 0.001, beta1: Double = 0.9, beta2: Double = 0.99,
-                weightDecay: Double? = nil, clipnorm: Double? = nil, clipvalue: Double? = nil,
-                globalClipnorm: Double? = nil, lossScaleFactor: Double? = nil, name: String? = nil) {
-        precondition(beta1 > 0 && beta1 <= 1, "Lion: beta1 must be in (0, 1], found \(beta1)")
+    // @Component(.optimizer) expansion begin
+    public convenience init(learningRate: LearningRate? = nil, beta1: Double = 0.9, beta2: Double = 0.99, weightDecay: Double? = nil, clipnorm: Double? = nil, clipvalue: Double? = nil, globalClipnorm: Double? = nil, lossScaleFactor: Double? = nil, name: String? = nil) {
+        self.init(learningRate: learningRate, weightDecay: weightDecay, clipnorm: clipnorm, clipvalue: clipvalue, globalClipnorm: globalClipnorm, lossScaleFactor: lossScaleFactor, name: name)
         self.beta1 = beta1
         self.beta2 = beta2
-        super.init(name: name, learningRate: learningRate, clipnorm: clipnorm, clipvalue: clipvalue,
-                   globalClipnorm: globalClipnorm, weightDecay: weightDecay, lossScaleFactor: lossScaleFactor)
+        self.didConfigure()
     }
-
-    public init(config: JSONObject) throws {
-        let reader = ConfigReader(config, owner: "Lion config")
-        beta1 = try reader.double("beta_1", default: 0.9)
-        guard beta1 > 0 && beta1 <= 1 else {
-            throw KeelError("Lion config: field 'beta_1'", expected: "a number in (0, 1]", found: "\(beta1)")
-        }
-        beta2 = try reader.double("beta_2", default: 0.99)
-        try super.init(baseConfig: reader)
-    }
+    // @Component(.optimizer) expansion end
 
     override open func build(for variables: [Variable]) {
         addSlots(["momentum"], for: variables)
@@ -49,10 +37,4 @@ open class Lion: Optimizer {
         }
     }
 
-    override open var config: JSONObject {
-        var c = super.config
-        c["beta_1"] = .double(beta1)
-        c["beta_2"] = .double(beta2)
-        return c
-    }
 }

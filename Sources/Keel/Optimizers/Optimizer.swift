@@ -4,7 +4,7 @@ import Foundation
 /// scaling, gradient clipping (clipnorm, clipvalue, global_clipnorm), decoupled weight decay, the
 /// learning rate or schedule, and the `iterations` counter live here once. A subclass only creates
 /// its slots in `build(for:)` and writes its rule in `update(_:gradient:learningRate:)`.
-open class Optimizer: KerasSerializable {
+open class Optimizer: ConfigConstructible {
     open class var kerasClassName: String { "Optimizer" }
     /// The base of the name new instances get (Keras: the snake_case class name), e.g. "adam";
     /// made unique per process like Keras's `auto_name` (`adam`, `adam_1`, ...).
@@ -13,9 +13,6 @@ open class Optimizer: KerasSerializable {
     open class var defaultLearningRate: Float { 0.001 }
     /// Keras's default `weight_decay` (nil: no decay; AdamW overrides it).
     open class var defaultWeightDecay: Double? { nil }
-    /// The config fields the subclass reads besides the base ones. When declared, a config with
-    /// any other field is rejected, as Keras's constructor rejects unknown keyword arguments.
-    open class var configKeys: [String]? { nil }
 
     public var name: String
     /// Setting a number writes it into the `learning_rate` variable, as Keras's setter does; a
@@ -52,35 +49,34 @@ open class Optimizer: KerasSerializable {
     private var emaMomentum = 0.99
     private var emaOverwriteFrequency: Int?
 
-    public init(name: String? = nil, learningRate: LearningRate, clipnorm: Double? = nil, clipvalue: Double? = nil,
-                globalClipnorm: Double? = nil, weightDecay: Double? = nil, lossScaleFactor: Double? = nil) {
-        precondition([clipnorm, clipvalue, globalClipnorm].compactMap { $0 }.count <= 1,
-                     "\(Self.kerasClassName): only one of clipnorm, clipvalue and globalClipnorm can be set")
+    /// nil arguments take the class's defaults (`defaultLearningRate`, `defaultWeightDecay`). The
+    /// class's own hyper-parameters keep their declared defaults; `@Component` gives each class an
+    /// initialiser that takes them too.
+    public init(learningRate: LearningRate? = nil, weightDecay: Double? = nil, clipnorm: Double? = nil,
+                clipvalue: Double? = nil, globalClipnorm: Double? = nil, lossScaleFactor: Double? = nil,
+                name: String? = nil) {
         let resolvedName = name ?? Naming.unique(Self.defaultName)
+        let rate = learningRate ?? .constant(Self.defaultLearningRate)
         self.name = resolvedName
-        self.learningRate = learningRate
+        self.learningRate = rate
         self.clipnorm = clipnorm
         self.clipvalue = clipvalue
         self.globalClipnorm = globalClipnorm
-        self.weightDecay = weightDecay
+        self.weightDecay = weightDecay ?? Self.defaultWeightDecay
         self.lossScaleFactor = lossScaleFactor
         iterationsVariable = Self.makeIterationsVariable(optimizerName: resolvedName)
-        learningRateVariable = Self.makeLearningRateVariable(learningRate, optimizerName: resolvedName)
+        learningRateVariable = Self.makeLearningRateVariable(rate, optimizerName: resolvedName)
     }
 
-    /// Reads the options every Keras optimizer config has (the subclass reads its own fields
-    /// from the same reader before calling this).
-    public init(baseConfig reader: ConfigReader, defaultLearningRate: Float? = nil) throws {
-        if let ownKeys = Self.configKeys { try OptimizerConfigFields.checkKnown(reader, ownKeys: ownKeys) }
+    /// Builds the optimizer from a Keras config: the options every optimizer has are read here,
+    /// the class's own from its `@Hyper` declarations; any other key is an error naming it.
+    public required init(config: JSONObject) throws {
+        let reader = ConfigReader(config, owner: "\(Self.kerasClassName) config")
         let clipnorm = try reader.optionalDouble("clipnorm")
         let clipvalue = try reader.optionalDouble("clipvalue")
         let globalClipnorm = try reader.optionalDouble("global_clipnorm")
-        if [clipnorm, clipvalue, globalClipnorm].compactMap({ $0 }).count > 1 {
-            throw KeelError("\(reader.owner): fields 'clipnorm', 'clipvalue', 'global_clipnorm'",
-                            expected: "at most one of them set", found: "several")
-        }
         let learningRate = try LearningRate(config: reader.value("learning_rate"), owner: reader.owner,
-                                            default: defaultLearningRate ?? Self.defaultLearningRate)
+                                            default: Self.defaultLearningRate)
         let resolvedName = try reader.optionalString("name") ?? Naming.unique(Self.defaultName)
         name = resolvedName
         self.learningRate = learningRate
@@ -94,7 +90,29 @@ open class Optimizer: KerasSerializable {
         try OptimizerConfigFields.rejectUnsupported(reader)
         iterationsVariable = Self.makeIterationsVariable(optimizerName: resolvedName)
         learningRateVariable = Self.makeLearningRateVariable(learningRate, optimizerName: resolvedName)
+        try Hyperparameters.read(config, into: self, owner: reader.owner,
+                                 otherKeys: OptimizerConfigFields.base + OptimizerConfigFields.ignoredLegacy)
+        try check()
+        didConfigure()
     }
+
+    /// Keras's constructor checks: at most one clipping option, and each declared field's rules.
+    /// `compile` runs it for optimizers made in Swift.
+    public func check() throws {
+        let owner = "\(Self.kerasClassName) '\(name)'"
+        if [clipnorm, clipvalue, globalClipnorm].compactMap({ $0 }).count > 1 {
+            throw KeelError("\(owner): fields 'clipnorm', 'clipvalue', 'global_clipnorm'",
+                            expected: "at most one of them set", found: "several")
+        }
+        // A class whose decay is on by default (AdamW) needs a number there, as Keras raises.
+        if Self.defaultWeightDecay != nil, weightDecay == nil {
+            throw KeelError("\(owner): field 'weight_decay'", expected: "a number", found: "null")
+        }
+        try Hyperparameters.check(self, owner: owner)
+    }
+
+    /// Runs once the hyper-parameters are set (from a config or a Swift initialiser).
+    open func didConfigure() {}
 
     private static func makeIterationsVariable(optimizerName: String) -> Variable {
         Variable(Tensor(repeatingInt32: 0, shape: []), name: "iteration", path: "\(optimizerName)/iteration",
@@ -261,6 +279,7 @@ open class Optimizer: KerasSerializable {
         c["ema_overwrite_frequency"] = emaOverwriteFrequency.map { .int($0) } ?? .null
         c["loss_scale_factor"] = lossScaleFactor.map { .double($0) } ?? .null
         c["gradient_accumulation_steps"] = .null
+        Hyperparameters.write(self, into: &c)
         return c
     }
 }

@@ -8,10 +8,6 @@ enum OptimizerConfigFields {
     /// `is_legacy_optimizer`, which describe how TensorFlow ran the optimizer, not what it computes.
     static let ignoredLegacy = ["decay", "jit_compile", "is_legacy_optimizer"]
 
-    static func checkKnown(_ reader: ConfigReader, ownKeys: [String]) throws {
-        try ConfigFieldCheck.rejectUnknown(reader, known: base + ownKeys + ignoredLegacy)
-    }
-
     /// Exponential moving averages of the weights and gradient accumulation change what `apply`
     /// does; Keel does not do them, so a config asking for them is refused rather than ignored.
     static func rejectUnsupported(_ reader: ConfigReader) throws {

@@ -3,32 +3,22 @@
 open class RMSprop: Optimizer {
     override open class var kerasClassName: String { "RMSprop" }
     override open class var defaultName: String { "rm_sprop" }
-    override open class var configKeys: [String]? { ["rho", "momentum", "epsilon", "centered"] }
 
-    public let rho: Double
-    public let momentum: Double
-    public let epsilon: Double
-    public let centered: Bool
+    @Hyper("rho") public var rho: Double = 0.9
+    @Hyper("momentum") public var momentum: Double = 0
+    @Hyper("epsilon") public var epsilon: Double = 1e-7
+    @Hyper("centered") public var centered: Bool = false
 
-    public init(learningRate: LearningRate = 0.001, rho: Double = 0.9, momentum: Double = 0, epsilon: Double = 1e-7,
-                centered: Bool = false, weightDecay: Double? = nil, clipnorm: Double? = nil, clipvalue: Double? = nil,
-                globalClipnorm: Double? = nil, lossScaleFactor: Double? = nil, name: String? = nil) {
+    // @Component(.optimizer) expansion begin
+    public convenience init(learningRate: LearningRate? = nil, rho: Double = 0.9, momentum: Double = 0, epsilon: Double = 1e-7, centered: Bool = false, weightDecay: Double? = nil, clipnorm: Double? = nil, clipvalue: Double? = nil, globalClipnorm: Double? = nil, lossScaleFactor: Double? = nil, name: String? = nil) {
+        self.init(learningRate: learningRate, weightDecay: weightDecay, clipnorm: clipnorm, clipvalue: clipvalue, globalClipnorm: globalClipnorm, lossScaleFactor: lossScaleFactor, name: name)
         self.rho = rho
         self.momentum = momentum
         self.epsilon = epsilon
         self.centered = centered
-        super.init(name: name, learningRate: learningRate, clipnorm: clipnorm, clipvalue: clipvalue,
-                   globalClipnorm: globalClipnorm, weightDecay: weightDecay, lossScaleFactor: lossScaleFactor)
+        self.didConfigure()
     }
-
-    public init(config: JSONObject) throws {
-        let reader = ConfigReader(config, owner: "RMSprop config")
-        rho = try reader.double("rho", default: 0.9)
-        momentum = try reader.double("momentum", default: 0)
-        epsilon = try reader.double("epsilon", default: 1e-7)
-        centered = try reader.bool("centered", default: false)
-        try super.init(baseConfig: reader)
-    }
+    // @Component(.optimizer) expansion end
 
     /// Keras's order: all velocities, then all momentums, then all average gradients.
     override open func build(for variables: [Variable]) {
@@ -85,12 +75,4 @@ open class RMSprop: Optimizer {
         }
     }
 
-    override open var config: JSONObject {
-        var c = super.config
-        c["rho"] = .double(rho)
-        c["momentum"] = .double(momentum)
-        c["epsilon"] = .double(epsilon)
-        c["centered"] = .bool(centered)
-        return c
-    }
 }

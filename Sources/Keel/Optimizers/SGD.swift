@@ -3,30 +3,18 @@ open class SGD: Optimizer {
     override open class var kerasClassName: String { "SGD" }
     override open class var defaultName: String { "sgd" }
     override open class var defaultLearningRate: Float { 0.01 }
-    override open class var configKeys: [String]? { ["momentum", "nesterov"] }
 
-    public let momentum: Double
-    public let nesterov: Bool
+    @Hyper("momentum", .inRange(0...1)) public var momentum: Double = 0
+    @Hyper("nesterov") public var nesterov: Bool = false
 
-    public init(learningRate: LearningRate = 0.01, momentum: Double = 0, nesterov: Bool = false,
-                weightDecay: Double? = nil, clipnorm: Double? = nil, clipvalue: Double? = nil,
-                globalClipnorm: Double? = nil, lossScaleFactor: Double? = nil, name: String? = nil) {
-        precondition((0...1).contains(momentum), "SGD: momentum must be in [0, 1], found \(momentum)")
+    // @Component(.optimizer) expansion begin
+    public convenience init(learningRate: LearningRate? = nil, momentum: Double = 0, nesterov: Bool = false, weightDecay: Double? = nil, clipnorm: Double? = nil, clipvalue: Double? = nil, globalClipnorm: Double? = nil, lossScaleFactor: Double? = nil, name: String? = nil) {
+        self.init(learningRate: learningRate, weightDecay: weightDecay, clipnorm: clipnorm, clipvalue: clipvalue, globalClipnorm: globalClipnorm, lossScaleFactor: lossScaleFactor, name: name)
         self.momentum = momentum
         self.nesterov = nesterov
-        super.init(name: name, learningRate: learningRate, clipnorm: clipnorm, clipvalue: clipvalue,
-                   globalClipnorm: globalClipnorm, weightDecay: weightDecay, lossScaleFactor: lossScaleFactor)
+        self.didConfigure()
     }
-
-    public init(config: JSONObject) throws {
-        let reader = ConfigReader(config, owner: "SGD config")
-        momentum = try reader.double("momentum", default: 0)
-        guard (0...1).contains(momentum) else {
-            throw KeelError("SGD config: field 'momentum'", expected: "a number in [0, 1]", found: "\(momentum)")
-        }
-        nesterov = try reader.bool("nesterov", default: false)
-        try super.init(baseConfig: reader)
-    }
+    // @Component(.optimizer) expansion end
 
     override open func build(for variables: [Variable]) {
         if momentum != 0 { addSlots(["momentum"], for: variables) }
@@ -54,10 +42,4 @@ open class SGD: Optimizer {
         }
     }
 
-    override open var config: JSONObject {
-        var c = super.config
-        c["momentum"] = .double(momentum)
-        c["nesterov"] = .bool(nesterov)
-        return c
-    }
 }

@@ -28,9 +28,9 @@ public final class PluginRegistrar {
         registered.append("metric \(className)")
     }
 
-    public func addOptimizer(_ className: String, aliases: [String] = [], make: @escaping (JSONObject) throws -> Optimizer) throws {
-        try Registries.optimizers.register(className, aliases: aliases, origin: pluginName, make: make)
-        registered.append("optimizer \(className)")
+    public func addOptimizer<T: Optimizer>(_ type: T.Type, aliases: [String] = []) throws {
+        try Registries.optimizers.register(type, aliases: aliases, origin: pluginName)
+        registered.append("optimizer \(T.kerasClassName)")
     }
 
     public func addActivation(_ name: String, _ function: @escaping (Tensor) -> Tensor) throws {

@@ -9,6 +9,12 @@ public protocol KerasSerializable {
     var config: JSONObject { get }
 }
 
+/// A component class a registry can build from its Keras config: its family base class gives
+/// `init(config:)` from the class's `@Hyper` declarations.
+public protocol ConfigConstructible: AnyObject, KerasSerializable {
+    init(config: JSONObject) throws
+}
+
 /// One registry per kind of component (layers, losses, ...). Keyed by the Keras class name and
 /// its string aliases (`"Adam"`, `"adam"`); plugins add to it at load time.
 public final class Registry<Component>: @unchecked Sendable {
@@ -25,6 +31,7 @@ public final class Registry<Component>: @unchecked Sendable {
     public let kind: String
     private var entries: [String: Entry] = [:]
     private var order: [String] = []
+    private var types: [String: ConfigConstructible.Type] = [:]
     private let lock = NSLock()
 
     public init(kind: String) { self.kind = kind }
@@ -44,6 +51,33 @@ public final class Registry<Component>: @unchecked Sendable {
         }
         for name in [className] + aliases { entries[name] = entry }
         order.append(className)
+    }
+
+    /// Adds a component class under its Keras class name (written once, by the class) and
+    /// `aliases`. The class must be one of this registry's kind.
+    public func register<T: ConfigConstructible>(_ type: T.Type, aliases: [String] = [], origin: String = "Keel") throws {
+        guard T.self is Component.Type else {
+            throw KeelError("\(kind) '\(T.kerasClassName)' registered by \(origin)", expected: "a \(Component.self) subclass",
+                            found: "\(T.self)")
+        }
+        let kind = self.kind
+        try register(T.kerasClassName, aliases: aliases, origin: origin) { config in
+            guard let made = try T(config: config) as? Component else {
+                throw KeelError("\(kind) '\(T.kerasClassName)'", expected: "a \(Component.self)", found: "\(T.self)")
+            }
+            return made
+        }
+        lock.lock()
+        types[T.kerasClassName] = T.self
+        lock.unlock()
+    }
+
+    /// The class registered under a name by type (nil for factories registered as closures).
+    public func registeredType(named name: String) -> ConfigConstructible.Type? {
+        guard let className = entry(named: name)?.className else { return nil }
+        lock.lock()
+        defer { lock.unlock() }
+        return types[className]
     }
 
     /// The class names registered, in registration order.
