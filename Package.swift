@@ -1,4 +1,5 @@
 // swift-tools-version:6.0
+import CompilerPluginSupport
 import PackageDescription
 
 // Keel ships as ONE dynamic library, libKeel.so (Keel + KeelTensor + KeelIO + the command
@@ -13,6 +14,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        .package(url: "https://github.com/swiftlang/swift-syntax", from: "603.0.1"),
     ],
     targets: [
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial",
@@ -31,14 +33,24 @@ let package = Package(
             "CHDF5", "CPNG", "CCSV", "CKeelZlib",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
+        // `@Component`: generates a component's Swift initialiser from its `@Hyper` declarations.
+        // A compiler plugin (an executable the compiler runs), not linked into libKeel.so.
+        .macro(name: "KeelMacros", dependencies: [
+            .product(name: "SwiftSyntaxMacros", package: "swift-syntax"),
+            .product(name: "SwiftCompilerPlugin", package: "swift-syntax"),
+        ]),
         .target(name: "Keel", dependencies: [
-            "KeelTensor", "KeelIO",
+            "KeelTensor", "KeelIO", "KeelMacros",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The launcher: depends on no Keel target on purpose.
         .executableTarget(name: "keel"),
 
         .testTarget(name: "KeelTensorTests", dependencies: ["KeelTensor"]),
+        .testTarget(name: "KeelMacrosTests", dependencies: [
+            "KeelMacros",
+            .product(name: "SwiftSyntaxMacrosTestSupport", package: "swift-syntax"),
+        ]),
         .testTarget(name: "KeelIOTests", dependencies: ["KeelIO", "KeelTestSupport"]),
         .testTarget(name: "KeelTests", dependencies: ["Keel", "KeelTestSupport"]),
         // Data-driven parity with real Keras: runs every case of the fixture directory
