@@ -54,9 +54,7 @@ final class FocalImbalance: Experiment {
     }
 }
 
-@_cdecl("keel_plugin_register")
-public func keelPluginRegister(_ context: UnsafeMutableRawPointer) -> Int32 {
-    keelPluginMain(context, builtAgainst: keelPluginBuildIdentity) { plugin in
-        try plugin.addExperiment(FocalImbalance.self)
-    }
+/// Called by the engine when the plugin loads.
+public func registerPlugin(_ plugin: PluginRegistrar) throws {
+    try plugin.addExperiment(FocalImbalance.self)
 }

@@ -60,9 +60,7 @@ final class Minimize: Experiment {
     }
 }
 
-@_cdecl("keel_plugin_register")
-public func keelPluginRegister(_ context: UnsafeMutableRawPointer) -> Int32 {
-    keelPluginMain(context, builtAgainst: keelPluginBuildIdentity) { plugin in
-        try plugin.addExperiment(Minimize.self)
-    }
+/// Called by the engine when the plugin loads.
+public func registerPlugin(_ plugin: PluginRegistrar) throws {
+    try plugin.addExperiment(Minimize.self)
 }

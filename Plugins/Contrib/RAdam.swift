@@ -5,6 +5,7 @@ import Keel
 /// Adam whose adaptive step is switched on only once the variance of the second-moment estimate
 /// is tractable (ρ_t > `smaThreshold`), and scaled by the rectification term r_t; before that it
 /// takes plain momentum steps. Slots and names as Adam's (`<var>_momentum`, `<var>_velocity`).
+@Component(.optimizer)
 final class RAdam: Optimizer {
     override class var kerasClassName: String { "RAdam" }
     override class var defaultName: String { "r_adam" }

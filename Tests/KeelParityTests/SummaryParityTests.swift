@@ -26,13 +26,14 @@ final class SummaryParityTests: XCTestCase {
                 XCTFail("\(base): the model could not be rebuilt: \(error)")
                 continue
             }
-            if expected.contains("\n Optimizer params:") {
-                // The fixture README documents such models as compiled with Adam and trained one step;
-                // the model config alone does not carry the optimizer.
-                let optimizer = try Registries.optimizers.make("Adam")
-                let variables = model.trainableWeights
-                optimizer.apply(variables.map { Tensor.zeros($0.shape) }, to: variables)
-                model.optimizer = optimizer
+            let compileURL = directory.appendingPathComponent("compile/" + file)
+            if FileManager.default.fileExists(atPath: compileURL.path) {
+                do {
+                    try Self.compile(model, as: try Fixtures.load("summary/compile/" + file))
+                } catch {
+                    XCTFail("\(base): compiling as compile/\(file) says failed: \(error)")
+                    continue
+                }
             }
             let actual = model.summary(lineLength: 76)
             if actual != expected {
@@ -41,5 +42,30 @@ final class SummaryParityTests: XCTestCase {
             checked += 1
         }
         print("SummaryParityTests: checked \(checked) summary fixtures")
+    }
+
+    /// Compiles `model` with the arguments a `summary/compile/<name>.json` names and runs what ran
+    /// before Keras printed the summary (`train_on_batch` on N samples of zeros: only the
+    /// optimizer's variables, not their values, show in the summary).
+    static func compile(_ model: Model, as spec: JSONObject) throws {
+        let optimizerSpec = try ConfigReader(spec, owner: "compile spec").object("optimizer")
+        guard let className = optimizerSpec["class_name"]?.stringValue else {
+            throw KeelError("compile spec optimizer", expected: "a class_name", found: "none")
+        }
+        let optimizer = try Registries.optimizers.make(className, config: optimizerSpec["init_args"]?.objectValue ?? [:])
+        guard let loss = spec["loss"]?.stringValue else { throw KeelError("compile spec", expected: "a loss name", found: "none") }
+        let metrics = (spec["metrics"]?.arrayValue ?? []).compactMap(\.stringValue).map { MetricSpec.name($0) }
+        try model.compile(optimizer: .optimizer(optimizer), loss: .all(.name(loss)), metrics: .all(metrics))
+        let before = spec["before_summary"]?.stringValue ?? ""
+        guard before.contains("train_on_batch") else { return }
+        guard let count = before.split(separator: " ").compactMap({ Int($0) }).first else {
+            throw KeelError("compile spec before_summary", expected: "a sample count", found: before)
+        }
+        let x = model.inputs.map { Tensor.zeros([count] + $0.shape.dropFirst().map { $0 ?? 1 }) }
+        let y = model.outputs.map { output -> Tensor in
+            loss.contains("sparse") ? Tensor(repeatingInt32: 0, shape: [count])
+                : Tensor.zeros([count] + output.shape.dropFirst().map { $0 ?? 1 })
+        }
+        _ = try model.trainOnBatch(x, y)
     }
 }

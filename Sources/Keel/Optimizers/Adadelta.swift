@@ -1,20 +1,12 @@
 /// Steps sized by the ratio of running RMS of past updates to running RMS of gradients
 /// (`keras.optimizers.Adadelta`).
+@Component(.optimizer)
 open class Adadelta: Optimizer {
     override open class var kerasClassName: String { "Adadelta" }
     override open class var defaultName: String { "adadelta" }
 
     @Hyper("rho") public var rho: Double = 0.95
     @Hyper("epsilon") public var epsilon: Double = 1e-7
-
-    // @Component(.optimizer) expansion begin
-    public convenience init(learningRate: LearningRate? = nil, rho: Double = 0.95, epsilon: Double = 1e-7, weightDecay: Double? = nil, clipnorm: Double? = nil, clipvalue: Double? = nil, globalClipnorm: Double? = nil, lossScaleFactor: Double? = nil, name: String? = nil) {
-        self.init(learningRate: learningRate, weightDecay: weightDecay, clipnorm: clipnorm, clipvalue: clipvalue, globalClipnorm: globalClipnorm, lossScaleFactor: lossScaleFactor, name: name)
-        self.rho = rho
-        self.epsilon = epsilon
-        self.didConfigure()
-    }
-    // @Component(.optimizer) expansion end
 
     override open func build(for variables: [Variable]) {
         addSlots(["accumulated_grad", "accumulated_delta_var"], for: variables)

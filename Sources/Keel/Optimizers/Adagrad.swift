@@ -1,19 +1,11 @@
 /// Scales each step by the inverse root of the summed squared gradients (`keras.optimizers.Adagrad`).
+@Component(.optimizer)
 open class Adagrad: Optimizer {
     override open class var kerasClassName: String { "Adagrad" }
     override open class var defaultName: String { "adagrad" }
 
     @Hyper("initial_accumulator_value") public var initialAccumulatorValue: Double = 0.1
     @Hyper("epsilon") public var epsilon: Double = 1e-7
-
-    // @Component(.optimizer) expansion begin
-    public convenience init(learningRate: LearningRate? = nil, initialAccumulatorValue: Double = 0.1, epsilon: Double = 1e-7, weightDecay: Double? = nil, clipnorm: Double? = nil, clipvalue: Double? = nil, globalClipnorm: Double? = nil, lossScaleFactor: Double? = nil, name: String? = nil) {
-        self.init(learningRate: learningRate, weightDecay: weightDecay, clipnorm: clipnorm, clipvalue: clipvalue, globalClipnorm: globalClipnorm, lossScaleFactor: lossScaleFactor, name: name)
-        self.initialAccumulatorValue = initialAccumulatorValue
-        self.epsilon = epsilon
-        self.didConfigure()
-    }
-    // @Component(.optimizer) expansion end
 
     override open func build(for variables: [Variable]) {
         addSlots(["accumulator"], for: variables, initialValue: Float(initialAccumulatorValue))

@@ -2,6 +2,7 @@ import Foundation
 
 /// Adaptive moment estimation (`keras.optimizers.Adam`), optionally AMSGrad (never letting the
 /// second-moment estimate decrease).
+@Component(.optimizer)
 open class Adam: Optimizer {
     override open class var kerasClassName: String { "Adam" }
     override open class var defaultName: String { "adam" }
@@ -10,15 +11,6 @@ open class Adam: Optimizer {
     @Hyper("beta_2") public var beta2 = 0.999
     @Hyper("epsilon") public var epsilon = 1e-7
     @Hyper("amsgrad") public var amsgrad = false
-
-    public convenience init(learningRate: LearningRate? = nil, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-7, amsgrad: Bool = false, weightDecay: Double? = nil, clipnorm: Double? = nil, clipvalue: Double? = nil, globalClipnorm: Double? = nil, lossScaleFactor: Double? = nil, name: String? = nil) {
-        self.init(learningRate: learningRate, weightDecay: weightDecay, clipnorm: clipnorm, clipvalue: clipvalue, globalClipnorm: globalClipnorm, lossScaleFactor: lossScaleFactor, name: name)
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.epsilon = epsilon
-        self.amsgrad = amsgrad
-        self.didConfigure()
-    }
 
     /// Keras's order: momentum and velocity interleaved per variable, then all velocity maxima.
     override open func build(for variables: [Variable]) {
@@ -38,8 +30,8 @@ open class Adam: Optimizer {
                                           oneMinusBeta2: oneMinusBeta2, epsilon: epsilon)
             }
         }
-        updateElements(of: variable, momentum, velocity, slot("velocity_hat", for: variable), gradient: gradient) {
-            n, w, m, v, vHat, g in
+        let velocityHat = slot("velocity_hat", for: variable)
+        updateElements(of: variable, momentum, velocity, velocityHat, gradient: gradient) { n, w, m, v, vHat, g in
             for i in 0..<n {
                 m[i] += (g[i] - m[i]) * oneMinusBeta1
                 v[i] += (g[i] * g[i] - v[i]) * oneMinusBeta2

@@ -1,6 +1,7 @@
 import Foundation
 
 /// Adam with the infinity norm in place of the second moment (`keras.optimizers.Adamax`).
+@Component(.optimizer)
 open class Adamax: Optimizer {
     override open class var kerasClassName: String { "Adamax" }
     override open class var defaultName: String { "adamax" }
@@ -8,16 +9,6 @@ open class Adamax: Optimizer {
     @Hyper("beta_1") public var beta1: Double = 0.9
     @Hyper("beta_2") public var beta2: Double = 0.999
     @Hyper("epsilon") public var epsilon: Double = 1e-7
-
-    // @Component(.optimizer) expansion begin
-    public convenience init(learningRate: LearningRate? = nil, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-7, weightDecay: Double? = nil, clipnorm: Double? = nil, clipvalue: Double? = nil, globalClipnorm: Double? = nil, lossScaleFactor: Double? = nil, name: String? = nil) {
-        self.init(learningRate: learningRate, weightDecay: weightDecay, clipnorm: clipnorm, clipvalue: clipvalue, globalClipnorm: globalClipnorm, lossScaleFactor: lossScaleFactor, name: name)
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.epsilon = epsilon
-        self.didConfigure()
-    }
-    // @Component(.optimizer) expansion end
 
     override open func build(for variables: [Variable]) {
         addSlots(["momentum", "norm"], for: variables)

@@ -2,6 +2,7 @@ import Foundation
 
 /// Follow The Regularized Leader (`keras.optimizers.Ftrl`), with online L1/L2 regularization and
 /// L2 shrinkage.
+@Component(.optimizer)
 open class Ftrl: Optimizer {
     override open class var kerasClassName: String { "Ftrl" }
     override open class var defaultName: String { "ftrl" }
@@ -12,19 +13,6 @@ open class Ftrl: Optimizer {
     @Hyper("l2_regularization_strength", .nonNegative) public var l2RegularizationStrength: Double = 0
     @Hyper("l2_shrinkage_regularization_strength", .nonNegative) public var l2ShrinkageRegularizationStrength: Double = 0
     @Hyper("beta") public var beta: Double = 0
-
-    // @Component(.optimizer) expansion begin
-    public convenience init(learningRate: LearningRate? = nil, learningRatePower: Double = -0.5, initialAccumulatorValue: Double = 0.1, l1RegularizationStrength: Double = 0, l2RegularizationStrength: Double = 0, l2ShrinkageRegularizationStrength: Double = 0, beta: Double = 0, weightDecay: Double? = nil, clipnorm: Double? = nil, clipvalue: Double? = nil, globalClipnorm: Double? = nil, lossScaleFactor: Double? = nil, name: String? = nil) {
-        self.init(learningRate: learningRate, weightDecay: weightDecay, clipnorm: clipnorm, clipvalue: clipvalue, globalClipnorm: globalClipnorm, lossScaleFactor: lossScaleFactor, name: name)
-        self.learningRatePower = learningRatePower
-        self.initialAccumulatorValue = initialAccumulatorValue
-        self.l1RegularizationStrength = l1RegularizationStrength
-        self.l2RegularizationStrength = l2RegularizationStrength
-        self.l2ShrinkageRegularizationStrength = l2ShrinkageRegularizationStrength
-        self.beta = beta
-        self.didConfigure()
-    }
-    // @Component(.optimizer) expansion end
 
     override open func build(for variables: [Variable]) {
         addSlots([("accumulator", Float(initialAccumulatorValue)), ("linear", 0)], for: variables)

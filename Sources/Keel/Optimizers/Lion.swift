@@ -1,20 +1,12 @@
 /// Evolved sign momentum (`keras.optimizers.Lion`): every element moves by exactly the learning
 /// rate, in the direction of the sign of an interpolated momentum.
+@Component(.optimizer)
 open class Lion: Optimizer {
     override open class var kerasClassName: String { "Lion" }
     override open class var defaultName: String { "lion" }
 
     @Hyper("beta_1", HyperCheck("a number in (0, 1]") { $0 > 0 && $0 <= 1 }) public var beta1: Double = 0.9
     @Hyper("beta_2") public var beta2: Double = 0.99
-
-    // @Component(.optimizer) expansion begin
-    public convenience init(learningRate: LearningRate? = nil, beta1: Double = 0.9, beta2: Double = 0.99, weightDecay: Double? = nil, clipnorm: Double? = nil, clipvalue: Double? = nil, globalClipnorm: Double? = nil, lossScaleFactor: Double? = nil, name: String? = nil) {
-        self.init(learningRate: learningRate, weightDecay: weightDecay, clipnorm: clipnorm, clipvalue: clipvalue, globalClipnorm: globalClipnorm, lossScaleFactor: lossScaleFactor, name: name)
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.didConfigure()
-    }
-    // @Component(.optimizer) expansion end
 
     override open func build(for variables: [Variable]) {
         addSlots(["momentum"], for: variables)

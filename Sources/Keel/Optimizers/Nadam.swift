@@ -3,6 +3,7 @@ import Foundation
 /// Adam with Nesterov momentum and a momentum schedule (`keras.optimizers.Nadam`). The product of
 /// the scheduled momenta so far is one optimizer-wide float32 variable, created last and unnamed
 /// in Keras (so it is called `variable`).
+@Component(.optimizer)
 open class Nadam: Optimizer {
     override open class var kerasClassName: String { "Nadam" }
     override open class var defaultName: String { "nadam" }
@@ -11,15 +12,6 @@ open class Nadam: Optimizer {
     @Hyper("beta_2") public var beta2: Double = 0.999
     @Hyper("epsilon") public var epsilon: Double = 1e-7
 
-    // @Component(.optimizer) expansion begin
-    public convenience init(learningRate: LearningRate? = nil, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-7, weightDecay: Double? = nil, clipnorm: Double? = nil, clipvalue: Double? = nil, globalClipnorm: Double? = nil, lossScaleFactor: Double? = nil, name: String? = nil) {
-        self.init(learningRate: learningRate, weightDecay: weightDecay, clipnorm: clipnorm, clipvalue: clipvalue, globalClipnorm: globalClipnorm, lossScaleFactor: lossScaleFactor, name: name)
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.epsilon = epsilon
-        self.didConfigure()
-    }
-    // @Component(.optimizer) expansion end
     private var momentumProduct: Variable?
 
     override open func build(for variables: [Variable]) {

@@ -1,5 +1,6 @@
 /// Divides each step by a moving root-mean-square of the gradients (`keras.optimizers.RMSprop`),
 /// optionally centered (subtracting the squared mean gradient) and with momentum.
+@Component(.optimizer)
 open class RMSprop: Optimizer {
     override open class var kerasClassName: String { "RMSprop" }
     override open class var defaultName: String { "rm_sprop" }
@@ -8,17 +9,6 @@ open class RMSprop: Optimizer {
     @Hyper("momentum") public var momentum: Double = 0
     @Hyper("epsilon") public var epsilon: Double = 1e-7
     @Hyper("centered") public var centered: Bool = false
-
-    // @Component(.optimizer) expansion begin
-    public convenience init(learningRate: LearningRate? = nil, rho: Double = 0.9, momentum: Double = 0, epsilon: Double = 1e-7, centered: Bool = false, weightDecay: Double? = nil, clipnorm: Double? = nil, clipvalue: Double? = nil, globalClipnorm: Double? = nil, lossScaleFactor: Double? = nil, name: String? = nil) {
-        self.init(learningRate: learningRate, weightDecay: weightDecay, clipnorm: clipnorm, clipvalue: clipvalue, globalClipnorm: globalClipnorm, lossScaleFactor: lossScaleFactor, name: name)
-        self.rho = rho
-        self.momentum = momentum
-        self.epsilon = epsilon
-        self.centered = centered
-        self.didConfigure()
-    }
-    // @Component(.optimizer) expansion end
 
     /// Keras's order: all velocities, then all momentums, then all average gradients.
     override open func build(for variables: [Variable]) {

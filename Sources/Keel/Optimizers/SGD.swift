@@ -1,4 +1,5 @@
 /// Gradient descent with optional (Nesterov) momentum (`keras.optimizers.SGD`).
+@Component(.optimizer)
 open class SGD: Optimizer {
     override open class var kerasClassName: String { "SGD" }
     override open class var defaultName: String { "sgd" }
@@ -6,15 +7,6 @@ open class SGD: Optimizer {
 
     @Hyper("momentum", .inRange(0...1)) public var momentum: Double = 0
     @Hyper("nesterov") public var nesterov: Bool = false
-
-    // @Component(.optimizer) expansion begin
-    public convenience init(learningRate: LearningRate? = nil, momentum: Double = 0, nesterov: Bool = false, weightDecay: Double? = nil, clipnorm: Double? = nil, clipvalue: Double? = nil, globalClipnorm: Double? = nil, lossScaleFactor: Double? = nil, name: String? = nil) {
-        self.init(learningRate: learningRate, weightDecay: weightDecay, clipnorm: clipnorm, clipvalue: clipvalue, globalClipnorm: globalClipnorm, lossScaleFactor: lossScaleFactor, name: name)
-        self.momentum = momentum
-        self.nesterov = nesterov
-        self.didConfigure()
-    }
-    // @Component(.optimizer) expansion end
 
     override open func build(for variables: [Variable]) {
         if momentum != 0 { addSlots(["momentum"], for: variables) }

@@ -18,8 +18,9 @@ public enum PluginLoader {
             throw KeelError("plugin '\(name)' cannot be loaded from \(library): \(reason)")
         }
         guard let symbol = dlsym(handle, entrySymbol) else {
-            throw KeelError("plugin '\(name)' (\(library))", expected: "an exported @_cdecl(\"\(entrySymbol)\") entry point",
-                            found: "no such symbol")
+            throw KeelError("plugin '\(name)' (\(library))", expected: "a top-level `public func registerPlugin(_ plugin: PluginRegistrar) throws` "
+                                + "in its sources (or its own @_cdecl(\"\(entrySymbol)\") entry point)",
+                            found: "neither")
         }
         let entry = unsafeBitCast(symbol, to: Entry.self)
         let registrar = PluginRegistrar(pluginName: name)

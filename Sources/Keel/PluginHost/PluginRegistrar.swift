@@ -13,6 +13,27 @@ public final class PluginRegistrar {
         registered.append("experiment \(type.name)")
     }
 
+    public func addLayer<T: Layer & ConfigConstructible>(_ type: T.Type, aliases: [String] = []) throws {
+        try add(type, to: Registries.layers, aliases: aliases)
+    }
+
+    public func addLoss<T: Loss & ConfigConstructible>(_ type: T.Type, aliases: [String] = []) throws {
+        try add(type, to: Registries.losses, aliases: aliases)
+    }
+
+    public func addMetric<T: Metric & ConfigConstructible>(_ type: T.Type, aliases: [String] = []) throws {
+        try add(type, to: Registries.metrics, aliases: aliases)
+    }
+
+    public func addSchedule<T: LearningRateSchedule & ConfigConstructible>(_ type: T.Type, aliases: [String] = []) throws {
+        try add(type, to: Registries.schedules, aliases: aliases)
+    }
+
+    private func add<T: ConfigConstructible, Family>(_ type: T.Type, to registry: Registry<Family>, aliases: [String]) throws {
+        try registry.register(type, aliases: aliases, origin: pluginName)
+        registered.append("\(registry.kind) \(T.kerasClassName)")
+    }
+
     public func addLayer(_ className: String, aliases: [String] = [], make: @escaping (JSONObject) throws -> Layer) throws {
         try Registries.layers.register(className, aliases: aliases, origin: pluginName, make: make)
         registered.append("layer \(className)")
@@ -29,8 +50,7 @@ public final class PluginRegistrar {
     }
 
     public func addOptimizer<T: Optimizer>(_ type: T.Type, aliases: [String] = []) throws {
-        try Registries.optimizers.register(type, aliases: aliases, origin: pluginName)
-        registered.append("optimizer \(T.kerasClassName)")
+        try add(type, to: Registries.optimizers, aliases: aliases)
     }
 
     public func addActivation(_ name: String, _ function: @escaping (Tensor) -> Tensor) throws {
