@@ -7,8 +7,6 @@ import Keel
 /// takes plain momentum steps. Slots and names as Adam's (`<var>_momentum`, `<var>_velocity`).
 @Component(.optimizer)
 final class RAdam: Optimizer {
-    override class var kerasClassName: String { "RAdam" }
-    override class var defaultName: String { "r_adam" }
 
     @Hyper("beta_1") var beta1 = 0.9
     @Hyper("beta_2") var beta2 = 0.999

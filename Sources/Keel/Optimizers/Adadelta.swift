@@ -2,8 +2,6 @@
 /// (`keras.optimizers.Adadelta`).
 @Component(.optimizer)
 open class Adadelta: Optimizer {
-    override open class var kerasClassName: String { "Adadelta" }
-    override open class var defaultName: String { "adadelta" }
 
     @Hyper("rho") public var rho: Double = 0.95
     @Hyper("epsilon") public var epsilon: Double = 1e-7

@@ -1,8 +1,6 @@
 /// Scales each step by the inverse root of the summed squared gradients (`keras.optimizers.Adagrad`).
 @Component(.optimizer)
 open class Adagrad: Optimizer {
-    override open class var kerasClassName: String { "Adagrad" }
-    override open class var defaultName: String { "adagrad" }
 
     @Hyper("initial_accumulator_value") public var initialAccumulatorValue: Double = 0.1
     @Hyper("epsilon") public var epsilon: Double = 1e-7

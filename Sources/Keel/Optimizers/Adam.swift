@@ -4,8 +4,6 @@ import Foundation
 /// second-moment estimate decrease).
 @Component(.optimizer)
 open class Adam: Optimizer {
-    override open class var kerasClassName: String { "Adam" }
-    override open class var defaultName: String { "adam" }
 
     @Hyper("beta_1") public var beta1 = 0.9
     @Hyper("beta_2") public var beta2 = 0.999

@@ -1,8 +1,6 @@
 /// Adam with decoupled weight decay (`keras.optimizers.AdamW`): the decay itself is the base
 /// optimizer's; AdamW only makes it on by default (0.004) and mandatory.
 open class AdamW: Adam {
-    override open class var kerasClassName: String { "AdamW" }
-    override open class var defaultName: String { "adam_w" }
     override open class var defaultWeightDecay: Double? { 0.004 }
 
 }

@@ -3,8 +3,6 @@ import Foundation
 /// Adam with the infinity norm in place of the second moment (`keras.optimizers.Adamax`).
 @Component(.optimizer)
 open class Adamax: Optimizer {
-    override open class var kerasClassName: String { "Adamax" }
-    override open class var defaultName: String { "adamax" }
 
     @Hyper("beta_1") public var beta1: Double = 0.9
     @Hyper("beta_2") public var beta2: Double = 0.999

@@ -4,8 +4,6 @@ import Foundation
 /// L2 shrinkage.
 @Component(.optimizer)
 open class Ftrl: Optimizer {
-    override open class var kerasClassName: String { "Ftrl" }
-    override open class var defaultName: String { "ftrl" }
 
     @Hyper("learning_rate_power", .atMost(0)) public var learningRatePower: Double = -0.5
     @Hyper("initial_accumulator_value", .nonNegative) public var initialAccumulatorValue: Double = 0.1

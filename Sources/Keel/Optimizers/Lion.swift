@@ -2,8 +2,6 @@
 /// rate, in the direction of the sign of an interpolated momentum.
 @Component(.optimizer)
 open class Lion: Optimizer {
-    override open class var kerasClassName: String { "Lion" }
-    override open class var defaultName: String { "lion" }
 
     @Hyper("beta_1", HyperCheck("a number in (0, 1]") { $0 > 0 && $0 <= 1 }) public var beta1: Double = 0.9
     @Hyper("beta_2") public var beta2: Double = 0.99

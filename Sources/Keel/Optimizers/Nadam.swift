@@ -5,8 +5,6 @@ import Foundation
 /// in Keras (so it is called `variable`).
 @Component(.optimizer)
 open class Nadam: Optimizer {
-    override open class var kerasClassName: String { "Nadam" }
-    override open class var defaultName: String { "nadam" }
 
     @Hyper("beta_1") public var beta1: Double = 0.9
     @Hyper("beta_2") public var beta2: Double = 0.999

@@ -5,10 +5,11 @@ import Foundation
 /// learning rate or schedule, and the `iterations` counter live here once. A subclass only creates
 /// its slots in `build(for:)` and writes its rule in `update(_:gradient:learningRate:)`.
 open class Optimizer: ConfigConstructible {
-    open class var kerasClassName: String { "Optimizer" }
+    /// The Swift class name unless a subclass says otherwise, as Keras uses the Python class name.
+    open class var kerasClassName: String { String(describing: self) }
     /// The base of the name new instances get (Keras: the snake_case class name), e.g. "adam";
     /// made unique per process like Keras's `auto_name` (`adam`, `adam_1`, ...).
-    open class var defaultName: String { "optimizer" }
+    open class var defaultName: String { Naming.snakeCase(kerasClassName) }
     /// The learning rate Keras uses when none is given.
     open class var defaultLearningRate: Float { 0.001 }
     /// Keras's default `weight_decay` (nil: no decay; AdamW overrides it).

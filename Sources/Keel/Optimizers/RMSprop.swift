@@ -2,8 +2,6 @@
 /// optionally centered (subtracting the squared mean gradient) and with momentum.
 @Component(.optimizer)
 open class RMSprop: Optimizer {
-    override open class var kerasClassName: String { "RMSprop" }
-    override open class var defaultName: String { "rm_sprop" }
 
     @Hyper("rho") public var rho: Double = 0.9
     @Hyper("momentum") public var momentum: Double = 0

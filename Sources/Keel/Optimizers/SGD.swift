@@ -1,8 +1,6 @@
 /// Gradient descent with optional (Nesterov) momentum (`keras.optimizers.SGD`).
 @Component(.optimizer)
 open class SGD: Optimizer {
-    override open class var kerasClassName: String { "SGD" }
-    override open class var defaultName: String { "sgd" }
     override open class var defaultLearningRate: Float { 0.01 }
 
     @Hyper("momentum", .inRange(0...1)) public var momentum: Double = 0
