@@ -6,32 +6,28 @@ import Keel
 /// predictions all the way to 0 or 1 on noisy labels.
 final class LabelSmoothedFocalLoss: Loss {
     override class var kerasClassName: String { "LabelSmoothedFocalLoss" }
-    let alpha: Float
-    let gamma: Float
-    let smoothing: Float
+    override class var defaultName: String { "label_smoothed_focal_loss" }
 
-    init(alpha: Float = 0.75, gamma: Float = 2, smoothing: Float = 0.1) {
+    @Hyper("alpha", .inRange(0...1)) var alpha = 0.75
+    @Hyper("gamma", .nonNegative) var gamma = 2.0
+    @Hyper("smoothing", .inRange(0...1)) var smoothing = 0.1
+
+    // @Component(.loss) expansion begin
+    convenience init(alpha: Double = 0.75, gamma: Double = 2.0, smoothing: Double = 0.1, reduction: Reduction = .sumOverBatchSize, name: String? = nil) {
+        self.init(reduction: reduction, name: name)
         self.alpha = alpha
         self.gamma = gamma
         self.smoothing = smoothing
-        super.init(name: "label_smoothed_focal_loss", reduction: .sumOverBatchSize)
+        self.didConfigure()
     }
-
-    convenience init(config: JSONObject) throws {
-        let reader = ConfigReader(config, owner: "LabelSmoothedFocalLoss config")
-        self.init(alpha: try reader.float("alpha", default: 0.75), gamma: try reader.float("gamma", default: 2),
-                  smoothing: try reader.float("smoothing", default: 0.1))
-    }
+    // @Component(.loss) expansion end
 
     override func values(yTrue: Tensor, yPred: Tensor) -> Tensor {
+        let alpha = Float(self.alpha), gamma = Float(self.gamma), smoothing = Float(self.smoothing)
         let y = yTrue * (1 - smoothing) + smoothing / 2
         let p = yPred.clipped(min: 1e-7, max: 1 - 1e-7)
         let positive = y * alpha * (1 - p).pow(gamma) * p.log()
         let negative = (1 - y) * (1 - alpha) * p.pow(gamma) * (1 - p).log()
         return -(positive + negative).sum(axes: [-1])
-    }
-
-    override var config: JSONObject {
-        ["alpha": .double(Double(alpha)), "gamma": .double(Double(gamma)), "smoothing": .double(Double(smoothing))]
     }
 }

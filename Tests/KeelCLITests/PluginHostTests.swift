@@ -13,7 +13,6 @@ final class PluginHostTests: XCTestCase {
             import Keel
             final class HalfSquared: Loss {
                 override class var kerasClassName: String { "HalfSquared" }
-                init() { super.init(name: "half_squared") }
                 override func values(yTrue: Tensor, yPred: Tensor) -> Tensor { ((yPred - yTrue).squared() * 0.5).mean(axes: [-1]) }
             }
             @_cdecl("keel_plugin_register")

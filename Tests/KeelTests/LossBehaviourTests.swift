@@ -27,7 +27,7 @@ final class LossBehaviourTests: XCTestCase {
         let labels = Tensor(shape: [2, 3], scalars: [0, 1, 0, 1, 0, 1])
         let predictions = Tensor(shape: [2, 3], scalars: [0.3, 0.6, 0.2, 0.7, 0.4, 0.55])
         let losses: [Loss] = [
-            CategoricalFocalCrossentropy(classWeights: [0.2, 0.5, 0.3]), CategoricalFocalCrossentropy(fromLogits: true),
+            CategoricalFocalCrossentropy(alpha: [0.2, 0.5, 0.3]), CategoricalFocalCrossentropy(fromLogits: true),
             FocalLoss(), BinaryFocalCrossentropy(applyClassBalancing: true, gamma: 1.5),
             Huber(delta: 0.25), CosineSimilarity(), LogCosh(),
         ]

@@ -71,7 +71,7 @@ final class LossRegistryTests: XCTestCase {
                                        "from_logits": true, "ignore_class": nil])
         XCTAssertEqual(FocalLoss(alpha: 0.75, gamma: 2).config, ["alpha": 0.75, "gamma": 2.0])
         XCTAssertEqual(Huber(delta: 2, reduction: .sum).config, ["name": "huber_loss", "reduction": "sum"])
-        XCTAssertEqual(CategoricalFocalCrossentropy(classWeights: [0.2, 0.8]).config["alpha"], [0.2, 0.8])
+        XCTAssertEqual(CategoricalFocalCrossentropy(alpha: [0.2, 0.8]).config["alpha"], [0.2, 0.8])
     }
 
     func testReductionKeepsHowItWasGiven() throws {
@@ -84,7 +84,6 @@ final class LossRegistryTests: XCTestCase {
     func testALossDefinedOutsideKeelIsFoundByName() throws {
         final class AbsoluteCubeError: Loss {
             override class var kerasClassName: String { "AbsoluteCubeError" }
-            init() { super.init(name: "absolute_cube_error") }
             override func values(yTrue: Tensor, yPred: Tensor) -> Tensor { (yPred - yTrue).abs().pow(Float(3)).mean(axis: -1) }
         }
         let registry = Registry<Loss>(kind: "loss")

@@ -3,45 +3,28 @@
 /// further weighted by α for positives and 1 − α for negatives. Averaged along `axis`.
 public final class BinaryFocalCrossentropy: Loss {
     public override class var kerasClassName: String { "BinaryFocalCrossentropy" }
-    public let applyClassBalancing: Bool
-    public let alpha: Double
-    public let gamma: Double
-    public let fromLogits: Bool
-    public let labelSmoothing: Double
-    public let axis: Int
+    public override class var defaultName: String { "binary_focal_crossentropy" }
 
-    public init(applyClassBalancing: Bool = false, alpha: Double = 0.25, gamma: Double = 2.0,
-                fromLogits: Bool = false, labelSmoothing: Double = 0, axis: Int = -1,
-                reduction: Reduction = .sumOverBatchSize, name: String = "binary_focal_crossentropy") {
-        self.applyClassBalancing = applyClassBalancing
-        self.alpha = alpha
-        self.gamma = gamma
+    // Keras's get_config order (its constructor takes the last three first).
+    @Hyper("from_logits") public var fromLogits = false
+    @Hyper("label_smoothing", .inRange(0...1)) public var labelSmoothing = 0.0
+    @Hyper("axis") public var axis = -1
+    @Hyper("apply_class_balancing") public var applyClassBalancing = false
+    @Hyper("alpha", .inRange(0...1)) public var alpha = 0.25
+    @Hyper("gamma", .nonNegative) public var gamma = 2.0
+
+    // @Component(.loss) expansion begin
+    public convenience init(fromLogits: Bool = false, labelSmoothing: Double = 0.0, axis: Int = -1, applyClassBalancing: Bool = false, alpha: Double = 0.25, gamma: Double = 2.0, reduction: Reduction = .sumOverBatchSize, name: String? = nil) {
+        self.init(reduction: reduction, name: name)
         self.fromLogits = fromLogits
         self.labelSmoothing = labelSmoothing
         self.axis = axis
-        super.init(name: name, reduction: reduction)
+        self.applyClassBalancing = applyClassBalancing
+        self.alpha = alpha
+        self.gamma = gamma
+        self.didConfigure()
     }
-
-    public convenience init(config: JSONObject) throws {
-        let fields = try LossConfig(config, className: Self.kerasClassName, defaultName: "binary_focal_crossentropy",
-                                    ownFields: ["apply_class_balancing", "alpha", "gamma", "from_logits",
-                                                "label_smoothing", "axis"])
-        let reader = fields.reader
-        self.init(applyClassBalancing: try reader.bool("apply_class_balancing", default: false),
-                  alpha: try reader.double("alpha", default: 0.25),
-                  gamma: try reader.double("gamma", default: 2.0),
-                  fromLogits: try reader.bool("from_logits", default: false),
-                  labelSmoothing: try reader.double("label_smoothing", default: 0),
-                  axis: try reader.int("axis", default: -1),
-                  reduction: fields.reduction, name: fields.name)
-        reductionIsNull = fields.reductionIsNull
-    }
-
-    public override var config: JSONObject {
-        config(adding: ["from_logits": .bool(fromLogits), "label_smoothing": .double(labelSmoothing),
-                        "axis": .int(axis), "apply_class_balancing": .bool(applyClassBalancing),
-                        "alpha": .double(alpha), "gamma": .double(gamma)])
-    }
+    // @Component(.loss) expansion end
 
     public override func values(yTrue: Tensor, yPred: Tensor) -> Tensor {
         let (t, p) = LossMath.aligned(yTrue, yPred)

@@ -3,19 +3,17 @@
 /// `axis`; the constructor takes it.
 public final class CosineSimilarity: Loss {
     public override class var kerasClassName: String { "CosineSimilarity" }
-    public let axis: Int
+    public override class var defaultName: String { "cosine_similarity" }
 
-    public init(axis: Int = -1, reduction: Reduction = .sumOverBatchSize, name: String = "cosine_similarity") {
+    @Hyper("axis", written: false) public var axis = -1
+
+    // @Component(.loss) expansion begin
+    public convenience init(axis: Int = -1, reduction: Reduction = .sumOverBatchSize, name: String? = nil) {
+        self.init(reduction: reduction, name: name)
         self.axis = axis
-        super.init(name: name, reduction: reduction)
+        self.didConfigure()
     }
-
-    public convenience init(config: JSONObject) throws {
-        let fields = try LossConfig(config, className: Self.kerasClassName, defaultName: "cosine_similarity",
-                                    ownFields: ["axis"])
-        self.init(axis: try fields.reader.int("axis", default: -1), reduction: fields.reduction, name: fields.name)
-        reductionIsNull = fields.reductionIsNull
-    }
+    // @Component(.loss) expansion end
 
     public override func values(yTrue: Tensor, yPred: Tensor) -> Tensor {
         let (t, p) = LossMath.aligned(yTrue, yPred)

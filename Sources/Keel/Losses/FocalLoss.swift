@@ -4,25 +4,20 @@
 /// number of columns. Its config is just `{alpha, gamma}`.
 public final class FocalLoss: Loss {
     public override class var kerasClassName: String { "FocalLoss" }
-    public let alpha: Double
-    public let gamma: Double
+    public override class var defaultName: String { "focal_loss" }
+    public override class var configHasNameAndReduction: Bool { false }
 
-    public init(alpha: Double = 0.75, gamma: Double = 2.0) {
+    @Hyper("alpha", .inRange(0...1)) public var alpha = 0.75
+    @Hyper("gamma", .nonNegative) public var gamma = 2.0
+
+    // @Component(.loss) expansion begin
+    public convenience init(alpha: Double = 0.75, gamma: Double = 2.0, reduction: Reduction = .sumOverBatchSize, name: String? = nil) {
+        self.init(reduction: reduction, name: name)
         self.alpha = alpha
         self.gamma = gamma
-        super.init(name: "focal_loss", reduction: .sumOverBatchSize)
+        self.didConfigure()
     }
-
-    public convenience init(config: JSONObject) throws {
-        let reader = ConfigReader(config, owner: Self.kerasClassName)
-        if let unknown = config.keys.first(where: { $0 != "alpha" && $0 != "gamma" }) {
-            throw KeelError("\(Self.kerasClassName): field '\(unknown)'", expected: "alpha or gamma",
-                            found: "an argument FocalLoss does not take")
-        }
-        self.init(alpha: try reader.double("alpha", default: 0.75), gamma: try reader.double("gamma", default: 2.0))
-    }
-
-    public override var config: JSONObject { ["alpha": .double(alpha), "gamma": .double(gamma)] }
+    // @Component(.loss) expansion end
 
     public override func values(yTrue: Tensor, yPred: Tensor) -> Tensor {
         let (y, p) = LossMath.aligned(yTrue, yPred)

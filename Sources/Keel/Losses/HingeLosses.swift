@@ -4,16 +4,7 @@
 /// Keras `Hinge`: mean over the last axis of max(1 − y·p, 0).
 public final class Hinge: Loss {
     public override class var kerasClassName: String { "Hinge" }
-
-    public init(reduction: Reduction = .sumOverBatchSize, name: String = "hinge") {
-        super.init(name: name, reduction: reduction)
-    }
-
-    public convenience init(config: JSONObject) throws {
-        let fields = try LossConfig(config, className: Self.kerasClassName, defaultName: "hinge")
-        self.init(reduction: fields.reduction, name: fields.name)
-        reductionIsNull = fields.reductionIsNull
-    }
+    public override class var defaultName: String { "hinge" }
 
     public override func values(yTrue: Tensor, yPred: Tensor) -> Tensor {
         let (t, p) = LossMath.aligned(yTrue, yPred)
@@ -24,16 +15,7 @@ public final class Hinge: Loss {
 /// Keras `SquaredHinge`: mean over the last axis of max(1 − y·p, 0)².
 public final class SquaredHinge: Loss {
     public override class var kerasClassName: String { "SquaredHinge" }
-
-    public init(reduction: Reduction = .sumOverBatchSize, name: String = "squared_hinge") {
-        super.init(name: name, reduction: reduction)
-    }
-
-    public convenience init(config: JSONObject) throws {
-        let fields = try LossConfig(config, className: Self.kerasClassName, defaultName: "squared_hinge")
-        self.init(reduction: fields.reduction, name: fields.name)
-        reductionIsNull = fields.reductionIsNull
-    }
+    public override class var defaultName: String { "squared_hinge" }
 
     public override func values(yTrue: Tensor, yPred: Tensor) -> Tensor {
         let (t, p) = LossMath.aligned(yTrue, yPred)
@@ -45,16 +27,7 @@ public final class SquaredHinge: Loss {
 /// over the last axis; labels are one-hot.
 public final class CategoricalHinge: Loss {
     public override class var kerasClassName: String { "CategoricalHinge" }
-
-    public init(reduction: Reduction = .sumOverBatchSize, name: String = "categorical_hinge") {
-        super.init(name: name, reduction: reduction)
-    }
-
-    public convenience init(config: JSONObject) throws {
-        let fields = try LossConfig(config, className: Self.kerasClassName, defaultName: "categorical_hinge")
-        self.init(reduction: fields.reduction, name: fields.name)
-        reductionIsNull = fields.reductionIsNull
-    }
+    public override class var defaultName: String { "categorical_hinge" }
 
     public override func values(yTrue: Tensor, yPred: Tensor) -> Tensor {
         let (t, p) = LossMath.aligned(yTrue, yPred)

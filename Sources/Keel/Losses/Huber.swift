@@ -1,23 +1,19 @@
 /// Keras `Huber`: ½e² where |e| ≤ delta, delta·|e| − ½delta² beyond, averaged over the last
 /// axis (e = y_pred − y_true). Keras's `get_config` leaves `delta` out, so a Huber rebuilt from
-/// its config has the default delta; `init(config:)` still accepts `delta` as a constructor
-/// argument.
+/// its config has the default delta; a config may still give `delta`, as Keras's constructor takes it.
 public final class Huber: Loss {
     public override class var kerasClassName: String { "Huber" }
-    public let delta: Double
+    public override class var defaultName: String { "huber_loss" }
 
-    public init(delta: Double = 1.0, reduction: Reduction = .sumOverBatchSize, name: String = "huber_loss") {
+    @Hyper("delta", written: false) public var delta = 1.0
+
+    // @Component(.loss) expansion begin
+    public convenience init(delta: Double = 1.0, reduction: Reduction = .sumOverBatchSize, name: String? = nil) {
+        self.init(reduction: reduction, name: name)
         self.delta = delta
-        super.init(name: name, reduction: reduction)
+        self.didConfigure()
     }
-
-    public convenience init(config: JSONObject) throws {
-        let fields = try LossConfig(config, className: Self.kerasClassName, defaultName: "huber_loss",
-                                    ownFields: ["delta"])
-        self.init(delta: try fields.reader.double("delta", default: 1.0), reduction: fields.reduction,
-                  name: fields.name)
-        reductionIsNull = fields.reductionIsNull
-    }
+    // @Component(.loss) expansion end
 
     public override func values(yTrue: Tensor, yPred: Tensor) -> Tensor {
         let (t, p) = LossMath.aligned(yTrue, yPred)

@@ -6,16 +6,7 @@ import Glibc
 /// x + softplus(−2x) − log 2 so large errors do not overflow.
 public final class LogCosh: Loss {
     public override class var kerasClassName: String { "LogCosh" }
-
-    public init(reduction: Reduction = .sumOverBatchSize, name: String = "log_cosh") {
-        super.init(name: name, reduction: reduction)
-    }
-
-    public convenience init(config: JSONObject) throws {
-        let fields = try LossConfig(config, className: Self.kerasClassName, defaultName: "log_cosh")
-        self.init(reduction: fields.reduction, name: fields.name)
-        reductionIsNull = fields.reductionIsNull
-    }
+    public override class var defaultName: String { "log_cosh" }
 
     public override func values(yTrue: Tensor, yPred: Tensor) -> Tensor {
         let (t, p) = LossMath.aligned(yTrue, yPred)

@@ -1,40 +1,57 @@
-/// How a loss turns per-sample values into what it returns (Keras's `reduction`).
-public enum Reduction: String, Sendable {
-    case sumOverBatchSize = "sum_over_batch_size"
-    case mean
-    case meanWithSampleWeight = "mean_with_sample_weight"
-    case sum
-    case none
-
-    public init(config value: JSONValue?, owner: String) throws {
-        // Absent means Keras's default; an explicit null means no reduction.
-        guard let value else { self = .sumOverBatchSize; return }
-        if value.isNull { self = .none; return }
-        guard let text = value.stringValue, let reduction = Reduction(rawValue: text) else {
-            throw KeelError("\(owner): field 'reduction'",
-                            expected: "one of sum_over_batch_size, mean, mean_with_sample_weight, sum, none",
-                            found: value.summary)
-        }
-        self = reduction
-    }
-}
-
-/// The base of every loss. A subclass computes per-sample values (`values(yTrue:yPred:)`, shape =
-/// the batch dimensions); the base applies masks, sample weights and the reduction exactly as
-/// Keras's `Loss.__call__` does (keras-spec §7.1). Everything is built from differentiable
-/// tensor ops, so a loss can be differentiated with a GradientTape.
-open class Loss: KerasSerializable {
+/// The base of every loss. A subclass declares its hyper-parameters with `@Hyper` and computes
+/// per-sample values (`values(yTrue:yPred:)`, shape = the batch dimensions); the base applies
+/// masks, sample weights and the reduction exactly as Keras's `Loss.__call__` does (keras-spec
+/// §7.1). Everything is built from differentiable tensor ops, so a loss can be differentiated with
+/// a GradientTape.
+open class Loss: ConfigConstructible {
     open class var kerasClassName: String { "Loss" }
+    /// The name a loss gets when none is given: Keras's default `name` argument of the class
+    /// ("huber_loss" for Huber), the snake_case class name unless the class says otherwise.
+    open class var defaultName: String { Naming.snakeCase(kerasClassName) }
+    /// False for a loss whose original `get_config` holds only its own fields (the seed project's
+    /// FocalLoss is no Keras `Loss`): its configs then neither take nor give `name` and `reduction`.
+    open class var configHasNameAndReduction: Bool { true }
+
     public var name: String
     public var reduction: Reduction
     /// Keras keeps `reduction=None` apart from `"none"`: both reduce nothing, but `get_config`
     /// gives back what was passed, so a config read from a file is written back unchanged.
     public var reductionIsNull = false
 
-    public init(name: String, reduction: Reduction = .sumOverBatchSize) {
-        self.name = name
+    /// `name: nil` is the class's `defaultName`. The class's own hyper-parameters keep their
+    /// declared defaults; `@Component` gives each class an initialiser that takes them too.
+    public init(reduction: Reduction = .sumOverBatchSize, name: String? = nil) {
         self.reduction = reduction
+        self.name = name ?? Self.defaultName
     }
+
+    /// Builds the loss from a Keras config (or constructor kwargs): `name` and `reduction` are read
+    /// here, `dtype` is accepted and ignored (Keel computes losses in float32), the class's own
+    /// fields come from its `@Hyper` declarations; any other key is an error naming it.
+    public required init(config: JSONObject) throws {
+        let owner = "\(Self.kerasClassName) config"
+        var commonKeys: [String] = []
+        if Self.configHasNameAndReduction {
+            name = try ConfigReader(config, owner: owner).optionalString("name") ?? Self.defaultName
+            reduction = try Reduction(config: config["reduction"], owner: owner)
+            reductionIsNull = config["reduction"]?.isNull ?? false
+            commonKeys = ["name", "reduction", "dtype"]
+        } else {
+            name = Self.defaultName
+            reduction = .sumOverBatchSize
+        }
+        try Hyperparameters.read(config, into: self, owner: owner, otherKeys: commonKeys)
+        try check()
+        didConfigure()
+    }
+
+    /// Each declared field's rules; `compile` runs it for losses made in Swift.
+    public func check() throws {
+        try Hyperparameters.check(self, owner: "\(Self.kerasClassName) '\(name)'")
+    }
+
+    /// Runs once the hyper-parameters are set (from a config or a Swift initialiser).
+    open func didConfigure() {}
 
     /// Per-sample loss values.
     open func values(yTrue: Tensor, yPred: Tensor) -> Tensor {
@@ -44,8 +61,21 @@ open class Loss: KerasSerializable {
     /// Positions to leave out (1 = keep), shaped like the values; nil keeps everything.
     open func mask(yTrue: Tensor, yPred: Tensor) -> Tensor? { nil }
 
+    /// `reduction` as Keras's `get_config` writes it: null when it was given as null.
+    public var reductionConfigValue: JSONValue {
+        reductionIsNull && reduction == .none ? .null : .string(reduction.rawValue)
+    }
+
+    /// Keras's `get_config`: `name` and `reduction`, then the declared fields in order. A loss
+    /// that overrides it starts from `super.config`.
     open var config: JSONObject {
-        ["name": .string(name), "reduction": reductionIsNull ? .null : .string(reduction.rawValue)]
+        var object = JSONObject()
+        if Self.configHasNameAndReduction {
+            object["name"] = .string(name)
+            object["reduction"] = reductionConfigValue
+        }
+        Hyperparameters.write(self, into: &object)
+        return object
     }
 
     public func callAsFunction(_ yTrue: Tensor, _ yPred: Tensor, sampleWeight: Tensor? = nil) -> Tensor {

@@ -3,16 +3,7 @@
 /// Keras `KLDivergence`: Σ y·log(y / p) over the last axis, both clipped to [ε, 1].
 public final class KLDivergence: Loss {
     public override class var kerasClassName: String { "KLDivergence" }
-
-    public init(reduction: Reduction = .sumOverBatchSize, name: String = "kl_divergence") {
-        super.init(name: name, reduction: reduction)
-    }
-
-    public convenience init(config: JSONObject) throws {
-        let fields = try LossConfig(config, className: Self.kerasClassName, defaultName: "kl_divergence")
-        self.init(reduction: fields.reduction, name: fields.name)
-        reductionIsNull = fields.reductionIsNull
-    }
+    public override class var defaultName: String { "kl_divergence" }
 
     public override func values(yTrue: Tensor, yPred: Tensor) -> Tensor {
         let (t, p) = LossMath.aligned(yTrue, yPred)
@@ -25,16 +16,7 @@ public final class KLDivergence: Loss {
 /// Keras `Poisson`: mean over the last axis of p − y·log(p + ε).
 public final class Poisson: Loss {
     public override class var kerasClassName: String { "Poisson" }
-
-    public init(reduction: Reduction = .sumOverBatchSize, name: String = "poisson") {
-        super.init(name: name, reduction: reduction)
-    }
-
-    public convenience init(config: JSONObject) throws {
-        let fields = try LossConfig(config, className: Self.kerasClassName, defaultName: "poisson")
-        self.init(reduction: fields.reduction, name: fields.name)
-        reductionIsNull = fields.reductionIsNull
-    }
+    public override class var defaultName: String { "poisson" }
 
     public override func values(yTrue: Tensor, yPred: Tensor) -> Tensor {
         let (t, p) = LossMath.aligned(yTrue, yPred)

@@ -4,16 +4,7 @@
 /// Keras `MeanSquaredError`: mean((y_true − y_pred)²).
 public final class MeanSquaredError: Loss {
     public override class var kerasClassName: String { "MeanSquaredError" }
-
-    public init(reduction: Reduction = .sumOverBatchSize, name: String = "mean_squared_error") {
-        super.init(name: name, reduction: reduction)
-    }
-
-    public convenience init(config: JSONObject) throws {
-        let fields = try LossConfig(config, className: Self.kerasClassName, defaultName: "mean_squared_error")
-        self.init(reduction: fields.reduction, name: fields.name)
-        reductionIsNull = fields.reductionIsNull
-    }
+    public override class var defaultName: String { "mean_squared_error" }
 
     public override func values(yTrue: Tensor, yPred: Tensor) -> Tensor {
         let (t, p) = LossMath.aligned(yTrue, yPred)
@@ -24,16 +15,7 @@ public final class MeanSquaredError: Loss {
 /// Keras `MeanAbsoluteError`: mean(|y_true − y_pred|).
 public final class MeanAbsoluteError: Loss {
     public override class var kerasClassName: String { "MeanAbsoluteError" }
-
-    public init(reduction: Reduction = .sumOverBatchSize, name: String = "mean_absolute_error") {
-        super.init(name: name, reduction: reduction)
-    }
-
-    public convenience init(config: JSONObject) throws {
-        let fields = try LossConfig(config, className: Self.kerasClassName, defaultName: "mean_absolute_error")
-        self.init(reduction: fields.reduction, name: fields.name)
-        reductionIsNull = fields.reductionIsNull
-    }
+    public override class var defaultName: String { "mean_absolute_error" }
 
     public override func values(yTrue: Tensor, yPred: Tensor) -> Tensor {
         let (t, p) = LossMath.aligned(yTrue, yPred)
@@ -44,17 +26,7 @@ public final class MeanAbsoluteError: Loss {
 /// Keras `MeanAbsolutePercentageError`: 100 · mean(|(y_true − y_pred) / max(|y_true|, ε)|).
 public final class MeanAbsolutePercentageError: Loss {
     public override class var kerasClassName: String { "MeanAbsolutePercentageError" }
-
-    public init(reduction: Reduction = .sumOverBatchSize, name: String = "mean_absolute_percentage_error") {
-        super.init(name: name, reduction: reduction)
-    }
-
-    public convenience init(config: JSONObject) throws {
-        let fields = try LossConfig(config, className: Self.kerasClassName,
-                                    defaultName: "mean_absolute_percentage_error")
-        self.init(reduction: fields.reduction, name: fields.name)
-        reductionIsNull = fields.reductionIsNull
-    }
+    public override class var defaultName: String { "mean_absolute_percentage_error" }
 
     public override func values(yTrue: Tensor, yPred: Tensor) -> Tensor {
         let (t, p) = LossMath.aligned(yTrue, yPred)
@@ -66,17 +38,7 @@ public final class MeanAbsolutePercentageError: Loss {
 /// Keras `MeanSquaredLogarithmicError`: mean((log(max(y_pred, ε) + 1) − log(max(y_true, ε) + 1))²).
 public final class MeanSquaredLogarithmicError: Loss {
     public override class var kerasClassName: String { "MeanSquaredLogarithmicError" }
-
-    public init(reduction: Reduction = .sumOverBatchSize, name: String = "mean_squared_logarithmic_error") {
-        super.init(name: name, reduction: reduction)
-    }
-
-    public convenience init(config: JSONObject) throws {
-        let fields = try LossConfig(config, className: Self.kerasClassName,
-                                    defaultName: "mean_squared_logarithmic_error")
-        self.init(reduction: fields.reduction, name: fields.name)
-        reductionIsNull = fields.reductionIsNull
-    }
+    public override class var defaultName: String { "mean_squared_logarithmic_error" }
 
     public override func values(yTrue: Tensor, yPred: Tensor) -> Tensor {
         let (t, p) = LossMath.aligned(yTrue, yPred)

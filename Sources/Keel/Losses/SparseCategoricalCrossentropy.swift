@@ -4,29 +4,19 @@
 /// positions only.
 public final class SparseCategoricalCrossentropy: Loss {
     public override class var kerasClassName: String { "SparseCategoricalCrossentropy" }
-    public let fromLogits: Bool
-    public let ignoreClass: Int?
+    public override class var defaultName: String { "sparse_categorical_crossentropy" }
 
-    public init(fromLogits: Bool = false, ignoreClass: Int? = nil, reduction: Reduction = .sumOverBatchSize,
-                name: String = "sparse_categorical_crossentropy") {
+    @Hyper("from_logits") public var fromLogits = false
+    @Hyper("ignore_class") public var ignoreClass: Int? = nil
+
+    // @Component(.loss) expansion begin
+    public convenience init(fromLogits: Bool = false, ignoreClass: Int? = nil, reduction: Reduction = .sumOverBatchSize, name: String? = nil) {
+        self.init(reduction: reduction, name: name)
         self.fromLogits = fromLogits
         self.ignoreClass = ignoreClass
-        super.init(name: name, reduction: reduction)
+        self.didConfigure()
     }
-
-    public convenience init(config: JSONObject) throws {
-        let fields = try LossConfig(config, className: Self.kerasClassName,
-                                    defaultName: "sparse_categorical_crossentropy",
-                                    ownFields: ["from_logits", "ignore_class"])
-        self.init(fromLogits: try fields.reader.bool("from_logits", default: false),
-                  ignoreClass: try fields.reader.optionalInt("ignore_class"),
-                  reduction: fields.reduction, name: fields.name)
-        reductionIsNull = fields.reductionIsNull
-    }
-
-    public override var config: JSONObject {
-        config(adding: ["from_logits": .bool(fromLogits), "ignore_class": ignoreClass.map { .int($0) } ?? .null])
-    }
+    // @Component(.loss) expansion end
 
     public override func values(yTrue: Tensor, yPred: Tensor) -> Tensor {
         let labels = classIDs(yTrue, yPred)

@@ -22,7 +22,9 @@ public enum LossSpec: ExpressibleByStringLiteral {
     func resolve() throws -> Loss {
         switch self {
         case .name(let name): return try Registries.losses.make(name)
-        case .loss(let loss): return loss
+        case .loss(let loss):
+            try loss.check()
+            return loss
         }
     }
 
