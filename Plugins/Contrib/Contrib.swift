@@ -4,7 +4,5 @@ import Keel
 /// loss. The engine calls this when the plugin loads.
 public func registerPlugin(_ plugin: PluginRegistrar) throws {
     try plugin.addOptimizer(RAdam.self, aliases: ["radam"])
-    try plugin.addLoss("LabelSmoothedFocalLoss", aliases: ["label_smoothed_focal_loss"]) {
-        try LabelSmoothedFocalLoss(config: $0)
-    }
+    try plugin.addLoss(LabelSmoothedFocalLoss.self, aliases: ["label_smoothed_focal_loss"])
 }

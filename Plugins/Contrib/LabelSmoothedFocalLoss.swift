@@ -4,6 +4,7 @@ import Keel
 /// −α·y·(1 − p)^γ·log p − (1 − α)·(1 − y)·p^γ·log(1 − p) with p clipped to [ε, 1 − ε], summed over
 /// the last axis and averaged over the batch. Smoothing keeps the loss from pushing confident
 /// predictions all the way to 0 or 1 on noisy labels.
+@Component(.loss)
 final class LabelSmoothedFocalLoss: Loss {
     override class var kerasClassName: String { "LabelSmoothedFocalLoss" }
     override class var defaultName: String { "label_smoothed_focal_loss" }
@@ -11,16 +12,6 @@ final class LabelSmoothedFocalLoss: Loss {
     @Hyper("alpha", .inRange(0...1)) var alpha = 0.75
     @Hyper("gamma", .nonNegative) var gamma = 2.0
     @Hyper("smoothing", .inRange(0...1)) var smoothing = 0.1
-
-    // @Component(.loss) expansion begin
-    convenience init(alpha: Double = 0.75, gamma: Double = 2.0, smoothing: Double = 0.1, reduction: Reduction = .sumOverBatchSize, name: String? = nil) {
-        self.init(reduction: reduction, name: name)
-        self.alpha = alpha
-        self.gamma = gamma
-        self.smoothing = smoothing
-        self.didConfigure()
-    }
-    // @Component(.loss) expansion end
 
     override func values(yTrue: Tensor, yPred: Tensor) -> Tensor {
         let alpha = Float(self.alpha), gamma = Float(self.gamma), smoothing = Float(self.smoothing)

@@ -1,6 +1,7 @@
 /// Keras `BinaryFocalCrossentropy`: binary crossentropy scaled by the focal factor (1 − p_t)^γ,
 /// where p_t = y·p + (1−y)·(1−p) uses the unclipped probability; with class balancing it is
 /// further weighted by α for positives and 1 − α for negatives. Averaged along `axis`.
+@Component(.loss)
 public final class BinaryFocalCrossentropy: Loss {
     public override class var kerasClassName: String { "BinaryFocalCrossentropy" }
     public override class var defaultName: String { "binary_focal_crossentropy" }
@@ -12,19 +13,6 @@ public final class BinaryFocalCrossentropy: Loss {
     @Hyper("apply_class_balancing") public var applyClassBalancing = false
     @Hyper("alpha", .inRange(0...1)) public var alpha = 0.25
     @Hyper("gamma", .nonNegative) public var gamma = 2.0
-
-    // @Component(.loss) expansion begin
-    public convenience init(fromLogits: Bool = false, labelSmoothing: Double = 0.0, axis: Int = -1, applyClassBalancing: Bool = false, alpha: Double = 0.25, gamma: Double = 2.0, reduction: Reduction = .sumOverBatchSize, name: String? = nil) {
-        self.init(reduction: reduction, name: name)
-        self.fromLogits = fromLogits
-        self.labelSmoothing = labelSmoothing
-        self.axis = axis
-        self.applyClassBalancing = applyClassBalancing
-        self.alpha = alpha
-        self.gamma = gamma
-        self.didConfigure()
-    }
-    // @Component(.loss) expansion end
 
     public override func values(yTrue: Tensor, yPred: Tensor) -> Tensor {
         let (t, p) = LossMath.aligned(yTrue, yPred)

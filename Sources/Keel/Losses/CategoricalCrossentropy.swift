@@ -1,6 +1,7 @@
 /// Keras `CategoricalCrossentropy`: −Σ y·log p along `axis`, for one-hot or soft labels. Rows of
 /// probabilities that do not sum to one are renormalised before clipping to [ε, 1−ε]; logits go
 /// through log-softmax. Labels may be smoothed towards uniform.
+@Component(.loss)
 public final class CategoricalCrossentropy: Loss {
     public override class var kerasClassName: String { "CategoricalCrossentropy" }
     public override class var defaultName: String { "categorical_crossentropy" }
@@ -8,16 +9,6 @@ public final class CategoricalCrossentropy: Loss {
     @Hyper("from_logits") public var fromLogits = false
     @Hyper("label_smoothing", .inRange(0...1)) public var labelSmoothing = 0.0
     @Hyper("axis") public var axis = -1
-
-    // @Component(.loss) expansion begin
-    public convenience init(fromLogits: Bool = false, labelSmoothing: Double = 0.0, axis: Int = -1, reduction: Reduction = .sumOverBatchSize, name: String? = nil) {
-        self.init(reduction: reduction, name: name)
-        self.fromLogits = fromLogits
-        self.labelSmoothing = labelSmoothing
-        self.axis = axis
-        self.didConfigure()
-    }
-    // @Component(.loss) expansion end
 
     public override func values(yTrue: Tensor, yPred: Tensor) -> Tensor {
         let (t, p) = LossMath.aligned(yTrue, yPred)

@@ -1,6 +1,7 @@
 /// Keras `CategoricalFocalCrossentropy`: Σ α·(1 − p)^γ·(−y·log p) along `axis`, with p
 /// renormalised and clipped as in categorical crossentropy (softmax first for logits). α is one
 /// weight for every class or a list with one weight per class.
+@Component(.loss)
 public final class CategoricalFocalCrossentropy: Loss {
     public override class var kerasClassName: String { "CategoricalFocalCrossentropy" }
     public override class var defaultName: String { "categorical_focal_crossentropy" }
@@ -10,18 +11,6 @@ public final class CategoricalFocalCrossentropy: Loss {
     @Hyper("axis") public var axis = -1
     @Hyper("alpha", .nonNegativeWeights) public var alpha: ClassWeights = 0.25
     @Hyper("gamma", .nonNegative) public var gamma = 2.0
-
-    // @Component(.loss) expansion begin
-    public convenience init(fromLogits: Bool = false, labelSmoothing: Double = 0.0, axis: Int = -1, alpha: ClassWeights = 0.25, gamma: Double = 2.0, reduction: Reduction = .sumOverBatchSize, name: String? = nil) {
-        self.init(reduction: reduction, name: name)
-        self.fromLogits = fromLogits
-        self.labelSmoothing = labelSmoothing
-        self.axis = axis
-        self.alpha = alpha
-        self.gamma = gamma
-        self.didConfigure()
-    }
-    // @Component(.loss) expansion end
 
     public override func values(yTrue: Tensor, yPred: Tensor) -> Tensor {
         let (t, p) = LossMath.aligned(yTrue, yPred)

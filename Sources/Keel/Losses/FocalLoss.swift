@@ -2,6 +2,7 @@
 /// −(1−α)·p^γ·log(1−p) where y = 0, summed over the last axis and averaged over the batch. No
 /// clipping. Equal to Keras's `BinaryFocalCrossentropy(apply_class_balancing=True)` times the
 /// number of columns. Its config is just `{alpha, gamma}`.
+@Component(.loss)
 public final class FocalLoss: Loss {
     public override class var kerasClassName: String { "FocalLoss" }
     public override class var defaultName: String { "focal_loss" }
@@ -9,15 +10,6 @@ public final class FocalLoss: Loss {
 
     @Hyper("alpha", .inRange(0...1)) public var alpha = 0.75
     @Hyper("gamma", .nonNegative) public var gamma = 2.0
-
-    // @Component(.loss) expansion begin
-    public convenience init(alpha: Double = 0.75, gamma: Double = 2.0, reduction: Reduction = .sumOverBatchSize, name: String? = nil) {
-        self.init(reduction: reduction, name: name)
-        self.alpha = alpha
-        self.gamma = gamma
-        self.didConfigure()
-    }
-    // @Component(.loss) expansion end
 
     public override func values(yTrue: Tensor, yPred: Tensor) -> Tensor {
         let (y, p) = LossMath.aligned(yTrue, yPred)

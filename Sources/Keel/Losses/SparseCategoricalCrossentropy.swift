@@ -2,21 +2,13 @@
 /// (a trailing dimension of 1 on y_true is dropped). With `ignoreClass`, positions labelled with
 /// that id contribute 0 and are masked out, so the default reduction averages over the valid
 /// positions only.
+@Component(.loss)
 public final class SparseCategoricalCrossentropy: Loss {
     public override class var kerasClassName: String { "SparseCategoricalCrossentropy" }
     public override class var defaultName: String { "sparse_categorical_crossentropy" }
 
     @Hyper("from_logits") public var fromLogits = false
     @Hyper("ignore_class") public var ignoreClass: Int? = nil
-
-    // @Component(.loss) expansion begin
-    public convenience init(fromLogits: Bool = false, ignoreClass: Int? = nil, reduction: Reduction = .sumOverBatchSize, name: String? = nil) {
-        self.init(reduction: reduction, name: name)
-        self.fromLogits = fromLogits
-        self.ignoreClass = ignoreClass
-        self.didConfigure()
-    }
-    // @Component(.loss) expansion end
 
     public override func values(yTrue: Tensor, yPred: Tensor) -> Tensor {
         let labels = classIDs(yTrue, yPred)
