@@ -60,7 +60,7 @@ enum Fixtures {
     /// Asserts `actual` matches `expected` elementwise within `tolerance` (absolute and relative).
     static func assertClose(_ actual: Tensor?, _ expected: Tensor?, tolerance: Float = 1e-5,
                             _ what: @autoclosure () -> String, file: StaticString = #filePath, line: UInt = #line) {
-        guard let expected else { return }
+        guard let expected else { return XCTFail("\(what()): the case has no expected value", file: file, line: line) }
         guard let actual else { return XCTFail("\(what()): no value, expected shape \(expected.shape)", file: file, line: line) }
         let a = actual.scalars, e = expected.scalars
         guard a.count == e.count, actual.count == 1 || expected.count == 1 || actual.shape == expected.shape else {

@@ -83,6 +83,12 @@ enum ParityValues {
         return nil
     }
 
+    /// `mismatch` for a fixture value that must be there: a case without it is a failure, never a pass.
+    static func compare(_ what: String, _ actual: Tensor, _ expected: JSONValue?, tolerance: Float) -> [String] {
+        guard let expected = tensor(expected) else { return ["the case has no expected \(what)"] }
+        return mismatch(what, actual, expected, tolerance: tolerance).map { [$0] } ?? []
+    }
+
     /// Differences between Keel's config and Keras's: the same keys, numbers equal as numbers,
     /// strings, booleans and nulls equal. `nameBase` compares names without Keras's uniquifying
     /// `_<n>` suffix (which depends on how many objects of the class the process made before).

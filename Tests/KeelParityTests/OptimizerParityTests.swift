@@ -13,66 +13,49 @@ final class OptimizerParityTests: XCTestCase {
     private let tolerance: Float = 1e-5
 
     func testEveryOptimizerCaseMatchesKeras() throws {
-        let cases = try Fixtures.cases("optimizers.json")
-        var checkedPerClass: [String: Int] = [:]
-        for fixture in cases {
-            let id = fixture["id"]?.stringValue ?? "<case without id>"
-            guard let className = fixture["class_name"]?.stringValue else {
-                XCTFail("\(id): no class_name")
-                continue
-            }
-            if check(fixture, id: id, className: className) {
-                checkedPerClass[className, default: 0] += 1
-            }
-        }
-        for (className, count) in checkedPerClass.sorted(by: { $0.key < $1.key }) {
-            print("OptimizerParity: \(className): \(count) case(s) checked")
-        }
-        print("OptimizerParity: \(checkedPerClass.values.reduce(0, +)) of \(cases.count) cases checked")
+        try Fixtures.checkEveryCase(of: "optimizers.json", differences)
     }
 
-    /// Runs one case; false when it could not be run at all (the failure is already recorded).
-    private func check(_ fixture: JSONObject, id: String, className: String) -> Bool {
-        guard Registries.optimizers.contains(className) else {
-            XCTFail("\(id): optimizer class '\(className)' is not registered")
-            return false
-        }
+    /// What differs between Keel and the case; empty when they agree.
+    private func differences(from fixture: JSONObject, className: String) -> [String] {
         // Keras numbered default names per session and the generator used a fresh one per case.
         Naming.reset()
         let optimizer: Optimizer
         do {
             optimizer = try Registries.optimizers.make(className, config: fixture["init_args"]?.objectValue ?? [:])
         } catch {
-            XCTFail("\(id): building \(className) failed: \(error)")
-            return false
+            return ["cannot build \(className) from init_args: \(error)"]
         }
-        guard let variables = modelVariables(fixture, id: id),
+        guard let variables = modelVariables(fixture),
               let gradientSteps = fixture["gradients"]?.arrayValue,
               let expectedSteps = fixture["variables_after_step"]?.arrayValue,
-              gradientSteps.count == expectedSteps.count else {
-            XCTFail("\(id): fixture lacks variables, gradients or variables_after_step")
-            return false
+              gradientSteps.count == expectedSteps.count, !expectedSteps.isEmpty else {
+            return ["the case lacks variables, gradients or variables_after_step"]
         }
+        var problems: [String] = []
         for (step, (gradients, expected)) in zip(gradientSteps, expectedSteps).enumerated() {
             let stepGradients = (gradients.arrayValue ?? []).map { Fixtures.tensor($0) }
-            guard stepGradients.count == variables.count else {
-                XCTFail("\(id): step \(step) has \(stepGradients.count) gradients for \(variables.count) variables")
-                return false
+            let expectedValues = expected.arrayValue ?? []
+            guard stepGradients.count == variables.count, expectedValues.count == variables.count else {
+                return problems + ["step \(step) has \(stepGradients.count) gradients and \(expectedValues.count) "
+                                   + "values for \(variables.count) variables"]
             }
             optimizer.apply(stepGradients, to: variables)
-            for (variable, value) in zip(variables, expected.arrayValue ?? []) {
-                Fixtures.assertClose(variable.value, Fixtures.tensor(value), tolerance: tolerance,
-                                     "\(id): \(variable.path) after step \(step + 1)")
+            for (variable, value) in zip(variables, expectedValues) {
+                problems += ParityValues.compare("\(variable.path) after step \(step + 1)", variable.value, value,
+                                                 tolerance: tolerance)
             }
         }
-        compareOptimizerVariables(optimizer, fixture, id: id)
-        XCTAssertEqual(optimizer.iterations, fixture["iterations"]?.intValue, "\(id): iterations")
-        compareConfig(optimizer.config, fixture["config"]?.objectValue, id: id)
-        return true
+        problems += optimizerVariableDifferences(optimizer, fixture)
+        if optimizer.iterations != fixture["iterations"]?.intValue {
+            problems.append("iterations \(optimizer.iterations), Keras \(fixture["iterations"]?.summary ?? "absent")")
+        }
+        guard let kerasConfig = fixture["config"]?.objectValue else { return problems + ["the case has no config"] }
+        return problems + ParityValues.configDifferences(optimizer.config, kerasConfig)
     }
 
     /// The layer's variables with the names and paths Keras gave them (`dense/kernel`, `dense/bias`).
-    private func modelVariables(_ fixture: JSONObject, id: String) -> [Variable]? {
+    private func modelVariables(_ fixture: JSONObject) -> [Variable]? {
         guard let entries = fixture["variables"]?.arrayValue?.compactMap(\.objectValue), !entries.isEmpty else { return nil }
         var variables: [Variable] = []
         for entry in entries {
@@ -83,31 +66,25 @@ final class OptimizerParityTests: XCTestCase {
         return variables
     }
 
-    private func compareOptimizerVariables(_ optimizer: Optimizer, _ fixture: JSONObject, id: String) {
-        let expected = fixture["optimizer_variables"]?.arrayValue?.compactMap(\.objectValue) ?? []
+    private func optimizerVariableDifferences(_ optimizer: Optimizer, _ fixture: JSONObject) -> [String] {
+        guard let expected = fixture["optimizer_variables"]?.arrayValue?.compactMap(\.objectValue), !expected.isEmpty else {
+            return ["the case has no optimizer_variables"]
+        }
         let actual = optimizer.variables
-        XCTAssertEqual(actual.map(\.path), expected.map { $0["path"]?.stringValue ?? "?" },
-                       "\(id): optimizer variable paths (Keras order)")
-        guard actual.count == expected.count else { return }
+        let paths = actual.map(\.path), kerasPaths = expected.map { $0["path"]?.stringValue ?? "?" }
+        guard paths == kerasPaths else { return ["optimizer variable paths \(paths), Keras \(kerasPaths)"] }
+        var problems: [String] = []
         for (variable, entry) in zip(actual, expected) {
-            XCTAssertEqual(variable.name, entry["name"]?.stringValue, "\(id): name of \(variable.path)")
-            XCTAssertEqual(variable.dtype.rawValue, entry["dtype"]?.stringValue, "\(id): dtype of \(variable.path)")
+            if variable.name != entry["name"]?.stringValue { problems.append("name of \(variable.path): \(variable.name)") }
+            if variable.dtype.rawValue != entry["dtype"]?.stringValue { problems.append("dtype of \(variable.path)") }
             if variable.dtype == .int32 {
-                XCTAssertEqual(variable.value.int32Scalars, Fixtures.intTensor(entry["value"])?.int32Scalars,
-                               "\(id): value of \(variable.path)")
+                if variable.value.int32Scalars != Fixtures.intTensor(entry["value"])?.int32Scalars {
+                    problems.append("value of \(variable.path): \(variable.value.int32Scalars)")
+                }
             } else {
-                Fixtures.assertClose(variable.value, Fixtures.tensor(entry["value"]), tolerance: tolerance,
-                                     "\(id): value of \(variable.path)")
+                problems += ParityValues.compare("value of \(variable.path)", variable.value, entry["value"], tolerance: tolerance)
             }
         }
-    }
-
-    private func compareConfig(_ actual: JSONObject, _ expected: JSONObject?, id: String) {
-        guard let expected else { return XCTFail("\(id): fixture has no config") }
-        let differing = Set(actual.keys).union(expected.keys).sorted().filter { actual[$0] != expected[$0] }
-        let described = differing.map { key in
-            "\(key): \(actual[key]?.summary ?? "absent") instead of \(expected[key]?.summary ?? "absent")"
-        }
-        XCTAssertTrue(differing.isEmpty, "\(id): config differs from Keras's get_config(): \(described.joined(separator: "; "))")
+        return problems
     }
 }
