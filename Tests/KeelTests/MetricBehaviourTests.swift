@@ -7,11 +7,12 @@ final class MetricBehaviourTests: XCTestCase {
     /// The seed project's RMSE metric, written the way a user subclasses `Metric`.
     final class SeedRMSE: Metric {
         override class var kerasClassName: String { "SeedRMSE" }
+        override class var defaultName: String? { "seed_rmse" }
         private var squaredErrorSum: Variable!
         private var count: Variable!
 
-        override init(name: String = "seed_rmse") {
-            super.init(name: name)
+        override func didConfigure() {
+            super.didConfigure()
             squaredErrorSum = addVariable(name: "squared_error_sum")
             count = addVariable(name: "count")
         }
@@ -29,9 +30,7 @@ final class MetricBehaviourTests: XCTestCase {
 
     func testAUserDefinedMetricIsFoundByNameAndAccumulates() throws {
         let registry = Registry<Metric>(kind: "metric")
-        try registry.register("SeedRMSE", aliases: ["seed_rmse"], origin: "test") { config in
-            SeedRMSE(name: config["name"]?.stringValue ?? "seed_rmse")
-        }
+        try registry.register(SeedRMSE.self, aliases: ["seed_rmse"], origin: "test")
         XCTAssertEqual(registry.entry(named: "seed_rmse")?.origin, "test")
         XCTAssertFalse(Registries.metrics.contains("SeedRMSE"))
         let metric = try registry.make("seed_rmse")

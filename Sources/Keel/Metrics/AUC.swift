@@ -11,98 +11,79 @@ extension Metrics {
         public override class var kerasClassName: String { "AUC" }
 
         public enum Curve: String, Sendable { case roc = "ROC", pr = "PR" }
-        public enum SummationMethod: String, Sendable { case interpolation, minoring, majoring }
+        public enum SummationMethod: String, Sendable, CaseIterable, ConfigRepresentable {
+            case interpolation, minoring, majoring
+        }
 
-        public let numThresholds: Int
-        public let curve: Curve
-        public let summationMethod: SummationMethod
-        public let multiLabel: Bool
-        public let numLabels: Int?
-        public let labelWeights: [Double]?
-        public let fromLogits: Bool
-        /// Every threshold, the endpoints −ε and 1+ε included.
-        public let thresholds: [Double]
-        private let thresholdsGiven: Bool
-        private let distributedEvenly: Bool
-        private var counts: ConfusionMatrixVariables?
+        /// With `thresholds` given, `didConfigure` sets it to their count plus the two endpoints.
+        @Hyper("num_thresholds", .atLeast(2)) public var numThresholds = 200
+        @Hyper("curve") public var curve: Curve = .roc
+        @Hyper("summation_method") public var summationMethod: SummationMethod = .interpolation
+        @Hyper("multi_label") public var multiLabel = false
+        @Hyper("num_labels", .whenSet(.size)) public var numLabels: Int? = nil
+        @Hyper("label_weights") public var labelWeights: [Double]? = nil
+        @Hyper("from_logits") public var fromLogits = false
+        /// Thresholds to use instead of `numThresholds` evenly spaced ones; `config` writes them
+        /// only when given, as Keras does.
+        @Hyper("thresholds", written: false) public var thresholds: [Double]? = nil
 
-        public init(numThresholds: Int = 200, curve: Curve = .roc, summationMethod: SummationMethod = .interpolation,
-                    name: String? = nil, thresholds: [Double]? = nil, multiLabel: Bool = false, numLabels: Int? = nil,
-                    labelWeights: [Double]? = nil, fromLogits: Bool = false) {
-            let epsilon = Double(LossMath.epsilon)
-            let inner: [Double]
-            if let thresholds {
-                inner = thresholds.sorted()
-                self.numThresholds = inner.count + 2
-                distributedEvenly = ThresholdList.areEvenlyDistributed([0.0] + inner + [1.0])
-            } else {
-                precondition(numThresholds > 1, "AUC: numThresholds must be greater than 1, found \(numThresholds)")
-                inner = (0..<(numThresholds - 2)).map { Double($0 + 1) * 1.0 / Double(numThresholds - 1) }
-                self.numThresholds = numThresholds
-                distributedEvenly = true
-            }
-            // Endpoints just outside [0, 1] so predictions of exactly 0 or 1 are counted.
-            self.thresholds = [0.0 - epsilon] + inner + [1.0 + epsilon]
-            thresholdsGiven = thresholds != nil
+        // @Component(.metric) expansion begin
+        public convenience init(numThresholds: Int = 200, curve: Curve = .roc, summationMethod: SummationMethod = .interpolation, multiLabel: Bool = false, numLabels: Int? = nil, labelWeights: [Double]? = nil, fromLogits: Bool = false, thresholds: [Double]? = nil, name: String? = nil) {
+            self.init(name: name)
+            self.numThresholds = numThresholds
             self.curve = curve
             self.summationMethod = summationMethod
             self.multiLabel = multiLabel
             self.numLabels = numLabels
             self.labelWeights = labelWeights
             self.fromLogits = fromLogits
-            super.init(name: name ?? Metric.automaticName(for: "AUC"))
+            self.thresholds = thresholds
+            self.didConfigure()
+        }
+        // @Component(.metric) expansion end
+
+        /// Every threshold evaluated, the endpoints −ε and 1+ε included.
+        public private(set) var evaluatedThresholds: [Double] = []
+        private var distributedEvenly = true
+        private var counts: ConfusionMatrixVariables?
+
+        /// Keras raises for `num_labels` without `multi_label`.
+        public override func check() throws {
+            try super.check()
+            if !multiLabel, let numLabels {
+                throw KeelError("AUC '\(name)': field 'num_labels'", expected: "null unless multi_label is true",
+                                found: "\(numLabels)")
+            }
+        }
+
+        public override func didConfigure() {
+            super.didConfigure()
+            counts = nil
+            guard configurationIsValid else { return }
+            let inner: [Double]
+            if let thresholds {
+                inner = thresholds.sorted()
+                numThresholds = inner.count + 2
+                distributedEvenly = MetricThresholds.areEvenlyDistributed([0.0] + inner + [1.0])
+            } else {
+                inner = (0..<(numThresholds - 2)).map { Double($0 + 1) * 1.0 / Double(numThresholds - 1) }
+                distributedEvenly = true
+            }
+            // Endpoints just outside [0, 1] so predictions of exactly 0 or 1 are counted.
+            let epsilon = Double(LossMath.epsilon)
+            evaluatedThresholds = [0.0 - epsilon] + inner + [1.0 + epsilon]
             if !multiLabel {
-                buildCounts(shape: [self.numThresholds])
+                buildCounts(shape: [numThresholds])
             } else if let numLabels {
-                buildCounts(shape: [self.numThresholds, numLabels])
+                buildCounts(shape: [numThresholds, numLabels])
             }
         }
 
-        public convenience init(config: JSONObject) throws {
-            let fields = try MetricConfig(config, className: "AUC", ownFields: [
-                "num_thresholds", "curve", "summation_method", "thresholds", "multi_label", "num_labels",
-                "label_weights", "from_logits",
-            ])
-            let reader = fields.reader
-            let numThresholds = try reader.int("num_thresholds", default: 200)
-            guard numThresholds > 1 || reader.value("thresholds") != nil else {
-                throw KeelError("AUC: field 'num_thresholds'", expected: "an integer greater than 1",
-                                found: "\(numThresholds)")
-            }
-            let curveName = try reader.string("curve", default: "ROC")
-            guard ["ROC", "roc", "PR", "pr"].contains(curveName), let curve = Curve(rawValue: curveName.uppercased()) else {
-                throw KeelError("AUC: field 'curve'", expected: "ROC or PR", found: curveName)
-            }
-            let summationName = try reader.string("summation_method", default: "interpolation")
-            guard let summation = SummationMethod(rawValue: summationName.lowercased()),
-                  summationName == summation.rawValue || summationName == summation.rawValue.capitalized else {
-                throw KeelError("AUC: field 'summation_method'", expected: "interpolation, minoring or majoring",
-                                found: summationName)
-            }
-            let multiLabel = try reader.bool("multi_label", default: false)
-            let numLabels = try reader.optionalInt("num_labels")
-            if numLabels != nil && !multiLabel {
-                throw KeelError("AUC: field 'num_labels'", expected: "null unless multi_label is true",
-                                found: "\(numLabels!)")
-            }
-            self.init(numThresholds: numThresholds, curve: curve, summationMethod: summation, name: fields.name,
-                      thresholds: reader.value("thresholds") == nil ? nil : try reader.doubles("thresholds"),
-                      multiLabel: multiLabel, numLabels: numLabels,
-                      labelWeights: reader.value("label_weights") == nil ? nil : try reader.doubles("label_weights"),
-                      fromLogits: try reader.bool("from_logits", default: false))
-        }
-
+        /// Keras writes given thresholds back sorted, without the endpoints it added.
         public override var config: JSONObject {
-            var object = config(adding: [
-                "num_thresholds": .int(numThresholds), "curve": .string(curve.rawValue),
-                "summation_method": .string(summationMethod.rawValue), "multi_label": .bool(multiLabel),
-                "num_labels": numLabels.map { .int($0) } ?? .null,
-                "label_weights": labelWeights.map { .array($0.map { .double($0) }) } ?? .null,
-                "from_logits": .bool(fromLogits),
-            ])
-            // Keras writes given thresholds back without the endpoints it added.
-            if thresholdsGiven { object["thresholds"] = .array(thresholds.dropFirst().dropLast().map { .double($0) }) }
-            return object
+            var config = super.config
+            if let thresholds { config["thresholds"] = .array(thresholds.sorted().map { .double($0) }) }
+            return config
         }
 
         private func buildCounts(shape: [Int]) {
@@ -114,6 +95,7 @@ extension Metrics {
         }
 
         public override func updateState(yTrue: Tensor, yPred: Tensor, sampleWeight: Tensor? = nil) {
+            guard !evaluatedThresholds.isEmpty else { stopForInvalidConfiguration() }
             if counts == nil {
                 precondition(yPred.rank == 2, "AUC: multi_label needs predictions of rank 2, found shape \(yPred.shape)")
                 buildCounts(shape: [numThresholds, yPred.shape[1]])
@@ -121,7 +103,7 @@ extension Metrics {
             let scores = fromLogits ? stopGradient(yPred).sigmoid() : yPred
             ConfusionMatrixUpdate.update(
                 counts!, yTrue: yTrue, yPred: scores, sampleWeight: sampleWeight,
-                options: .init(thresholds: thresholds, distributedEvenly: distributedEvenly, multiLabel: multiLabel,
+                options: .init(thresholds: evaluatedThresholds, distributedEvenly: distributedEvenly, multiLabel: multiLabel,
                                labelWeights: multiLabel ? nil : labelWeights?.map { Float($0) }))
         }
 
@@ -206,4 +188,16 @@ private struct AUCCurves {
         }
         return area
     }
+}
+
+/// Keras writes the curve upper-case and reads either case.
+extension Metrics.AUC.Curve: ConfigRepresentable {
+    public init(configValue: JSONValue) throws {
+        guard let text = configValue.stringValue, let curve = Self(rawValue: text.uppercased()),
+              text == curve.rawValue || text == curve.rawValue.lowercased() else {
+            throw ConfigMismatch("ROC or PR")
+        }
+        self = curve
+    }
+    public var configValue: JSONValue { .string(rawValue) }
 }

@@ -4,50 +4,44 @@
 /// data's shapes by `Metrics.resolve`.)
 enum BuiltInMetrics {
     static func register(_ registry: Registry<Metric>) throws {
-        func add(_ type: Metric.Type, _ extraAliases: [String] = [],
-                 _ make: @escaping (JSONObject) throws -> Metric) throws {
-            let className = type.kerasClassName
-            try registry.register(className, aliases: [Naming.snakeCase(className)] + extraAliases, make: make)
+        func add<T: Metric>(_ type: T.Type, aliases: [String] = []) throws {
+            try registry.register(type, aliases: [Naming.snakeCase(T.kerasClassName)] + aliases)
         }
-        try add(Metrics.Mean.self) { try Metrics.Mean(config: $0) }
-        try add(Metrics.Sum.self) { try Metrics.Sum(config: $0) }
-        try add(Metrics.MeanMetricWrapper.self) { try Metrics.MeanMetricWrapper(config: $0) }
+        try add(Metrics.Mean.self)
+        try add(Metrics.Sum.self)
+        try add(Metrics.MeanMetricWrapper.self)
 
-        try add(Metrics.MeanSquaredError.self, ["mse", "MSE"]) { try Metrics.MeanSquaredError(config: $0) }
-        try add(Metrics.RootMeanSquaredError.self) { try Metrics.RootMeanSquaredError(config: $0) }
-        try add(Metrics.MeanAbsoluteError.self, ["mae", "MAE"]) { try Metrics.MeanAbsoluteError(config: $0) }
-        try add(Metrics.MeanAbsolutePercentageError.self, ["mape", "MAPE"]) {
-            try Metrics.MeanAbsolutePercentageError(config: $0)
-        }
-        try add(Metrics.MeanSquaredLogarithmicError.self, ["msle", "MSLE"]) {
-            try Metrics.MeanSquaredLogarithmicError(config: $0)
-        }
-        try add(Metrics.CosineSimilarity.self) { try Metrics.CosineSimilarity(config: $0) }
-        try add(Metrics.LogCoshError.self) { try Metrics.LogCoshError(config: $0) }
+        try add(Metrics.MeanSquaredError.self, aliases: ["mse", "MSE"])
+        try add(Metrics.RootMeanSquaredError.self)
+        try add(Metrics.MeanAbsoluteError.self, aliases: ["mae", "MAE"])
+        try add(Metrics.MeanAbsolutePercentageError.self, aliases: ["mape", "MAPE"])
+        try add(Metrics.MeanSquaredLogarithmicError.self, aliases: ["msle", "MSLE"])
+        try add(Metrics.CosineSimilarity.self)
+        try add(Metrics.LogCoshError.self)
 
-        try add(Metrics.AUC.self) { try Metrics.AUC(config: $0) }
-        try add(Metrics.Precision.self) { try Metrics.Precision(config: $0) }
-        try add(Metrics.Recall.self) { try Metrics.Recall(config: $0) }
-        try add(Metrics.TruePositives.self) { try Metrics.TruePositives(config: $0) }
-        try add(Metrics.FalsePositives.self) { try Metrics.FalsePositives(config: $0) }
-        try add(Metrics.TrueNegatives.self) { try Metrics.TrueNegatives(config: $0) }
-        try add(Metrics.FalseNegatives.self) { try Metrics.FalseNegatives(config: $0) }
+        try add(Metrics.AUC.self)
+        try add(Metrics.Precision.self)
+        try add(Metrics.Recall.self)
+        try add(Metrics.TruePositives.self)
+        try add(Metrics.FalsePositives.self)
+        try add(Metrics.TrueNegatives.self)
+        try add(Metrics.FalseNegatives.self)
 
-        try add(Metrics.Hinge.self) { try Metrics.Hinge(config: $0) }
-        try add(Metrics.SquaredHinge.self) { try Metrics.SquaredHinge(config: $0) }
-        try add(Metrics.CategoricalHinge.self) { try Metrics.CategoricalHinge(config: $0) }
+        try add(Metrics.Hinge.self)
+        try add(Metrics.SquaredHinge.self)
+        try add(Metrics.CategoricalHinge.self)
 
-        try add(Metrics.KLDivergence.self) { try Metrics.KLDivergence(config: $0) }
-        try add(Metrics.Poisson.self) { try Metrics.Poisson(config: $0) }
-        try add(Metrics.BinaryCrossentropy.self, ["bce", "BCE"]) { try Metrics.BinaryCrossentropy(config: $0) }
-        try add(Metrics.CategoricalCrossentropy.self) { try Metrics.CategoricalCrossentropy(config: $0) }
-        try add(Metrics.SparseCategoricalCrossentropy.self) { try Metrics.SparseCategoricalCrossentropy(config: $0) }
+        try add(Metrics.KLDivergence.self)
+        try add(Metrics.Poisson.self)
+        try add(Metrics.BinaryCrossentropy.self, aliases: ["bce", "BCE"])
+        try add(Metrics.CategoricalCrossentropy.self)
+        try add(Metrics.SparseCategoricalCrossentropy.self)
 
-        try add(Metrics.Accuracy.self, ["acc"]) { try Metrics.Accuracy(config: $0) }
-        try add(Metrics.BinaryAccuracy.self) { try Metrics.BinaryAccuracy(config: $0) }
-        try add(Metrics.CategoricalAccuracy.self) { try Metrics.CategoricalAccuracy(config: $0) }
-        try add(Metrics.SparseCategoricalAccuracy.self) { try Metrics.SparseCategoricalAccuracy(config: $0) }
-        try add(Metrics.TopKCategoricalAccuracy.self) { try Metrics.TopKCategoricalAccuracy(config: $0) }
-        try add(Metrics.SparseTopKCategoricalAccuracy.self) { try Metrics.SparseTopKCategoricalAccuracy(config: $0) }
+        try add(Metrics.Accuracy.self, aliases: ["acc"])
+        try add(Metrics.BinaryAccuracy.self)
+        try add(Metrics.CategoricalAccuracy.self)
+        try add(Metrics.SparseCategoricalAccuracy.self)
+        try add(Metrics.TopKCategoricalAccuracy.self)
+        try add(Metrics.SparseTopKCategoricalAccuracy.self)
     }
 }

@@ -2,80 +2,69 @@ extension Metrics {
     /// Keras `metrics.BinaryCrossentropy`: the running mean of binary crossentropy.
     public final class BinaryCrossentropy: LossFunctionMetric {
         public override class var kerasClassName: String { "BinaryCrossentropy" }
-        public let fromLogits: Bool
-        public let labelSmoothing: Double
+        public override class var defaultName: String? { "binary_crossentropy" }
+        @Hyper("from_logits") public var fromLogits = false
+        @Hyper("label_smoothing") public var labelSmoothing = 0.0
 
-        public init(fromLogits: Bool = false, labelSmoothing: Double = 0, name: String = "binary_crossentropy") {
+        // @Component(.metric) expansion begin
+        public convenience init(fromLogits: Bool = false, labelSmoothing: Double = 0.0, name: String? = nil) {
+            self.init(name: name)
             self.fromLogits = fromLogits
             self.labelSmoothing = labelSmoothing
-            super.init(averaging: Keel.BinaryCrossentropy(fromLogits: fromLogits, labelSmoothing: labelSmoothing), name: name)
+            self.didConfigure()
         }
+        // @Component(.metric) expansion end
 
-        public convenience init(config: JSONObject) throws {
-            let fields = try MetricConfig(config, className: "BinaryCrossentropy",
-                                          ownFields: ["from_logits", "label_smoothing"])
-            self.init(fromLogits: try fields.reader.bool("from_logits", default: false),
-                      labelSmoothing: try fields.reader.double("label_smoothing", default: 0),
-                      name: fields.name ?? "binary_crossentropy")
-        }
-
-        public override var config: JSONObject {
-            config(adding: ["from_logits": .bool(fromLogits), "label_smoothing": .double(labelSmoothing)])
+        public override func makeLoss() -> Loss {
+            Keel.BinaryCrossentropy(fromLogits: fromLogits, labelSmoothing: labelSmoothing)
         }
     }
 
     /// Keras `metrics.CategoricalCrossentropy`: the running mean of categorical crossentropy.
     public final class CategoricalCrossentropy: LossFunctionMetric {
         public override class var kerasClassName: String { "CategoricalCrossentropy" }
-        public let fromLogits: Bool
-        public let labelSmoothing: Double
-        public let axis: Int
+        public override class var defaultName: String? { "categorical_crossentropy" }
+        @Hyper("from_logits") public var fromLogits = false
+        @Hyper("label_smoothing") public var labelSmoothing = 0.0
+        @Hyper("axis") public var axis = -1
 
-        public init(fromLogits: Bool = false, labelSmoothing: Double = 0, axis: Int = -1,
-                    name: String = "categorical_crossentropy") {
+        // @Component(.metric) expansion begin
+        public convenience init(fromLogits: Bool = false, labelSmoothing: Double = 0.0, axis: Int = -1, name: String? = nil) {
+            self.init(name: name)
             self.fromLogits = fromLogits
             self.labelSmoothing = labelSmoothing
             self.axis = axis
-            super.init(averaging: Keel.CategoricalCrossentropy(fromLogits: fromLogits, labelSmoothing: labelSmoothing,
-                                                          axis: axis), name: name)
+            self.didConfigure()
         }
+        // @Component(.metric) expansion end
 
-        public convenience init(config: JSONObject) throws {
-            let fields = try MetricConfig(config, className: "CategoricalCrossentropy",
-                                          ownFields: ["from_logits", "label_smoothing", "axis"])
-            self.init(fromLogits: try fields.reader.bool("from_logits", default: false),
-                      labelSmoothing: try fields.reader.double("label_smoothing", default: 0),
-                      axis: try fields.reader.int("axis", default: -1),
-                      name: fields.name ?? "categorical_crossentropy")
-        }
-
-        public override var config: JSONObject {
-            config(adding: ["from_logits": .bool(fromLogits), "label_smoothing": .double(labelSmoothing),
-                            "axis": .int(axis)])
+        public override func makeLoss() -> Loss {
+            Keel.CategoricalCrossentropy(fromLogits: fromLogits, labelSmoothing: labelSmoothing, axis: axis)
         }
     }
 
     /// Keras `metrics.SparseCategoricalCrossentropy`: the running mean of sparse categorical
-    /// crossentropy. Keras accepts an `axis` here; its function only supports the last axis.
+    /// crossentropy; positions labelled `ignoreClass` count as 0, as in Keras.
     public final class SparseCategoricalCrossentropy: LossFunctionMetric {
         public override class var kerasClassName: String { "SparseCategoricalCrossentropy" }
-        public let fromLogits: Bool
-        public let axis: Int
+        public override class var defaultName: String? { "sparse_categorical_crossentropy" }
+        @Hyper("from_logits") public var fromLogits = false
+        @Hyper("ignore_class") public var ignoreClass: Int? = nil
+        @Hyper("axis", HyperCheck("-1 (Keel's sparse crossentropy takes the classes on the last axis)") { $0 == -1 })
+        public var axis = -1
 
-        public init(fromLogits: Bool = false, axis: Int = -1, name: String = "sparse_categorical_crossentropy") {
+        // @Component(.metric) expansion begin
+        public convenience init(fromLogits: Bool = false, ignoreClass: Int? = nil, axis: Int = -1, name: String? = nil) {
+            self.init(name: name)
             self.fromLogits = fromLogits
+            self.ignoreClass = ignoreClass
             self.axis = axis
-            super.init(averaging: Keel.SparseCategoricalCrossentropy(fromLogits: fromLogits), name: name)
+            self.didConfigure()
         }
+        // @Component(.metric) expansion end
 
-        public convenience init(config: JSONObject) throws {
-            let fields = try MetricConfig(config, className: "SparseCategoricalCrossentropy",
-                                          ownFields: ["from_logits", "axis"])
-            self.init(fromLogits: try fields.reader.bool("from_logits", default: false),
-                      axis: try fields.reader.int("axis", default: -1),
-                      name: fields.name ?? "sparse_categorical_crossentropy")
+        public override func makeLoss() -> Loss {
+            Keel.SparseCategoricalCrossentropy(fromLogits: fromLogits, ignoreClass: ignoreClass)
         }
-
-        public override var config: JSONObject { config(adding: ["from_logits": .bool(fromLogits), "axis": .int(axis)]) }
     }
 }

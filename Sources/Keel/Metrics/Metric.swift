@@ -1,8 +1,16 @@
 /// The base of every metric: state variables that `updateState` accumulates, `result()` reads
-/// and `resetState()` clears (Keras's stateful metrics). A user-defined metric subclasses this
-/// and overrides the three methods.
-open class Metric: KerasSerializable {
+/// and `resetState()` clears (Keras's stateful metrics). A subclass declares its hyper-parameters
+/// with `@Hyper`, creates its variables in `didConfigure()` and overrides `updateState` and
+/// `result`; `init(config:)`, `config` and the checks come from the declarations.
+open class Metric: ConfigConstructible {
     open class var kerasClassName: String { "Metric" }
+    /// The name an instance gets when none is given: Keras's constructor default (`"mean"`,
+    /// `"accuracy"`, ...), or nil where Keras's default is None and the name is made from the
+    /// class (`precision`, `precision_1`, ...).
+    open class var defaultName: String? { nil }
+    /// The keys every metric's config has, read and written here rather than declared.
+    public static let baseConfigKeys = ["name", "dtype"]
+
     /// Renaming a metric (as `compile` does with the string it was given) moves its variables'
     /// paths along.
     public var name: String {
@@ -11,7 +19,65 @@ open class Metric: KerasSerializable {
     public private(set) var variables: [Variable] = []
     private var initialValues: [Tensor] = []
 
-    public init(name: String) { self.name = name }
+    /// nil takes the class's default name. The state is created from the declared defaults; an
+    /// initialiser that sets other values calls `didConfigure()` again, which recreates it.
+    public init(name: String? = nil) {
+        self.name = name ?? Self.newInstanceName()
+        didConfigure()
+    }
+
+    /// Builds the metric from a Keras config: `name` and `dtype` are read here, the class's own
+    /// fields from its `@Hyper` declarations; any other key is an error naming it.
+    public required init(config: JSONObject) throws {
+        let reader = ConfigReader(config, owner: "\(Self.kerasClassName) config")
+        name = try reader.optionalString("name") ?? Self.newInstanceName()
+        try Self.checkDType(reader)
+        try Hyperparameters.read(config, into: self, owner: reader.owner, otherKeys: Self.baseConfigKeys)
+        try check()
+        didConfigure()
+    }
+
+    private static func newInstanceName() -> String {
+        defaultName ?? Naming.unique(Naming.snakeCase(kerasClassName))
+    }
+
+    /// Keras writes a dtype as a string or as a serialized DTypePolicy; Keel's metrics compute in
+    /// float32 and accept nothing else.
+    public static func checkDType(_ reader: ConfigReader) throws {
+        guard let dtype = reader.value("dtype") else { return }
+        let policyName = dtype.stringValue ?? dtype.objectValue?["config"]?.objectValue?["name"]?.stringValue
+        guard policyName == "float32" else {
+            throw KeelError("\(reader.owner): field 'dtype'", expected: "float32 (Keel's metrics compute in float32)",
+                            found: dtype.summary)
+        }
+    }
+
+    /// Keras's constructor checks on the declared fields; a subclass adds checks that involve
+    /// several fields. `compile` runs it for metrics made in Swift.
+    open func check() throws {
+        try Hyperparameters.check(self, owner: "\(Self.kerasClassName) '\(name)'")
+    }
+
+    /// Runs whenever the hyper-parameters have been set, and drops the state variables: an
+    /// override calls `super.didConfigure()` first, then adds the variables its hyper-parameters
+    /// call for. State that depends on them is only made when `configurationIsValid`, so a bad
+    /// value given in Swift is reported by `check()` (at `compile`) instead of trapping here.
+    open func didConfigure() {
+        variables.removeAll()
+        initialValues.removeAll()
+    }
+
+    public var configurationIsValid: Bool { (try? check()) != nil }
+
+    /// Stops with `check()`'s message: the metric was used although its state could not be made.
+    public func stopForInvalidConfiguration() -> Never {
+        do {
+            try check()
+            fatalError("\(Self.kerasClassName) '\(name)': used before its state was created")
+        } catch {
+            fatalError("\(error)")
+        }
+    }
 
     /// Adds a state variable (non-trainable) filled with `initialValue`.
     @discardableResult
@@ -36,7 +102,14 @@ open class Metric: KerasSerializable {
         for (variable, value) in zip(variables, initialValues) { variable.assign(value) }
     }
 
-    open var config: JSONObject { ["name": .string(name), "dtype": "float32"] }
+    /// Keras's `get_config`: `name`, `dtype`, then the declared fields in declaration order.
+    open var config: JSONObject {
+        var config = JSONObject()
+        config["name"] = .string(name)
+        config["dtype"] = "float32"
+        Hyperparameters.write(self, into: &config)
+        return config
+    }
 
     /// Whether larger results are better (used to pick a monitor mode).
     open var higherIsBetter: Bool { true }
@@ -44,13 +117,7 @@ open class Metric: KerasSerializable {
 
 extension Metric {
     /// Keras's `divide_no_nan` on two state values.
-    static func dividedNoNaN(_ numerator: Float, _ denominator: Float) -> Float {
+    public static func dividedNoNaN(_ numerator: Float, _ denominator: Float) -> Float {
         denominator == 0 ? 0 : numerator / denominator
-    }
-
-    /// The metric's automatic name when none is given: Keras's `auto_name` of the class
-    /// (`precision`, `precision_1`, ...), used by the metrics whose Keras default name is None.
-    static func automaticName(for className: String) -> String {
-        Naming.unique(Naming.snakeCase(className))
     }
 }

@@ -10,7 +10,7 @@ extension Metrics {
     ///   mean of that loss function.
     public static func resolve(_ name: String, yTrueShape: [Int], yPredShape: [Int]) throws -> Metric {
         let lowered = name.lowercased()
-        if lowered == "accuracy" || lowered == "acc" || lowered == "crossentropy" || lowered == "ce" {
+        if shapeResolvedNames.contains(lowered) {
             let kind = LabelKind(yTrueShape: yTrueShape, yPredShape: yPredShape)
             if lowered == "accuracy" || lowered == "acc" {
                 switch kind {
@@ -36,6 +36,18 @@ extension Metrics {
             return MeanMetricWrapper(loss: try Registries.losses.make(name), name: name)
         }
         throw Registries.metrics.unknown(name)
+    }
+
+    /// The names whose metric depends on the data's shapes (compared lower-cased).
+    static let shapeResolvedNames: Set<String> = ["accuracy", "acc", "crossentropy", "ce"]
+
+    /// Throws what `resolve` would throw for a name it can never resolve (the registry's error,
+    /// listing the closest names), so `compile` rejects it before any data is seen.
+    public static func checkResolvable(_ name: String) throws {
+        guard shapeResolvedNames.contains(name.lowercased()) || Registries.metrics.contains(name)
+                || Registries.losses.contains(name) else {
+            throw Registries.metrics.unknown(name)
+        }
     }
 
     /// What the shapes of y_true and y_pred say about the labels (Keras's

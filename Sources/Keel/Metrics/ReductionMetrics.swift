@@ -4,18 +4,14 @@ extension Metrics {
     /// per sample (or down to the rank of the sample weights).
     open class Mean: Metric, ValueAccumulatingMetric {
         open override class var kerasClassName: String { "Mean" }
+        open override class var defaultName: String? { "mean" }
         public private(set) var total: Variable!
         public private(set) var count: Variable!
 
-        public override init(name: String = "mean") {
-            super.init(name: name)
+        open override func didConfigure() {
+            super.didConfigure()
             total = addVariable(name: "total")
             count = addVariable(name: "count")
-        }
-
-        public convenience init(config: JSONObject) throws {
-            let fields = try MetricConfig(config, className: "Mean")
-            self.init(name: fields.name ?? "mean")
         }
 
         open func updateState(values: Tensor, sampleWeight: Tensor? = nil) {
@@ -39,16 +35,12 @@ extension Metrics {
     /// Keras `Sum`: the weighted running sum of the values given, in the state variable `total`.
     public final class Sum: Metric, ValueAccumulatingMetric {
         public override class var kerasClassName: String { "Sum" }
+        public override class var defaultName: String? { "sum" }
         private var total: Variable!
 
-        public override init(name: String = "sum") {
-            super.init(name: name)
+        public override func didConfigure() {
+            super.didConfigure()
             total = addVariable(name: "total")
-        }
-
-        public convenience init(config: JSONObject) throws {
-            let fields = try MetricConfig(config, className: "Sum")
-            self.init(name: fields.name ?? "sum")
         }
 
         public func updateState(values: Tensor, sampleWeight: Tensor? = nil) {

@@ -4,14 +4,7 @@ extension Metrics {
     /// per-batch roots.
     public final class RootMeanSquaredError: Mean {
         public override class var kerasClassName: String { "RootMeanSquaredError" }
-
-        public override init(name: String = "root_mean_squared_error") {
-            super.init(name: name)
-        }
-
-        public convenience init(config: JSONObject) throws {
-            self.init(name: try MetricConfig(config, className: "RootMeanSquaredError").name ?? "root_mean_squared_error")
-        }
+        public override class var defaultName: String? { "root_mean_squared_error" }
 
         public override var higherIsBetter: Bool { false }
 

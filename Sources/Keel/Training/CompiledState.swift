@@ -21,6 +21,14 @@ public final class CompiledState {
         self.lossWeights = lossWeights
         self.metricSpecs = metrics
         self.weightedMetricSpecs = weightedMetrics
+        // Names are resolved on the first batch, from its shapes; one that can never resolve, or a
+        // metric object with a bad hyper-parameter, is an error here rather than a missing log.
+        for spec in (metrics + weightedMetrics).joined() {
+            switch spec {
+            case .name(let name): try Metrics.checkResolvable(name)
+            case .metric(let metric): try metric.check()
+            }
+        }
         outputLossTrackers = Array(repeating: RunningMean(), count: outputNames.count)
     }
 

@@ -142,9 +142,10 @@ extension Model {
         let tape = GradientTape()
         let (loss, predictions) = tape.record { () -> (Tensor, [Tensor]) in
             let predictions = forward(batch.x, training: true)
-            try? compiled.buildMetrics(yTrue: batch.y, yPred: predictions)
             return (computeLoss(y: batch.y, yPred: predictions, sampleWeight: batch.sampleWeight), predictions)
         }
+        // Metrics need only the shapes, so they are made outside the recording.
+        try compiled.buildMetrics(yTrue: batch.y, yPred: predictions)
         optimizer!.apply(tape.gradient(of: loss, wrt: variables), to: variables)
         compiled.lossTracker.add(loss.scalar, weight: Float(batch.size))
         updateMetrics(y: batch.y, yPred: predictions, sampleWeight: batch.sampleWeight)
