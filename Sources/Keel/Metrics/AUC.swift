@@ -7,6 +7,7 @@ extension Metrics {
     /// over `numThresholds` thresholds ([−ε, 1/(n−1), ..., (n−2)/(n−1), 1+ε], or the given ones
     /// between −ε and 1+ε). State variables `true_positives`, `false_positives`,
     /// `true_negatives`, `false_negatives`, each of length n (n × labels with `multiLabel`).
+    @Component(.metric)
     public final class AUC: Metric {
         public override class var kerasClassName: String { "AUC" }
 
@@ -26,21 +27,6 @@ extension Metrics {
         /// Thresholds to use instead of `numThresholds` evenly spaced ones; `config` writes them
         /// only when given, as Keras does.
         @Hyper("thresholds", written: false) public var thresholds: [Double]? = nil
-
-        // @Component(.metric) expansion begin
-        public convenience init(numThresholds: Int = 200, curve: Curve = .roc, summationMethod: SummationMethod = .interpolation, multiLabel: Bool = false, numLabels: Int? = nil, labelWeights: [Double]? = nil, fromLogits: Bool = false, thresholds: [Double]? = nil, name: String? = nil) {
-            self.init(name: name)
-            self.numThresholds = numThresholds
-            self.curve = curve
-            self.summationMethod = summationMethod
-            self.multiLabel = multiLabel
-            self.numLabels = numLabels
-            self.labelWeights = labelWeights
-            self.fromLogits = fromLogits
-            self.thresholds = thresholds
-            self.didConfigure()
-        }
-        // @Component(.metric) expansion end
 
         /// Every threshold evaluated, the endpoints −ε and 1+ε included.
         public private(set) var evaluatedThresholds: [Double] = []

@@ -10,18 +10,11 @@ extension Metrics {
     }
 
     /// Keras `BinaryAccuracy`: how often `y_pred > threshold` matches the 0/1 label.
+    @Component(.metric)
     public final class BinaryAccuracy: MeanMetricWrapper {
         public override class var kerasClassName: String { "BinaryAccuracy" }
         public override class var defaultName: String? { "binary_accuracy" }
         @Hyper("threshold") public var threshold = 0.5
-
-        // @Component(.metric) expansion begin
-        public convenience init(threshold: Double = 0.5, name: String? = nil) {
-            self.init(name: name)
-            self.threshold = threshold
-            self.didConfigure()
-        }
-        // @Component(.metric) expansion end
 
         public override func values(yTrue: Tensor, yPred: Tensor) -> Tensor {
             AccuracyFunctions.binaryAccuracy(yTrue, yPred, threshold: Float(threshold))
@@ -49,18 +42,11 @@ extension Metrics {
     }
 
     /// Keras `TopKCategoricalAccuracy`: how often the one-hot label is among the `k` top predictions.
+    @Component(.metric)
     public final class TopKCategoricalAccuracy: MeanMetricWrapper {
         public override class var kerasClassName: String { "TopKCategoricalAccuracy" }
         public override class var defaultName: String? { "top_k_categorical_accuracy" }
         @Hyper("k", .positive) public var k = 5
-
-        // @Component(.metric) expansion begin
-        public convenience init(k: Int = 5, name: String? = nil) {
-            self.init(name: name)
-            self.k = k
-            self.didConfigure()
-        }
-        // @Component(.metric) expansion end
 
         public override func values(yTrue: Tensor, yPred: Tensor) -> Tensor {
             AccuracyFunctions.topKCategoricalAccuracy(yTrue, yPred, k: k)
@@ -68,18 +54,11 @@ extension Metrics {
     }
 
     /// Keras `SparseTopKCategoricalAccuracy`: how often the integer label is among the `k` top predictions.
+    @Component(.metric)
     public final class SparseTopKCategoricalAccuracy: MeanMetricWrapper {
         public override class var kerasClassName: String { "SparseTopKCategoricalAccuracy" }
         public override class var defaultName: String? { "sparse_top_k_categorical_accuracy" }
         @Hyper("k", .positive) public var k = 5
-
-        // @Component(.metric) expansion begin
-        public convenience init(k: Int = 5, name: String? = nil) {
-            self.init(name: name)
-            self.k = k
-            self.didConfigure()
-        }
-        // @Component(.metric) expansion end
 
         public override func values(yTrue: Tensor, yPred: Tensor) -> Tensor {
             AccuracyFunctions.sparseTopKCategoricalAccuracy(yTrue, yPred, k: k)

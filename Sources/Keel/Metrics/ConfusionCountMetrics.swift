@@ -2,19 +2,12 @@ extension Metrics {
     /// Keras's `_ConfusionMatrixConditionCount`: the weighted number of true positives (or false
     /// positives, true negatives, false negatives) at each threshold, in the state variable
     /// `accumulator`; the result is a scalar for one threshold. A subclass names its count.
+    @Component(.metric)
     public class ConfusionMatrixConditionCount: Metric {
         enum Condition { case truePositives, falsePositives, trueNegatives, falseNegatives }
         class var condition: Condition { preconditionFailure("\(self) must name the count it keeps") }
 
         @Hyper("thresholds", .withinZeroAndOne) public var thresholds: MetricThresholds? = nil
-
-        // @Component(.metric) expansion begin
-        public convenience init(thresholds: MetricThresholds? = nil, name: String? = nil) {
-            self.init(name: name)
-            self.thresholds = thresholds
-            self.didConfigure()
-        }
-        // @Component(.metric) expansion end
 
         private var accumulator: Variable?
 

@@ -1,19 +1,11 @@
 extension Metrics {
     /// Keras `metrics.BinaryCrossentropy`: the running mean of binary crossentropy.
+    @Component(.metric)
     public final class BinaryCrossentropy: LossFunctionMetric {
         public override class var kerasClassName: String { "BinaryCrossentropy" }
         public override class var defaultName: String? { "binary_crossentropy" }
         @Hyper("from_logits") public var fromLogits = false
         @Hyper("label_smoothing") public var labelSmoothing = 0.0
-
-        // @Component(.metric) expansion begin
-        public convenience init(fromLogits: Bool = false, labelSmoothing: Double = 0.0, name: String? = nil) {
-            self.init(name: name)
-            self.fromLogits = fromLogits
-            self.labelSmoothing = labelSmoothing
-            self.didConfigure()
-        }
-        // @Component(.metric) expansion end
 
         public override func makeLoss() -> Loss {
             Keel.BinaryCrossentropy(fromLogits: fromLogits, labelSmoothing: labelSmoothing)
@@ -21,22 +13,13 @@ extension Metrics {
     }
 
     /// Keras `metrics.CategoricalCrossentropy`: the running mean of categorical crossentropy.
+    @Component(.metric)
     public final class CategoricalCrossentropy: LossFunctionMetric {
         public override class var kerasClassName: String { "CategoricalCrossentropy" }
         public override class var defaultName: String? { "categorical_crossentropy" }
         @Hyper("from_logits") public var fromLogits = false
         @Hyper("label_smoothing") public var labelSmoothing = 0.0
         @Hyper("axis") public var axis = -1
-
-        // @Component(.metric) expansion begin
-        public convenience init(fromLogits: Bool = false, labelSmoothing: Double = 0.0, axis: Int = -1, name: String? = nil) {
-            self.init(name: name)
-            self.fromLogits = fromLogits
-            self.labelSmoothing = labelSmoothing
-            self.axis = axis
-            self.didConfigure()
-        }
-        // @Component(.metric) expansion end
 
         public override func makeLoss() -> Loss {
             Keel.CategoricalCrossentropy(fromLogits: fromLogits, labelSmoothing: labelSmoothing, axis: axis)
@@ -45,6 +28,7 @@ extension Metrics {
 
     /// Keras `metrics.SparseCategoricalCrossentropy`: the running mean of sparse categorical
     /// crossentropy; positions labelled `ignoreClass` count as 0, as in Keras.
+    @Component(.metric)
     public final class SparseCategoricalCrossentropy: LossFunctionMetric {
         public override class var kerasClassName: String { "SparseCategoricalCrossentropy" }
         public override class var defaultName: String? { "sparse_categorical_crossentropy" }
@@ -52,16 +36,6 @@ extension Metrics {
         @Hyper("ignore_class") public var ignoreClass: Int? = nil
         @Hyper("axis", HyperCheck("-1 (Keel's sparse crossentropy takes the classes on the last axis)") { $0 == -1 })
         public var axis = -1
-
-        // @Component(.metric) expansion begin
-        public convenience init(fromLogits: Bool = false, ignoreClass: Int? = nil, axis: Int = -1, name: String? = nil) {
-            self.init(name: name)
-            self.fromLogits = fromLogits
-            self.ignoreClass = ignoreClass
-            self.axis = axis
-            self.didConfigure()
-        }
-        // @Component(.metric) expansion end
 
         public override func makeLoss() -> Loss {
             Keel.SparseCategoricalCrossentropy(fromLogits: fromLogits, ignoreClass: ignoreClass)

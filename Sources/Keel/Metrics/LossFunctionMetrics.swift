@@ -95,18 +95,11 @@ extension Metrics {
 
     /// Keras `metrics.CosineSimilarity`: the mean cosine similarity along `axis` (the loss's
     /// negation, so higher is better). Keras leaves `axis` out of its config.
+    @Component(.metric)
     public final class CosineSimilarity: LossFunctionMetric {
         public override class var kerasClassName: String { "CosineSimilarity" }
         public override class var defaultName: String? { "cosine_similarity" }
         @Hyper("axis", written: false) public var axis = -1
-
-        // @Component(.metric) expansion begin
-        public convenience init(axis: Int = -1, name: String? = nil) {
-            self.init(name: name)
-            self.axis = axis
-            self.didConfigure()
-        }
-        // @Component(.metric) expansion end
 
         public override func makeLoss() -> Loss { Keel.CosineSimilarity(axis: axis) }
 

@@ -3,6 +3,7 @@ extension Metrics {
     /// plus one other confusion count, at each threshold (a scalar for one threshold). With `topK`
     /// only the k highest predictions of a sample count as positive; with `classID` only that
     /// class is scored. A subclass names its Keras class and which count is the other one.
+    @Component(.metric)
     public class ConfusionRatioMetric: Metric {
         /// `false_positives` (precision) or `false_negatives` (recall).
         class var otherCountName: String { preconditionFailure("\(self) must name its other count") }
@@ -10,16 +11,6 @@ extension Metrics {
         @Hyper("thresholds", .withinZeroAndOne) public var thresholds: MetricThresholds? = nil
         @Hyper("top_k", .whenSet(.positive)) public var topK: Int? = nil
         @Hyper("class_id", .whenSet(.nonNegative)) public var classID: Int? = nil
-
-        // @Component(.metric) expansion begin
-        public convenience init(thresholds: MetricThresholds? = nil, topK: Int? = nil, classID: Int? = nil, name: String? = nil) {
-            self.init(name: name)
-            self.thresholds = thresholds
-            self.topK = topK
-            self.classID = classID
-            self.didConfigure()
-        }
-        // @Component(.metric) expansion end
 
         private var truePositives: Variable?
         private var otherCount: Variable?
