@@ -8,7 +8,10 @@ public enum OptimizerSpec: ExpressibleByStringLiteral {
     func resolve() throws -> Optimizer {
         switch self {
         case .name(let name): return try Registries.optimizers.make(name)
-        case .optimizer(let optimizer): return optimizer
+        case .optimizer(let optimizer):
+            // One made in Swift has not been checked yet: Keras raises for it at construction.
+            try optimizer.check()
+            return optimizer
         }
     }
 }
