@@ -108,4 +108,18 @@ final class ModelBuildingErrorTests: XCTestCase {
         XCTAssertEqual(try Embedding(inputDim: 10, outputDim: 4)(flat).dtype, .float32)
         XCTAssertEqual(try Concatenate()([flat, try Flatten()(Input(shape: [6]))]).dtype, .float32)
     }
+
+    func testModelsCalledOnSymbolicInputsInferTheirShapeThroughTheirLayers() throws {
+        let features = Input(shape: [4])
+        let inner = try Model(inputs: features, outputs: Dense(units: 3, name: "inner_dense")(features), name: "inner")
+        XCTAssertEqual(try inner(Input(shape: [4])).shape, [nil, 3])
+        assertBuildFails(try inner(Input(shape: [5])), mentioning: ["Dense layer 'inner_dense'", "(None, 5)"])
+
+        let stack = try Sequential([Dense(units: 6), Reshape(targetShape: [2, 3])], name: "unbuilt")
+        let output = try stack(Input(shape: [4]))
+        XCTAssertEqual(output.shape, [nil, 2, 3])
+        XCTAssertEqual(stack.weights.map(\.shape), [[4, 6], [6]], "the symbolic call builds the stack's layers")
+        let outer = try Model(inputs: output.node!.inputs, outputs: [output])
+        XCTAssertEqual(outer.forward([Tensor.ones([2, 4])])[0].shape, [2, 2, 3])
+    }
 }

@@ -57,7 +57,8 @@ open class BatchNormalization: Layer {
     open override func outputShape(for inputShapes: [[Int?]]) throws -> [Int?] {
         let shape = try singleInput(inputShapes, rank: 2...8)
         let featureAxis = try checkedAxis(axis, rank: shape.count, shapes: inputShapes)
-        _ = try knownDimension(inputShapes, axis: featureAxis, what: "feature")
+        let features = try knownDimension(inputShapes, axis: featureAxis, what: "feature")
+        try checkBuiltDimension(features, builtFor: movingMean?.shape[0], what: "features", shapes: inputShapes)
         return shape
     }
 

@@ -37,7 +37,8 @@ open class Dense: Layer {
 
     open override func outputShape(for inputShapes: [[Int?]]) throws -> [Int?] {
         let shape = try singleInput(inputShapes, rank: 2...8)
-        _ = try knownDimension(inputShapes, axis: shape.count - 1, what: "feature (last)")
+        let features = try knownDimension(inputShapes, axis: shape.count - 1, what: "feature (last)")
+        try checkBuiltDimension(features, builtFor: kernel?.shape[0], what: "a last dimension of", shapes: inputShapes)
         return shape.dropLast() + [units]
     }
 

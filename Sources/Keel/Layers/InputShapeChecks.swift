@@ -27,6 +27,13 @@ extension Layer {
         return size
     }
 
+    /// A dimension the layer's weights were built for: a later call must bring the same size,
+    /// as Keras's input spec requires (`built` nil: not built yet).
+    public func checkBuiltDimension(_ size: Int, builtFor built: Int?, what: String, shapes: [[Int?]]) throws {
+        guard let built, built != size else { return }
+        throw invalidInput(expected: "\(what) \(built), as the layer's weights were built for", found: shapes)
+    }
+
     /// The output length of a window (kernel or pool) slid along one axis. With valid padding
     /// the window must fit in the input, as Keras raises ("would be negative").
     public func windowOutput(length: Int?, window: Int, stride: Int, dilation: Int = 1, padding: Padding,
@@ -43,7 +50,7 @@ extension Layer {
 }
 
 /// "(None, 2, 2, 1)", as Keras prints shapes.
-public func describeShape(_ shape: [Int?]) -> String {
+func describeShape(_ shape: [Int?]) -> String {
     "(" + shape.map { $0.map(String.init) ?? "None" }.joined(separator: ", ") + (shape.count == 1 ? ",)" : ")")
 }
 

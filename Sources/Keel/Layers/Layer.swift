@@ -73,7 +73,7 @@ open class Layer: ConfigConstructible {
     }
 
     /// "Dense layer 'dense_1'": how errors name this layer.
-    public var nameForMessages: String { Self.nameForMessages(name) }
+    open var nameForMessages: String { Self.nameForMessages(name) }
 
     static func nameForMessages(_ name: String?) -> String {
         "\(kerasClassName) layer" + (name.map { " '\($0)'" } ?? "")

@@ -136,6 +136,8 @@ open class Model: Layer {
 
     open override var usesTrainingFlag: Bool { layers.contains { $0.usesTrainingFlag } }
 
+    open override var nameForMessages: String { "\(Self.kerasClassName) model '\(name)'" }
+
     open override var inputCount: InputCount { .exactly(max(graph?.inputs.count ?? 1, 1)) }
 
     /// A Functional model's output shape comes from its layers' rules, node by node. A subclassed
