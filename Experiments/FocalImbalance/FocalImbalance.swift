@@ -24,8 +24,8 @@ final class FocalImbalance: Experiment {
         for (label, loss) in [("focal", focal as Loss), ("bce", BinaryCrossentropy() as Loss)] {
             KeelRandom.setSeed(context.seed)
             let inputs = Input(shape: [784], name: "pixels")
-            let hidden = Dense(units: 64, activation: "relu")(inputs)
-            let output = Dense(units: 1, activation: "sigmoid")(hidden)
+            let hidden = try Dense(units: 64, activation: "relu")(inputs)
+            let output = try Dense(units: 1, activation: "sigmoid")(hidden)
             let model = try Model(inputs: inputs, outputs: output, name: "\(label)_model")
             try model.compile(optimizer: Adam(learningRate: 1e-3), loss: loss,
                               metrics: [.metric(Metrics.AUC(name: "auc")), .metric(Metrics.Precision(name: "precision")), .metric(Metrics.Recall(name: "recall"))])

@@ -24,10 +24,10 @@ final class TicketClassifier: Experiment {
         let titleInput = Input(shape: [vocabulary], name: "title")
         let bodyInput = Input(shape: [vocabulary], name: "text_body")
         let tagsInput = Input(shape: [tagCount], name: "tags")
-        let features = Concatenate()([titleInput, bodyInput, tagsInput])
-        let hidden = Dense(units: 64, activation: "relu")(features)
-        let priorityOutput = Dense(units: 1, activation: "sigmoid", name: "priority")(hidden)
-        let departmentOutput = Dense(units: 4, activation: "softmax", name: "department")(hidden)
+        let features = try Concatenate()([titleInput, bodyInput, tagsInput])
+        let hidden = try Dense(units: 64, activation: "relu")(features)
+        let priorityOutput = try Dense(units: 1, activation: "sigmoid", name: "priority")(hidden)
+        let departmentOutput = try Dense(units: 4, activation: "softmax", name: "department")(hidden)
         let model = try Model(inputs: [titleInput, bodyInput, tagsInput], outputs: [priorityOutput, departmentOutput])
         try model.compile(optimizer: "rmsprop", loss: .perOutput([.name("mean_squared_error"), .name("categorical_crossentropy")]),
                           metrics: .perOutput([["mean_absolute_error"], ["accuracy"]]))
@@ -45,7 +45,7 @@ final class TicketClassifier: Experiment {
         guard let hiddenOutput = model.layers[4].output else {
             throw KeelError("ticket model layer 4", expected: "a called layer with an output", found: "none")
         }
-        let difficulty = Dense(units: 3, activation: "softmax", name: "difficulty")(hiddenOutput)
+        let difficulty = try Dense(units: 3, activation: "softmax", name: "difficulty")(hiddenOutput)
         let extended = try Model(inputs: [titleInput, bodyInput, tagsInput], outputs: [priorityOutput, departmentOutput, difficulty],
                                  name: "ticket_classifier_with_difficulty")
         let summaries = model.summary() + extended.summary()

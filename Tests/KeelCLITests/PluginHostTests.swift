@@ -52,6 +52,33 @@ final class PluginHostTests: XCTestCase {
         XCTAssertTrue(run.stdout.contains("loss class: HalfSquared"), run.stdout)
     }
 
+    /// A model built wrongly in an experiment (a kernel larger than its input) stops `keel run`
+    /// with one error line naming the layer and the shapes: no trap, no backtrace.
+    func testAModelThatDoesNotFitStopsTheRunWithOneErrorLine() throws {
+        let keel = KeelProcess()
+        defer { keel.remove() }
+        let folder = try keel.plugin("BadConv", ["BadConv.swift": """
+            import Keel
+            final class BadConv: Experiment {
+                override class var name: String { "bad-conv" }
+                override func run(_ context: ExperimentContext) throws {
+                    let image = Input(shape: [2, 2, 1])
+                    let features = try Conv2D(filters: 2, kernelSize: 5, name: "too_wide")(image)
+                    context.log("built \\(features.shape)")
+                }
+            }
+            @_cdecl("keel_plugin_register")
+            public func register(_ context: UnsafeMutableRawPointer) -> Int32 {
+                keelPluginMain(context, builtAgainst: keelPluginBuildIdentity) { plugin in try plugin.addExperiment(BadConv.self) }
+            }
+            """])
+        let result = try keel.run(["run", folder.path, "--run-dir", "run"])
+        assertFails(result, mentioning: ["Conv2D layer 'too_wide'", "(None, 2, 2, 1)"])
+        let lines = result.stderr.split(separator: "\n")
+        XCTAssertEqual(lines.count, 1, "one line on stderr:\n\(result.stderr)")
+        XCTAssertFalse(result.stdout.contains("built"), result.stdout)
+    }
+
     /// A folder outside the repository, given on the command line.
     func testRunsAFolderOfSourcesTheEngineHasNeverSeen() throws {
         let keel = KeelProcess()

@@ -26,7 +26,7 @@ final class LayerBehaviourTests: XCTestCase {
     }
 
     func testDropoutNoiseShapeSharesTheMaskAlongAxesOfSizeOne() {
-        let y = Dropout(rate: 0.5, noiseShape: [nil, 1], seed: 3)(Tensor.ones([6, 5]), training: true).scalars
+        let y = Dropout(rate: 0.5, seed: 3, noiseShape: [nil, 1])(Tensor.ones([6, 5]), training: true).scalars
         for row in 0..<6 {
             XCTAssertEqual(Set(y[(row * 5)..<(row * 5 + 5)]).count, 1, "row \(row) shares one mask value")
         }
@@ -34,7 +34,7 @@ final class LayerBehaviourTests: XCTestCase {
     }
 
     func testGroupedConvolutionIsTwoIndependentConvolutions() throws {
-        let grouped = Conv2D(filters: 4, kernelSize: (2, 2), groups: 2, useBias: false, kernelInitializer: GlorotUniform(seed: 1))
+        let grouped = Conv2D(filters: 4, kernelSize: [2, 2], groups: 2, useBias: false, kernelInitializer: GlorotUniform(seed: 1))
         let x = RandomNormal(stddev: 1, seed: 2)([1, 4, 4, 4])
         let y = grouped(x)
         let kernel = grouped.kernel.value
@@ -46,8 +46,8 @@ final class LayerBehaviourTests: XCTestCase {
 
     func testChannelsFirstConvolutionAndPoolingMatchChannelsLast() throws {
         let x = RandomNormal(stddev: 1, seed: 4)([2, 5, 5, 3])
-        let last = Conv2D(filters: 2, kernelSize: (3, 3), padding: .same, kernelInitializer: GlorotUniform(seed: 5))
-        let first = Conv2D(filters: 2, kernelSize: (3, 3), padding: .same, dataFormat: .channelsFirst,
+        let last = Conv2D(filters: 2, kernelSize: [3, 3], padding: .same, kernelInitializer: GlorotUniform(seed: 5))
+        let first = Conv2D(filters: 2, kernelSize: [3, 3], padding: .same, dataFormat: .channelsFirst,
                            kernelInitializer: GlorotUniform(seed: 5))
         let yLast = last(x)
         let yFirst = first(x.transposed([0, 3, 1, 2]))
@@ -74,7 +74,7 @@ final class LayerBehaviourTests: XCTestCase {
     }
 
     func testSoftmaxOverSeveralAxesSumsToOneOverThem() {
-        let y = Softmax(axes: [1, 2])(RandomNormal(stddev: 1, seed: 6)([2, 3, 4]))
+        let y = Softmax(axis: [1, 2])(RandomNormal(stddev: 1, seed: 6)([2, 3, 4]))
         let sums = y.sum(axes: [1, 2]).scalars
         for s in sums { XCTAssertEqual(s, 1, accuracy: 1e-5) }
     }
@@ -86,9 +86,9 @@ final class LayerBehaviourTests: XCTestCase {
         XCTAssertEqual(Concatenate(axis: 1)([Tensor.zeros([2, 1]), Tensor.ones([2, 3])]).shape, [2, 4])
         XCTAssertEqual(Add()([Tensor.ones([2, 2]), Tensor.ones([2, 2]), Tensor.ones([2, 2])]).scalars, [3, 3, 3, 3])
         XCTAssertEqual(GlobalMaxPooling2D()(Tensor.zeros([2, 3, 3, 4])).shape, [2, 4])
-        XCTAssertEqual(AveragePooling2D(poolSize: (3, 3), strides: (2, 2), padding: .same)(Tensor.zeros([1, 5, 5, 1])).shape,
+        XCTAssertEqual(AveragePooling2D(poolSize: [3, 3], padding: .same, strides: [2, 2])(Tensor.zeros([1, 5, 5, 1])).shape,
                        [1, 3, 3, 1])
-        XCTAssertEqual(ActivationLayer("relu")(Tensor(shape: [2], scalars: [-1, 2])).scalars, [0, 2])
+        XCTAssertEqual(ActivationLayer(activation: "relu")(Tensor(shape: [2], scalars: [-1, 2])).scalars, [0, 2])
     }
 
     func testEmbeddingAcceptsFloatIds() {

@@ -68,7 +68,7 @@ final class LayerConfigRoundTripTests: XCTestCase {
                                     "bias_initializer", "kernel_regularizer", "bias_regularizer", "kernel_constraint",
                                     "bias_constraint", "quantization_config"])
         XCTAssertEqual(dense["activation"], "relu")
-        let conv = Conv2D(filters: 32, kernelSize: (3, 3), strides: (1, 1), padding: .same, activation: "relu").config
+        let conv = Conv2D(filters: 32, kernelSize: [3, 3], strides: [1, 1], padding: .same, activation: "relu").config
         XCTAssertEqual(conv["padding"], "same")
         XCTAssertEqual(conv["activity_regularizer"], .null)
         XCTAssertEqual(BatchNormalization().config["momentum"], 0.99)
@@ -81,7 +81,7 @@ final class LayerConfigRoundTripTests: XCTestCase {
     func testAnActivityRegularizerAppearsAfterTheBaseFieldsAsInKeras() {
         let dense = Dense(units: 2, activityRegularizer: L2(l2: 0.1), name: "d").config
         XCTAssertEqual(Array(dense.keys.prefix(4)), ["name", "trainable", "dtype", "activity_regularizer"])
-        let conv = Conv2D(filters: 1, kernelSize: (1, 1), activityRegularizer: L1(), name: "c").config
+        let conv = Conv2D(filters: 1, kernelSize: [1, 1], activityRegularizer: L1(), name: "c").config
         XCTAssertEqual(Array(conv.keys.prefix(4)), ["name", "trainable", "dtype", "activity_regularizer"])
     }
 

@@ -6,15 +6,19 @@ import Keel
 final class LayerLossesTests: XCTestCase {
     /// The seed's `ActivityRegularizationLayer`: `self.add_loss(rate * reduce_sum(inputs))`.
     final class ActivityRegularizationLayer: Layer {
-        let rate: Float
+        @Hyper("rate") var rate = 1e-2
 
-        init(rate: Float = 1e-2) {
+        // @Component(.layer) expansion begin
+        convenience init(rate: Double = 1e-2, activityRegularizer: Regularizer? = nil, name: String? = nil, trainable: Bool = true) {
+            self.init(name: name, trainable: trainable)
+            self.activityRegularizer = activityRegularizer
             self.rate = rate
-            super.init()
+            self.didConfigure()
         }
+        // @Component(.layer) expansion end
 
         override func call(_ input: Tensor, training: Bool) -> Tensor {
-            addLoss(input.sum() * rate)
+            addLoss(input.sum() * Float(rate))
             return input
         }
     }

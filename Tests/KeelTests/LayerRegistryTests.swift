@@ -5,26 +5,18 @@ import Keel
 final class LayerRegistryTests: XCTestCase {
     /// A layer the test brings: multiplies its input by a configured factor.
     final class TestScaleLayer: Layer {
-        let factor: Double
+        @Hyper("factor") var factor: Double
 
-        init(factor: Double, name: String? = nil, trainable: Bool = true) {
+        // @Component(.layer) expansion begin
+        convenience init(factor: Double, activityRegularizer: Regularizer? = nil, name: String? = nil, trainable: Bool = true) {
+            self.init(name: name, trainable: trainable)
+            self.activityRegularizer = activityRegularizer
             self.factor = factor
-            super.init(name: name, trainable: trainable)
+            self.didConfigure()
         }
-
-        convenience init(config: JSONObject) throws {
-            let reader = ConfigReader(config, owner: "TestScaleLayer")
-            self.init(factor: try reader.double("factor"), name: try reader.optionalString("name"),
-                      trainable: try reader.bool("trainable", default: true))
-        }
+        // @Component(.layer) expansion end
 
         override func call(_ input: Tensor, training: Bool) -> Tensor { input * Float(factor) }
-
-        override var config: JSONObject {
-            var object = super.config
-            object["factor"] = .double(factor)
-            return object
-        }
     }
 
     func testEveryBuiltInLayerIsRegisteredUnderItsKerasClassName() {

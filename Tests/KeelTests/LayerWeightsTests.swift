@@ -10,11 +10,11 @@ final class LayerWeightsTests: XCTestCase {
         XCTAssertEqual(dense.weights.map(\.shape), [[5, 3], [3]])
         XCTAssertEqual(dense.weights.map(\.path), ["dense_w/kernel", "dense_w/bias"])
 
-        let conv = Conv2D(filters: 4, kernelSize: (3, 2), name: "conv_w")
+        let conv = Conv2D(filters: 4, kernelSize: [3, 2], name: "conv_w")
         _ = conv(Tensor.zeros([1, 6, 6, 2]))
         XCTAssertEqual(conv.weights.map(\.shape), [[3, 2, 2, 4], [4]])
 
-        let transposed = Conv2DTranspose(filters: 4, kernelSize: (3, 3), strides: (2, 2), padding: .same)
+        let transposed = Conv2DTranspose(filters: 4, kernelSize: [3, 3], strides: [2, 2], padding: .same)
         XCTAssertEqual(transposed(Tensor.zeros([1, 5, 5, 2])).shape, [1, 10, 10, 4])
         XCTAssertEqual(transposed.weights[0].shape, [3, 3, 4, 2], "Conv2DTranspose kernels are (kh, kw, filters, in)")
 

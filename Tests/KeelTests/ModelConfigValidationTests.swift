@@ -5,7 +5,7 @@ import XCTest
 /// input of the wrong rank, a reshape that loses elements) is a KeelError naming the layer.
 final class ModelConfigValidationTests: XCTestCase {
     private func config(_ edit: (inout JSONObject) -> Void) throws -> JSONValue {
-        let model = try Sequential([InputLayer(batchShape: [nil, 8, 8, 1]), Conv2D(filters: 2, kernelSize: (3, 3), name: "conv"),
+        let model = try Sequential([InputLayer(batchShape: [nil, 8, 8, 1]), Conv2D(filters: 2, kernelSize: [3, 3], name: "conv"),
                                     Reshape(targetShape: [72], name: "flat")], name: "small")
         guard var object = ModelConfig.config(of: model).objectValue, var inner = object["config"]?.objectValue,
               var layers = inner["layers"]?.arrayValue else { throw KeelError("test model config", expected: "layers", found: "none") }

@@ -10,9 +10,9 @@ final class PlotModelTests: XCTestCase {
         let title = Input(shape: [20], name: "title")
         let body = Input(shape: [20], name: "text_body")
         let tags = Input(shape: [5], name: "tags")
-        let features = Dense(units: 8, activation: "relu", name: "dense")(Concatenate(name: "concatenate")([title, body, tags]))
-        let priority = Dense(units: 1, activation: "sigmoid", name: "priority")(features)
-        let department = Dense(units: 4, activation: "softmax", name: "department")(features)
+        let features = try Dense(units: 8, activation: "relu", name: "dense")(Concatenate(name: "concatenate")([title, body, tags]))
+        let priority = try Dense(units: 1, activation: "sigmoid", name: "priority")(features)
+        let department = try Dense(units: 4, activation: "softmax", name: "department")(features)
         return try Model(inputs: [title, body, tags], outputs: [priority, department], name: "ticket_classifier")
     }
 

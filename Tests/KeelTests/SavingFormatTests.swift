@@ -19,7 +19,7 @@ final class SavingFormatTests: XCTestCase {
 
     private func functionalModel() throws -> Model {
         let input = Input(shape: [4], name: "features")
-        let hidden = Dense(units: 3, activation: "relu", name: "hidden")(input)
+        let hidden = try Dense(units: 3, activation: "relu", name: "hidden")(input)
         return try Model(inputs: input, outputs: Dense(units: 2, name: "scores")(hidden), name: "scorer")
     }
 

@@ -9,10 +9,10 @@ final class SeedProgramTests: XCTestCase {
     private func ticketModel() throws -> Model {
         let title = Input(shape: [20], name: "title"), body = Input(shape: [20], name: "text_body")
         let tags = Input(shape: [5], name: "tags")
-        let features = Concatenate()([title, body, tags])
-        let hidden = Dense(units: 8, activation: "relu")(features)
-        let priority = Dense(units: 1, activation: "sigmoid", name: "priority")(hidden)
-        let department = Dense(units: 4, activation: "softmax", name: "department")(hidden)
+        let features = try Concatenate()([title, body, tags])
+        let hidden = try Dense(units: 8, activation: "relu")(features)
+        let priority = try Dense(units: 1, activation: "sigmoid", name: "priority")(hidden)
+        let department = try Dense(units: 4, activation: "softmax", name: "department")(hidden)
         return try Model(inputs: [title, body, tags], outputs: [priority, department])
     }
 
@@ -47,7 +47,7 @@ final class SeedProgramTests: XCTestCase {
         XCTAssertEqual(model.layers.map { type(of: $0).kerasClassName },
                        ["InputLayer", "InputLayer", "InputLayer", "Concatenate", "Dense", "Dense", "Dense"])
         let hidden = try XCTUnwrap(model.layers[4].output)
-        let difficulty = Dense(units: 3, activation: "softmax", name: "difficulty")(hidden)
+        let difficulty = try Dense(units: 3, activation: "softmax", name: "difficulty")(hidden)
         let extended = try Model(inputs: model.inputs, outputs: model.outputs + [difficulty])
         XCTAssertEqual(extended.outputNames, ["priority", "department", "difficulty"])
         let shared = Set(model.weights.map { ObjectIdentifier($0) })
@@ -65,7 +65,7 @@ final class SeedProgramTests: XCTestCase {
         let mixing = Dense(units: 8, activation: "relu")
         let priorityScorer = Dense(units: 1, activation: "sigmoid")
 
-        init() { super.init(name: "customer_ticket_model") }
+        convenience init() { self.init(name: "customer_ticket_model") }
 
         override func call(_ inputs: [Tensor], training: Bool) -> Tensor {
             priorityScorer(mixing(concatenate(inputs), training: training), training: training)
@@ -87,7 +87,7 @@ final class SeedProgramTests: XCTestCase {
     /// The seed's ActivityRegularizationLayer (LayerLossesTests) inside a model: its loss joins the training loss.
     func testLayerLossesJoinTheTrainingLoss() throws {
         let input = Input(shape: [4])
-        let hidden = LayerLossesTests.ActivityRegularizationLayer(rate: 0.5)(Dense(units: 3, activation: "relu")(input))
+        let hidden = try LayerLossesTests.ActivityRegularizationLayer(rate: 0.5)(Dense(units: 3, activation: "relu")(input))
         let model = try Model(inputs: input, outputs: Dense(units: 1)(hidden))
         let x = Tensor(repeating: 1, shape: [8, 4]), y = Tensor.zeros([8, 1])
         let prediction = model.forward([x])[0]

@@ -43,3 +43,9 @@ public struct Activation {
         return try Registries.activations.make(from: value)
     }
 }
+
+/// An activation named in Swift: `Dense(units: 8, activation: "relu")`. An unknown name is
+/// reported when the layer holding it is checked (called on its inputs), as Keras raises there.
+extension Activation: ExpressibleByStringLiteral {
+    public init(stringLiteral name: String) { self = .named(name) }
+}

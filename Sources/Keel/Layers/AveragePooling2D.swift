@@ -4,6 +4,6 @@ open class AveragePooling2D: Pooling2D {
     open override class var kerasClassName: String { "AveragePooling2D" }
 
     open override func pool(_ x: Tensor) -> Tensor {
-        x.avgPool2d(poolSize: poolSize, strides: strides, padding: padding)
+        x.avgPool2d(poolSize: poolSize.tuple, strides: resolvedStrides.tuple, padding: padding)
     }
 }

@@ -5,31 +5,34 @@
 open class BatchNormalization: Layer {
     open override class var kerasClassName: String { "BatchNormalization" }
 
-    public let axis: Int
-    public let momentum: Double
-    public let epsilon: Double
-    public let center: Bool
-    public let scale: Bool
-    public let betaInitializer: Initializer
-    public let gammaInitializer: Initializer
-    public let movingMeanInitializer: Initializer
-    public let movingVarianceInitializer: Initializer
-    public let betaRegularizer: Regularizer?
-    public let gammaRegularizer: Regularizer?
+    @Hyper("axis") public var axis = -1
+    @Hyper("momentum") public var momentum = 0.99
+    @Hyper("epsilon", .positive) public var epsilon = 1e-3
+    @Hyper("center") public var center = true
+    @Hyper("scale") public var scale = true
+    @Hyper("beta_initializer") public var betaInitializer: Initializer = Zeros()
+    @Hyper("gamma_initializer") public var gammaInitializer: Initializer = Ones()
+    @Hyper("moving_mean_initializer") public var movingMeanInitializer: Initializer = Zeros()
+    @Hyper("moving_variance_initializer") public var movingVarianceInitializer: Initializer = Ones()
+    @Hyper("beta_regularizer") public var betaRegularizer: Regularizer? = nil
+    @Hyper("gamma_regularizer") public var gammaRegularizer: Regularizer? = nil
+    @Hyper("beta_constraint", .noWeightConstraint) public var betaConstraint: JSONValue? = nil
+    @Hyper("gamma_constraint", .noWeightConstraint) public var gammaConstraint: JSONValue? = nil
     /// Accepted and written back as Keras does; one device has nothing to synchronize with.
-    public let synchronized: Bool
+    @Hyper("synchronized") public var synchronized = false
+    @Hyper("renorm", .mustBeFalse("Keel does not implement batch renormalization")) public var renorm = false
     /// Only meaningful with renormalization, which Keel refuses; kept so configs round-trip.
-    private var renormMomentum = 0.99
+    @Hyper("renorm_clipping") public var renormClipping: JSONValue? = nil
+    @Hyper("renorm_momentum") public var renormMomentum = 0.99
     public private(set) var gamma: Variable?
     public private(set) var beta: Variable?
     public private(set) var movingMean: Variable!
     public private(set) var movingVariance: Variable!
 
-    public init(axis: Int = -1, momentum: Double = 0.99, epsilon: Double = 1e-3, center: Bool = true, scale: Bool = true,
-                betaInitializer: Initializer = Zeros(), gammaInitializer: Initializer = Ones(),
-                movingMeanInitializer: Initializer = Zeros(), movingVarianceInitializer: Initializer = Ones(),
-                betaRegularizer: Regularizer? = nil, gammaRegularizer: Regularizer? = nil, synchronized: Bool = false,
-                name: String? = nil, trainable: Bool = true) {
+    // @Component(.layer) expansion begin
+    public convenience init(axis: Int = -1, momentum: Double = 0.99, epsilon: Double = 1e-3, center: Bool = true, scale: Bool = true, betaInitializer: Initializer = Zeros(), gammaInitializer: Initializer = Ones(), movingMeanInitializer: Initializer = Zeros(), movingVarianceInitializer: Initializer = Ones(), betaRegularizer: Regularizer? = nil, gammaRegularizer: Regularizer? = nil, betaConstraint: JSONValue? = nil, gammaConstraint: JSONValue? = nil, synchronized: Bool = false, renorm: Bool = false, renormClipping: JSONValue? = nil, renormMomentum: Double = 0.99, activityRegularizer: Regularizer? = nil, name: String? = nil, trainable: Bool = true) {
+        self.init(name: name, trainable: trainable)
+        self.activityRegularizer = activityRegularizer
         self.axis = axis
         self.momentum = momentum
         self.epsilon = epsilon
@@ -41,33 +44,22 @@ open class BatchNormalization: Layer {
         self.movingVarianceInitializer = movingVarianceInitializer
         self.betaRegularizer = betaRegularizer
         self.gammaRegularizer = gammaRegularizer
+        self.betaConstraint = betaConstraint
+        self.gammaConstraint = gammaConstraint
         self.synchronized = synchronized
-        super.init(name: name, trainable: trainable)
+        self.renorm = renorm
+        self.renormClipping = renormClipping
+        self.renormMomentum = renormMomentum
+        self.didConfigure()
     }
+    // @Component(.layer) expansion end
 
-    public convenience init(config: JSONObject) throws {
-        let reader = ConfigReader.layer(config, "BatchNormalization")
-        let base = try reader.layerBase()
-        try reader.requireNoConstraint("beta_constraint")
-        try reader.requireNoConstraint("gamma_constraint")
-        try reader.requireFalse("renorm", because: "Keel does not implement batch renormalization")
-        let epsilon = try reader.double("epsilon", default: 1e-3)
-        guard epsilon > 0 else {
-            throw KeelError("\(reader.owner): field 'epsilon'", expected: "a positive number", found: "\(epsilon)")
-        }
-        self.init(axis: try reader.int("axis", default: -1), momentum: try reader.double("momentum", default: 0.99),
-                  epsilon: epsilon, center: try reader.bool("center", default: true),
-                  scale: try reader.bool("scale", default: true),
-                  betaInitializer: try reader.initializer("beta_initializer", default: Zeros()),
-                  gammaInitializer: try reader.initializer("gamma_initializer", default: Ones()),
-                  movingMeanInitializer: try reader.initializer("moving_mean_initializer", default: Zeros()),
-                  movingVarianceInitializer: try reader.initializer("moving_variance_initializer", default: Ones()),
-                  betaRegularizer: try reader.regularizer("beta_regularizer"),
-                  gammaRegularizer: try reader.regularizer("gamma_regularizer"),
-                  synchronized: try reader.bool("synchronized", default: false),
-                  name: base.name, trainable: base.trainable)
-        activityRegularizer = base.activityRegularizer
-        renormMomentum = try reader.double("renorm_momentum", default: 0.99)
+    open override func outputShape(for inputShapes: [[Int?]]) throws -> [Int?] {
+        let shape = try singleInput(inputShapes, rank: 2...8)
+        let featureAxis = try checkedAxis(axis, rank: shape.count, shapes: inputShapes)
+        let features = try knownDimension(inputShapes, axis: featureAxis, what: "feature")
+        try checkBuiltDimension(features, builtFor: movingMean?.shape[0], what: "features", shapes: inputShapes)
+        return shape
     }
 
     open override var usesTrainingFlag: Bool { true }
@@ -117,27 +109,5 @@ open class BatchNormalization: Layer {
         let features = movingMean.shape
         movingMean.assign(movingMean.value * keep + mean.reshaped(features) * take)
         movingVariance.assign(movingVariance.value * keep + variance.reshaped(features) * take)
-    }
-
-    open override var config: JSONObject {
-        var object = super.config
-        object["axis"] = .int(axis)
-        object["momentum"] = .double(momentum)
-        object["epsilon"] = .double(epsilon)
-        object["center"] = .bool(center)
-        object["scale"] = .bool(scale)
-        object["beta_initializer"] = betaInitializer.serialized()
-        object["gamma_initializer"] = gammaInitializer.serialized()
-        object["moving_mean_initializer"] = movingMeanInitializer.serialized()
-        object["moving_variance_initializer"] = movingVarianceInitializer.serialized()
-        object["beta_regularizer"] = .serialized(betaRegularizer)
-        object["gamma_regularizer"] = .serialized(gammaRegularizer)
-        object["beta_constraint"] = .null
-        object["gamma_constraint"] = .null
-        object["synchronized"] = .bool(synchronized)
-        object["renorm"] = .bool(false)
-        object["renorm_clipping"] = .null
-        object["renorm_momentum"] = .double(renormMomentum)
-        return object
     }
 }

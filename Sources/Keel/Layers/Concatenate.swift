@@ -2,31 +2,40 @@
 open class Concatenate: Layer {
     open override class var kerasClassName: String { "Concatenate" }
 
-    public let axis: Int
+    @Hyper("axis") public var axis = -1
 
-    public init(axis: Int = -1, name: String? = nil, trainable: Bool = true) {
+    // @Component(.layer) expansion begin
+    public convenience init(axis: Int = -1, activityRegularizer: Regularizer? = nil, name: String? = nil, trainable: Bool = true) {
+        self.init(name: name, trainable: trainable)
+        self.activityRegularizer = activityRegularizer
         self.axis = axis
-        super.init(name: name, trainable: trainable)
+        self.didConfigure()
+    }
+    // @Component(.layer) expansion end
+
+    open override var inputCount: InputCount { .atLeastTwo }
+
+    open override func outputShape(for inputShapes: [[Int?]]) throws -> [Int?] {
+        let first = inputShapes[0]
+        let joined = try checkedAxis(axis, rank: first.count, shapes: inputShapes)
+        let agree = inputShapes.allSatisfy { shape in
+            shape.count == first.count && shape.indices.allSatisfy { i in
+                i == joined || shape[i] == nil || first[i] == nil || shape[i] == first[i]
+            }
+        }
+        guard agree else { throw invalidInput(expected: "inputs of one rank, equal outside axis \(axis)", found: inputShapes) }
+        var output = first.indices.map { i in inputShapes.lazy.compactMap { $0[i] }.first }
+        let sizes = inputShapes.map { $0[joined] }
+        output[joined] = sizes.contains(nil) ? nil : sizes.reduce(0) { $0 + $1! }
+        return output
     }
 
-    public convenience init(config: JSONObject) throws {
-        let reader = ConfigReader.layer(config, "Concatenate")
-        let base = try reader.layerBase()
-        self.init(axis: try reader.int("axis", default: -1), name: base.name, trainable: base.trainable)
-        activityRegularizer = base.activityRegularizer
-    }
-
-    open override func build(inputShapes: [[Int]]) {
-        precondition(inputShapes.count >= 2, "Concatenate '\(name)': expected at least 2 inputs, got \(inputShapes.count)")
+    /// Integer inputs stay integers when all of them are.
+    open override func outputDType(for inputDTypes: [DType]) -> DType {
+        inputDTypes.allSatisfy { $0 == .int32 } ? .int32 : .float32
     }
 
     open override func call(_ inputs: [Tensor], training: Bool) -> Tensor {
         Tensor.concatenate(inputs, axis: axis)
-    }
-
-    open override var config: JSONObject {
-        var object = super.config
-        object["axis"] = .int(axis)
-        return object
     }
 }

@@ -3,33 +3,30 @@
 open class Conv2DTranspose: Layer {
     open override class var kerasClassName: String { "Conv2DTranspose" }
 
-    public let filters: Int
-    public let kernelSize: (Int, Int)
-    public let strides: (Int, Int)
-    public let padding: Padding
+    @Hyper("filters", .inRange(1...(1 << 16))) public var filters: Int
+    @Hyper("kernel_size", .allPositive()) public var kernelSize: IntPair
+    @Hyper("strides", .allPositive()) public var strides: IntPair = 1
+    @Hyper("padding") public var padding: Padding = .valid
     /// nil lets Keras's rule choose the output size (see `ConvArithmetic.transposedConvolution`).
-    public let outputPadding: (Int, Int)?
-    public let dataFormat: DataFormat
-    public let dilationRate: (Int, Int)
-    public let activation: Activation
-    public let useBias: Bool
-    public let kernelInitializer: Initializer
-    public let biasInitializer: Initializer
-    public let kernelRegularizer: Regularizer?
-    public let biasRegularizer: Regularizer?
+    @Hyper("output_padding") public var outputPadding: IntPair? = nil
+    @Hyper("data_format") public var dataFormat: DataFormat = .channelsLast
+    @Hyper("dilation_rate", .allPositive()) public var dilationRate: IntPair = 1
+    @Hyper("activation") public var activation: Activation = .linear
+    @Hyper("use_bias") public var useBias = true
+    @Hyper("kernel_initializer") public var kernelInitializer: Initializer = GlorotUniform()
+    @Hyper("bias_initializer") public var biasInitializer: Initializer = Zeros()
+    @Hyper("kernel_regularizer") public var kernelRegularizer: Regularizer? = nil
+    @Hyper("bias_regularizer") public var biasRegularizer: Regularizer? = nil
+    public let activityRegularizerField = ActivityRegularizerField()
+    @Hyper("kernel_constraint", .noWeightConstraint) public var kernelConstraint: JSONValue? = nil
+    @Hyper("bias_constraint", .noWeightConstraint) public var biasConstraint: JSONValue? = nil
     public private(set) var kernel: Variable!
     public private(set) var bias: Variable?
 
-    public init(filters: Int, kernelSize: (Int, Int), strides: (Int, Int) = (1, 1), padding: Padding = .valid,
-                outputPadding: (Int, Int)? = nil, dataFormat: DataFormat = .channelsLast,
-                dilationRate: (Int, Int) = (1, 1), activation: Activation = .linear, useBias: Bool = true,
-                kernelInitializer: Initializer = GlorotUniform(), biasInitializer: Initializer = Zeros(),
-                kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
-                activityRegularizer: Regularizer? = nil, name: String? = nil, trainable: Bool = true) {
-        precondition(filters > 0, "Conv2DTranspose: filters must be positive, got \(filters)")
-        precondition(kernelSize.0 > 0 && kernelSize.1 > 0 && strides.0 > 0 && strides.1 > 0
-                     && dilationRate.0 > 0 && dilationRate.1 > 0,
-                     "Conv2DTranspose: kernel size \(kernelSize), strides \(strides) and dilation \(dilationRate) must be positive")
+    // @Component(.layer) expansion begin
+    public convenience init(filters: Int, kernelSize: IntPair, strides: IntPair = 1, padding: Padding = .valid, outputPadding: IntPair? = nil, dataFormat: DataFormat = .channelsLast, dilationRate: IntPair = 1, activation: Activation = .linear, useBias: Bool = true, kernelInitializer: Initializer = GlorotUniform(), biasInitializer: Initializer = Zeros(), kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, kernelConstraint: JSONValue? = nil, biasConstraint: JSONValue? = nil, activityRegularizer: Regularizer? = nil, name: String? = nil, trainable: Bool = true) {
+        self.init(name: name, trainable: trainable)
+        self.activityRegularizer = activityRegularizer
         self.filters = filters
         self.kernelSize = kernelSize
         self.strides = strides
@@ -43,42 +40,37 @@ open class Conv2DTranspose: Layer {
         self.biasInitializer = biasInitializer
         self.kernelRegularizer = kernelRegularizer
         self.biasRegularizer = biasRegularizer
-        super.init(name: name, trainable: trainable)
-        self.activityRegularizer = activityRegularizer
+        self.kernelConstraint = kernelConstraint
+        self.biasConstraint = biasConstraint
+        self.didConfigure()
     }
+    // @Component(.layer) expansion end
 
-    /// The activation by its Keras name.
-    public convenience init(filters: Int, kernelSize: (Int, Int), strides: (Int, Int) = (1, 1), padding: Padding = .valid,
-                            activation: String, useBias: Bool = true, name: String? = nil) {
-        self.init(filters: filters, kernelSize: kernelSize, strides: strides, padding: padding,
-                  activation: LayerActivations.named(activation), useBias: useBias, name: name)
-    }
-
-    public convenience init(config: JSONObject) throws {
-        let reader = ConfigReader.layer(config, "Conv2DTranspose")
-        let base = try reader.layerBase()
-        let filters = try reader.positiveInt("filters", maximum: 1 << 16)
-        guard filters > 0 else {
-            throw KeelError("\(reader.owner): field 'filters'", expected: "a positive integer", found: "\(filters)")
+    /// Keras refuses an output padding that is not smaller than the stride.
+    open override func check() throws {
+        try super.check()
+        if let outputPadding, !zip(outputPadding.values, strides.values).allSatisfy({ $0 >= 0 && $0 < $1 }) {
+            throw KeelError("\(nameForMessages): field 'output_padding'",
+                            expected: "values from 0 to below the strides \(strides.values)", found: "\(outputPadding.values)")
         }
-        let spatial = try ConvolutionFields(reader)
-        try reader.requireNoConstraint("kernel_constraint")
-        try reader.requireNoConstraint("bias_constraint")
-        self.init(filters: filters, kernelSize: spatial.kernelSize, strides: spatial.strides, padding: spatial.padding,
-                  outputPadding: try reader.optionalPair("output_padding"), dataFormat: spatial.dataFormat,
-                  dilationRate: spatial.dilationRate, activation: try reader.activation(),
-                  useBias: try reader.bool("use_bias", default: true),
-                  kernelInitializer: try reader.initializer("kernel_initializer", default: GlorotUniform()),
-                  biasInitializer: try reader.initializer("bias_initializer", default: Zeros()),
-                  kernelRegularizer: try reader.regularizer("kernel_regularizer"),
-                  biasRegularizer: try reader.regularizer("bias_regularizer"),
-                  activityRegularizer: base.activityRegularizer, name: base.name, trainable: base.trainable)
+    }
+
+    open override func outputShape(for inputShapes: [[Int?]]) throws -> [Int?] {
+        let shape = try singleInput(inputShapes, rank: 4...4, layout: dataFormat.imageLayout)
+        let channels = try knownDimension(inputShapes, axis: dataFormat.channelAxis(rank: 4), what: "channels")
+        try checkBuiltDimension(channels, builtFor: kernel?.shape[3], what: "channels", shapes: inputShapes)
+        let spatial = dataFormat.spatialAxes(rank: 4).enumerated().map { i, axis in
+            shape[axis].map {
+                ConvArithmetic.transposedConvolution(length: $0, kernel: kernelSize[i], stride: strides[i], dilation: dilationRate[i],
+                                                     padding: padding, outputPadding: outputPadding?[i]).output
+            }
+        }
+        return dataFormat.imageShape(batch: shape[0], spatial: spatial, channels: filters)
     }
 
     open override func build(inputShape: [Int]) {
-        precondition(inputShape.count == 4, "Conv2DTranspose '\(name)': expected a 4-D input, got shape \(inputShape)")
         let channels = inputShape[dataFormat.channelAxis(rank: 4)]
-        kernel = addWeight(name: "kernel", shape: [kernelSize.0, kernelSize.1, filters, channels],
+        kernel = addWeight(name: "kernel", shape: [kernelSize[0], kernelSize[1], filters, channels],
                            initializer: kernelInitializer, regularizer: kernelRegularizer)
         if useBias {
             bias = addWeight(name: "bias", shape: [filters], initializer: biasInitializer, regularizer: biasRegularizer)
@@ -87,29 +79,8 @@ open class Conv2DTranspose: Layer {
 
     open override func call(_ input: Tensor, training: Bool) -> Tensor {
         var output = dataFormat.toChannelsLast(input).conv2dTranspose(
-            kernel.value, strides: strides, padding: padding, dilation: dilationRate, outputPadding: outputPadding)
+            kernel.value, strides: strides.tuple, padding: padding, dilation: dilationRate.tuple, outputPadding: outputPadding?.tuple)
         if let bias { output = output + bias.value }
         return activation(dataFormat.fromChannelsLast(output))
-    }
-
-    open override var config: JSONObject {
-        var object = super.config
-        object["filters"] = .int(filters)
-        object["kernel_size"] = .pair(kernelSize)
-        object["strides"] = .pair(strides)
-        object["padding"] = .string(padding.rawValue)
-        object["output_padding"] = .optionalPair(outputPadding)
-        object["data_format"] = .string(dataFormat.rawValue)
-        object["dilation_rate"] = .pair(dilationRate)
-        object["activation"] = .string(activation.name)
-        object["use_bias"] = .bool(useBias)
-        object["kernel_initializer"] = kernelInitializer.serialized()
-        object["bias_initializer"] = biasInitializer.serialized()
-        object["kernel_regularizer"] = .serialized(kernelRegularizer)
-        object["bias_regularizer"] = .serialized(biasRegularizer)
-        object["activity_regularizer"] = .serialized(activityRegularizer)
-        object["kernel_constraint"] = .null
-        object["bias_constraint"] = .null
-        return object
     }
 }

@@ -24,3 +24,26 @@ public enum DataFormat: String, CaseIterable, Sendable {
         return x.transposed([0, x.rank - 1] + Array(1..<(x.rank - 1)))
     }
 }
+
+/// Null reads as channels-last: Keras resolves `data_format=None` to its image data format.
+extension DataFormat: ConfigRepresentable {
+    public init(configValue: JSONValue) throws {
+        guard !configValue.isNull else { self = .channelsLast; return }
+        guard let text = configValue.stringValue, let format = DataFormat(rawValue: text.lowercased()) else {
+            throw ConfigMismatch("one of \(DataFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        self = format
+    }
+}
+
+extension DataFormat {
+    /// The axes of a 4-D image batch in this format, for messages.
+    var imageLayout: String {
+        self == .channelsLast ? "(batch, height, width, channels)" : "(batch, channels, height, width)"
+    }
+
+    /// A 4-D image batch's shape in this format.
+    func imageShape(batch: Int?, spatial: [Int?], channels: Int?) -> [Int?] {
+        self == .channelsLast ? [batch] + spatial + [channels] : [batch, channels] + spatial
+    }
+}

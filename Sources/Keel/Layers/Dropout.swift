@@ -6,33 +6,38 @@
 open class Dropout: Layer {
     open override class var kerasClassName: String { "Dropout" }
 
-    public let rate: Double
-    public let noiseShape: [Int?]?
-    public let seed: Int?
-    private let seededGenerator: RandomGenerator?
+    @Hyper("rate", .inRange(0...1)) public var rate: Double
+    @Hyper("seed") public var seed: Int? = nil
+    @Hyper("noise_shape") public var noiseShape: [Int?]? = nil
+    private var seededGenerator: RandomGenerator?
 
-    public init(rate: Double, noiseShape: [Int?]? = nil, seed: Int? = nil, name: String? = nil, trainable: Bool = true) {
-        precondition(rate >= 0 && rate <= 1, "Dropout: rate must be in [0, 1], got \(rate)")
+    // @Component(.layer) expansion begin
+    public convenience init(rate: Double, seed: Int? = nil, noiseShape: [Int?]? = nil, activityRegularizer: Regularizer? = nil, name: String? = nil, trainable: Bool = true) {
+        self.init(name: name, trainable: trainable)
+        self.activityRegularizer = activityRegularizer
         self.rate = rate
-        self.noiseShape = noiseShape
         self.seed = seed
-        self.seededGenerator = seed.map { RandomGenerator(seed: UInt64(bitPattern: Int64($0))) }
-        super.init(name: name, trainable: trainable)
+        self.noiseShape = noiseShape
+        self.didConfigure()
     }
+    // @Component(.layer) expansion end
 
-    public convenience init(config: JSONObject) throws {
-        let reader = ConfigReader.layer(config, "Dropout")
-        let base = try reader.layerBase()
-        let rate = try reader.double("rate")
-        guard rate >= 0 && rate <= 1 else {
-            throw KeelError("\(reader.owner): field 'rate'", expected: "a number in [0, 1]", found: "\(rate)")
-        }
-        self.init(rate: rate, noiseShape: try reader.optionalInts("noise_shape"), seed: try reader.optionalInt("seed"),
-                  name: base.name, trainable: base.trainable)
-        activityRegularizer = base.activityRegularizer
+    open override func didConfigure() {
+        seededGenerator = seed.map { RandomGenerator(seed: UInt64(bitPattern: Int64($0))) }
     }
 
     open override var usesTrainingFlag: Bool { true }
+
+    open override func outputShape(for inputShapes: [[Int?]]) throws -> [Int?] {
+        let shape = try singleInput(inputShapes, rank: 1...8)
+        if let noiseShape, noiseShape.count != shape.count {
+            throw invalidInput(expected: "an input of the noise shape's rank (\(noiseShape.count))", found: inputShapes)
+        }
+        return shape
+    }
+
+    /// Inference passes values through, so integer inputs stay integers.
+    open override func outputDType(for inputDTypes: [DType]) -> DType { inputDTypes[0] }
 
     open override func call(_ input: Tensor, training: Bool) -> Tensor {
         guard training && rate > 0 else { return input }
@@ -44,13 +49,5 @@ open class Dropout: Layer {
         let maskShape = noiseShape.enumerated().map { axis, size in size ?? input.shape[axis] }
         let keep = Float(1 - rate)
         return input * (generator.bernoulli(maskShape, probability: keep) * (1 / keep))
-    }
-
-    open override var config: JSONObject {
-        var object = super.config
-        object["rate"] = .double(rate)
-        object["seed"] = seed.map { .int($0) } ?? .null
-        object["noise_shape"] = noiseShape.map { .from($0) } ?? .null
-        return object
     }
 }

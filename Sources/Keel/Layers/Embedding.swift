@@ -4,45 +4,33 @@
 open class Embedding: Layer {
     open override class var kerasClassName: String { "Embedding" }
 
-    public let inputDim: Int
-    public let outputDim: Int
-    public let embeddingsInitializer: Initializer
-    public let embeddingsRegularizer: Regularizer?
-    public let maskZero: Bool
+    @Hyper("input_dim", .inRange(1...(1 << 26))) public var inputDim: Int
+    @Hyper("output_dim", .inRange(1...(1 << 16))) public var outputDim: Int
+    @Hyper("embeddings_initializer") public var embeddingsInitializer: Initializer = RandomUniform()
+    @Hyper("embeddings_regularizer") public var embeddingsRegularizer: Regularizer? = nil
+    public let activityRegularizerField = ActivityRegularizerField()
+    @Hyper("embeddings_constraint", .noWeightConstraint) public var embeddingsConstraint: JSONValue? = nil
+    @Hyper("mask_zero") public var maskZero = false
+    @Hyper("quantization_config", .mustBeNull("Keel does not quantize")) public var quantizationConfig: JSONValue? = nil
     public private(set) var embeddings: Variable!
 
-    public init(inputDim: Int, outputDim: Int, embeddingsInitializer: Initializer = RandomUniform(),
-                embeddingsRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil, maskZero: Bool = false,
-                name: String? = nil, trainable: Bool = true) {
-        precondition(inputDim > 0 && outputDim > 0,
-                     "Embedding: input and output dimensions must be positive, got \(inputDim) and \(outputDim)")
+    // @Component(.layer) expansion begin
+    public convenience init(inputDim: Int, outputDim: Int, embeddingsInitializer: Initializer = RandomUniform(), embeddingsRegularizer: Regularizer? = nil, embeddingsConstraint: JSONValue? = nil, maskZero: Bool = false, quantizationConfig: JSONValue? = nil, activityRegularizer: Regularizer? = nil, name: String? = nil, trainable: Bool = true) {
+        self.init(name: name, trainable: trainable)
+        self.activityRegularizer = activityRegularizer
         self.inputDim = inputDim
         self.outputDim = outputDim
         self.embeddingsInitializer = embeddingsInitializer
         self.embeddingsRegularizer = embeddingsRegularizer
+        self.embeddingsConstraint = embeddingsConstraint
         self.maskZero = maskZero
-        super.init(name: name, trainable: trainable)
-        self.activityRegularizer = activityRegularizer
+        self.quantizationConfig = quantizationConfig
+        self.didConfigure()
     }
+    // @Component(.layer) expansion end
 
-    public convenience init(config: JSONObject) throws {
-        let reader = ConfigReader.layer(config, "Embedding")
-        let base = try reader.layerBase()
-        let inputDim = try reader.positiveInt("input_dim", maximum: 1 << 26), outputDim = try reader.positiveInt("output_dim", maximum: 1 << 16)
-        guard inputDim > 0, outputDim > 0 else {
-            throw KeelError("\(reader.owner): fields 'input_dim' and 'output_dim'", expected: "positive integers",
-                            found: "\(inputDim) and \(outputDim)")
-        }
-        try reader.requireNoConstraint("embeddings_constraint")
-        if let quantization = reader.value("quantization_config") {
-            throw KeelError("\(reader.owner): field 'quantization_config'", expected: "null (Keel does not quantize)",
-                            found: quantization.summary)
-        }
-        self.init(inputDim: inputDim, outputDim: outputDim,
-                  embeddingsInitializer: try reader.initializer("embeddings_initializer", default: RandomUniform()),
-                  embeddingsRegularizer: try reader.regularizer("embeddings_regularizer"),
-                  activityRegularizer: base.activityRegularizer, maskZero: try reader.bool("mask_zero", default: false),
-                  name: base.name, trainable: base.trainable)
+    open override func outputShape(for inputShapes: [[Int?]]) throws -> [Int?] {
+        try singleInput(inputShapes, rank: 1...8) + [outputDim]
     }
 
     open override func build(inputShape: [Int]) {
@@ -53,18 +41,5 @@ open class Embedding: Layer {
     open override func call(_ input: Tensor, training: Bool) -> Tensor {
         let ids = input.dtype == .int32 ? input : input.cast(to: .int32)
         return embeddings.value.gathering(ids, axis: 0)
-    }
-
-    open override var config: JSONObject {
-        var object = super.config
-        object["input_dim"] = .int(inputDim)
-        object["output_dim"] = .int(outputDim)
-        object["embeddings_initializer"] = embeddingsInitializer.serialized()
-        object["embeddings_regularizer"] = .serialized(embeddingsRegularizer)
-        object["activity_regularizer"] = .serialized(activityRegularizer)
-        object["embeddings_constraint"] = .null
-        object["mask_zero"] = .bool(maskZero)
-        object["quantization_config"] = .null
-        return object
     }
 }

@@ -3,28 +3,27 @@
 open class Flatten: Layer {
     open override class var kerasClassName: String { "Flatten" }
 
-    public let dataFormat: DataFormat
+    @Hyper("data_format") public var dataFormat: DataFormat = .channelsLast
 
-    public init(dataFormat: DataFormat = .channelsLast, name: String? = nil, trainable: Bool = true) {
+    // @Component(.layer) expansion begin
+    public convenience init(dataFormat: DataFormat = .channelsLast, activityRegularizer: Regularizer? = nil, name: String? = nil, trainable: Bool = true) {
+        self.init(name: name, trainable: trainable)
+        self.activityRegularizer = activityRegularizer
         self.dataFormat = dataFormat
-        super.init(name: name, trainable: trainable)
+        self.didConfigure()
+    }
+    // @Component(.layer) expansion end
+
+    /// (batch, product of the other dimensions), unknown when any of them is.
+    open override func outputShape(for inputShapes: [[Int?]]) throws -> [Int?] {
+        let shape = try singleInput(inputShapes, rank: 1...8)
+        let sizes = shape.dropFirst()
+        return [shape[0], sizes.contains(nil) ? nil : sizes.reduce(1) { $0 * $1! }]
     }
 
-    public convenience init(config: JSONObject) throws {
-        let reader = ConfigReader.layer(config, "Flatten")
-        let base = try reader.layerBase()
-        self.init(dataFormat: try reader.dataFormat(), name: base.name, trainable: base.trainable)
-        activityRegularizer = base.activityRegularizer
-    }
+    open override func outputDType(for inputDTypes: [DType]) -> DType { inputDTypes[0] }
 
     open override func call(_ input: Tensor, training: Bool) -> Tensor {
-        precondition(input.rank >= 1, "Flatten '\(name)': expected a batch of samples, got a scalar")
-        return dataFormat.toChannelsLast(input).reshaped([input.shape[0], input.shape.dropFirst().reduce(1, *)])
-    }
-
-    open override var config: JSONObject {
-        var object = super.config
-        object["data_format"] = .string(dataFormat.rawValue)
-        return object
+        dataFormat.toChannelsLast(input).reshaped([input.shape[0], input.shape.dropFirst().reduce(1, *)])
     }
 }

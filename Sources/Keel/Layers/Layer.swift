@@ -1,10 +1,16 @@
-/// The base of every layer (Keras's `Layer`). A layer creates its weights once in `build`, from
-/// the shape of its first input (batch dimension included), and computes in `call`. `config`
-/// is Keras's `get_config()`; each registered layer also rebuilds itself from that config.
-open class Layer: KerasSerializable {
+/// The base of every layer (Keras's `Layer`). A layer declares each hyper-parameter once with
+/// `@Hyper`; from those declarations come `init(config:)`, `config` in Keras's key order and the
+/// checks. It states the shape and dtype of its output from the shapes and dtypes of its inputs
+/// (`outputShape(for:)`, Keras's `compute_output_shape`), refusing inputs that do not fit; it
+/// creates its weights once in `build`, from the shape of its first input (batch dimension
+/// included), and computes in `call`.
+open class Layer: ConfigConstructible {
     /// The Swift class name unless a subclass says otherwise, as Keras uses the Python class
     /// name: a custom `ActivityRegularizationLayer` is named `activity_regularization_layer`.
     open class var kerasClassName: String { String(describing: self) }
+
+    /// Keys older Keras versions wrote, by the key the class reads now (LeakyReLU's `alpha`).
+    open class var renamedConfigKeys: [String: String] { [:] }
 
     public var name: String
     /// Setting this marks every weight trainable or not, as Keras does.
@@ -27,17 +33,60 @@ open class Layer: KerasSerializable {
     /// The symbolic calls of this layer (Keras's `_inbound_nodes`), in the order they were made.
     public internal(set) var inboundNodes: [Node] = []
 
-    /// `name` nil gives Keras's automatic name (snake_case class name made unique).
+    /// `name` nil gives Keras's automatic name (snake_case class name made unique). The class's
+    /// own hyper-parameters keep their declared defaults; `@Component` gives each class an
+    /// initialiser that takes them too.
     public init(name: String? = nil, trainable: Bool = true) {
         self.name = name ?? Naming.unique(Naming.snakeCase(Self.kerasClassName))
         self.trainable = trainable
+        ActivityRegularizerField.bind(in: self)
     }
 
-    /// Reads `name`, `trainable` and `activity_regularizer` from a config.
-    public convenience init(baseConfig reader: ConfigReader) throws {
-        self.init(name: try reader.optionalString("name"), trainable: try reader.bool("trainable", default: true))
+    /// Builds the layer from a Keras config: the fields every layer has are read here, the
+    /// class's own from its `@Hyper` declarations; any other key is an error naming it.
+    public required init(config given: JSONObject) throws {
+        let config = Self.renamingLegacyKeys(given)
+        let reader = ConfigReader(config, owner: Self.nameForMessages(config["name"]?.stringValue))
+        name = try reader.optionalString("name") ?? Naming.unique(Naming.snakeCase(Self.kerasClassName))
+        trainable = try reader.bool("trainable", default: true)
+        try LayerDTypePolicy.check(reader)
         activityRegularizer = try Regularizer.from(reader.value("activity_regularizer"))
+        ActivityRegularizerField.bind(in: self)
+        try Hyperparameters.read(config, into: self, owner: reader.owner, otherKeys: Layer.baseConfigKeys)
+        try check()
+        didConfigure()
     }
+
+    /// The keys every layer reads by hand, then those Keras accepted from older files and Keel
+    /// ignores (a tf.keras 2 first layer's `batch_input_shape`: the model's input says it).
+    static let baseConfigKeys = ["name", "trainable", "dtype", "activity_regularizer",
+                                 "input_dim", "input_shape", "batch_input_shape", "batch_size", "autocast"]
+
+    private static func renamingLegacyKeys(_ config: JSONObject) -> JSONObject {
+        var renamed = config
+        for (old, new) in renamedConfigKeys {
+            guard let value = renamed[old] else { continue }
+            renamed[old] = nil
+            if renamed[new] == nil { renamed[new] = value }
+        }
+        return renamed
+    }
+
+    /// "Dense layer 'dense_1'": how errors name this layer.
+    open var nameForMessages: String { Self.nameForMessages(name) }
+
+    static func nameForMessages(_ name: String?) -> String {
+        "\(kerasClassName) layer" + (name.map { " '\($0)'" } ?? "")
+    }
+
+    /// Keras's constructor checks: each declared field's rules. Calling the layer on symbolic
+    /// inputs runs it for layers made in Swift; a class with rules across fields adds them.
+    open func check() throws {
+        try Hyperparameters.check(self, owner: nameForMessages)
+    }
+
+    /// Runs once the hyper-parameters are set (from a config or a Swift initialiser).
+    open func didConfigure() {}
 
     // MARK: Weights
 
@@ -86,6 +135,45 @@ open class Layer: KerasSerializable {
         for v in weights where !v.path.hasPrefix(prefix + "/") { v.path = "\(prefix)/\(v.path)" }
     }
 
+    // MARK: Shapes
+
+    /// How many inputs a call takes: one, or at least two for merge layers (Keras's `Merge`).
+    open var inputCount: InputCount { .one }
+
+    /// The output's shape for inputs of these shapes (batch dimension first, nil unknown), as
+    /// Keras's `compute_output_shape`; inputs that do not suit the layer are a KeelError naming
+    /// it (`invalidInput`). The shapes come in the number `inputCount` allows. The default
+    /// passes one input's shape through, as activation-like layers do.
+    open func outputShape(for inputShapes: [[Int?]]) throws -> [Int?] {
+        inputShapes[0]
+    }
+
+    /// The output's dtype: float32, except in layers that only move values around, which keep
+    /// their input's (integer ids stay integers).
+    open func outputDType(for inputDTypes: [DType]) -> DType { .float32 }
+
+    /// Checks the hyper-parameters, the number of inputs and their shapes, and returns the output
+    /// shape: what calling the layer on symbolic inputs of these shapes would give. Models built
+    /// from files and `Sequential.add` run it before the layer is ever called.
+    @discardableResult
+    public func checkInputs(_ shapes: [[Int?]]) throws -> [Int?] {
+        try check()
+        guard inputCount.allows(shapes.count) else {
+            throw invalidInput(expected: inputCount.description, found: shapes)
+        }
+        return try outputShape(for: shapes)
+    }
+
+    /// The error for inputs that do not suit this layer: "Conv2D layer 'conv2d_1': expected ...,
+    /// found input shape (None, 2, 2, 1)".
+    public func invalidInput(expected: String, found shapes: [[Int?]]) -> KeelError {
+        invalidInput(expected: expected, found: describeShapes(shapes))
+    }
+
+    public func invalidInput(expected: String, found: String) -> KeelError {
+        KeelError(nameForMessages, expected: expected, found: found)
+    }
+
     // MARK: Building and calling
 
     /// Creates the weights for inputs of these shapes. Multi-input layers override this one.
@@ -107,40 +195,23 @@ open class Layer: KerasSerializable {
         return call(inputs[0], training: training)
     }
 
-    /// Checks that inputs of these shapes (batch dimension first, nil unknown) suit the layer, as
-    /// a KeelError naming the layer. Models built from a file's config run it before calling the
-    /// layer, so a config that does not fit together is an error rather than a trapped op. A
-    /// layer with its own rules adopts `InputValidating`; others take exactly one input.
-    public func checkInputs(_ shapes: [[Int?]]) throws {
-        if let validating = self as? InputValidating {
-            try validating.validateInputs(shapes)
-        } else if shapes.count != 1 {
-            throw invalidInput("one input", found: "\(shapes.count) inputs")
-        }
-    }
-
-    /// The error for inputs that do not suit this layer.
-    public func invalidInput(_ expected: String, found: String) -> KeelError {
-        KeelError("layer '\(name)' (\(Self.kerasClassName))", expected: expected, found: found)
-    }
-
     /// Whether `call` behaves differently in training (Dropout, BatchNormalization).
     open var usesTrainingFlag: Bool { false }
 
+    /// The penalty on each call's output: the activity regularizer, or what the layer itself
+    /// stands for (ActivityRegularization).
+    open var outputPenalty: Regularizer? { activityRegularizer }
+
     /// Builds on first use, then calls. Losses added by the previous call are cleared first.
     public func callAsFunction(_ inputs: [Tensor], training: Bool = false) -> Tensor {
-        if !isBuilt {
-            build(inputShapes: inputs.map(\.shape))
-            builtInputShapes = inputs.map(\.shape)
-            isBuilt = true
-        }
+        buildIfNeeded(inputShapes: inputs.map(\.shape))
         callLosses = []
         let output = call(inputs, training: training)
         for (variable, regularizer) in regularized where variable.trainable {
             callLosses.append(regularizer(variable.value))
         }
-        if let activityRegularizer {
-            let penalty = activityRegularizer(output)
+        if let outputPenalty {
+            let penalty = outputPenalty(output)
             let batch = output.rank > 0 ? output.shape[0] : 1
             // Keras divides with divide_no_nan: an empty batch adds zero.
             callLosses.append(batch > 0 ? penalty / Float(batch) : penalty * 0)
@@ -163,12 +234,16 @@ open class Layer: KerasSerializable {
     /// Adds a penalty to the losses of this call (Keras's `add_loss`, used inside `call`).
     public func addLoss(_ loss: Tensor) { callLosses.append(loss) }
 
-    /// Keras's common config fields; subclasses add theirs to this. `activity_regularizer` is
-    /// there only when set, as in Keras's `Layer.get_config` (layers whose own config lists it,
-    /// like Conv2D, write it in their place even when null).
+    // MARK: Config
+
+    /// Keras's `get_config()`: the common fields, then every declared hyper-parameter in
+    /// declaration order. `activity_regularizer` follows `dtype` when set, as Keras's
+    /// `Layer.get_config` puts it; layers whose own config lists it (Conv2D) write it in their
+    /// place even when null (`ActivityRegularizerField`).
     open var config: JSONObject {
         var object: JSONObject = ["name": .string(name), "trainable": .bool(trainable), "dtype": Layer.dtypePolicyConfig]
         if let activityRegularizer { object["activity_regularizer"] = activityRegularizer.serialized() }
+        Hyperparameters.write(self, into: &object)
         return object
     }
 
@@ -176,4 +251,28 @@ open class Layer: KerasSerializable {
     public static let dtypePolicyConfig: JSONValue = [
         "module": "keras", "class_name": "DTypePolicy", "config": ["name": "float32"], "registered_name": nil,
     ]
+}
+
+/// How many inputs a layer call takes.
+public enum InputCount: CustomStringConvertible, Sendable {
+    case one
+    /// Merge layers (Add, Concatenate): Keras requires at least two.
+    case atLeastTwo
+    case exactly(Int)
+
+    public func allows(_ count: Int) -> Bool {
+        switch self {
+        case .one: return count == 1
+        case .atLeastTwo: return count >= 2
+        case .exactly(let n): return count == n
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .one: return "one input"
+        case .atLeastTwo: return "at least 2 inputs"
+        case .exactly(let n): return n == 1 ? "one input" : "\(n) inputs"
+        }
+    }
 }

@@ -1,83 +1,59 @@
-/// The config fields built-in layers share (initializers, regularizers, constraints, activations,
-/// spatial pairs, padding, data format), read and written the way Keras writes them, so each
-/// layer's `init(config:)` and `config` stay short and consistent.
-extension ConfigReader {
-    /// A reader whose errors name the layer: "Dense layer 'dense_1': field 'units' ...".
-    static func layer(_ config: JSONObject, _ className: String) -> ConfigReader {
-        let name = config["name"]?.stringValue.map { " '\($0)'" } ?? ""
-        return ConfigReader(config, owner: "\(className) layer\(name)")
+/// Config fields built-in layers share beyond what `@Hyper` declares on its own: the dtype
+/// policy every layer config carries, the place of `activity_regularizer` in the classes that
+/// list it themselves, weight constraints Keel refuses, and the spatial value types.
+
+/// Keras's convolutions and Embedding list `activity_regularizer` among their own fields (null
+/// included) where other layers write it after `dtype` only when set. A class declares this
+/// property where Keras's `get_config` puts the key:
+///
+///     let activityRegularizerField = ActivityRegularizerField()
+///
+/// The value stays `Layer.activityRegularizer` (the base reads it from configs); this only
+/// gives the key its place. When the regularizer is set, the base has already written it after
+/// `dtype`, and the key keeps that place, as Python's `{**base_config, **config}` keeps it.
+public final class ActivityRegularizerField: DeclaredHyperparameter {
+    public let key = "activity_regularizer"
+    public let isWritten = true
+    private weak var layer: Layer?
+
+    public init() {}
+
+    /// Connects the fields a layer declares to the layer (called by the base initialisers).
+    static func bind(in layer: Layer) {
+        for case let field as ActivityRegularizerField in Hyperparameters.declared(in: layer) { field.layer = layer }
     }
 
-    /// The fields every layer has: `name`, `trainable` and `activity_regularizer`.
-    func layerBase() throws -> (name: String?, trainable: Bool, activityRegularizer: Regularizer?) {
-        (try optionalString("name"), try bool("trainable", default: true), try regularizer("activity_regularizer"))
-    }
+    public func read(_ value: JSONValue?, owner: String) throws {}
+    public func check(owner: String) throws {}
+    public var configValue: JSONValue { layer?.activityRegularizer?.serialized() ?? .null }
+}
 
-    /// An initializer given by name or as a serialized object; absent or null means the layer's default.
-    func initializer(_ key: String, default fallback: @autoclosure () -> Initializer) throws -> Initializer {
-        try Initializer.from(value(key)) ?? fallback()
+/// The `dtype` of a layer config: Keel computes in float32, so any float policy (Keras 3's
+/// `DTypePolicy` object, tf.keras 2's string, mixed precision) reads as float32.
+enum LayerDTypePolicy {
+    static func check(_ reader: ConfigReader) throws {
+        guard let value = reader.value("dtype") else { return }
+        let policyName = value.stringValue ?? value.objectValue?["config"]?.objectValue?["name"]?.stringValue
+        let computeName = policyName.map { $0.hasPrefix("mixed_") ? String($0.dropFirst(6)) : $0 }
+        guard let computeName, DType.fromKeras(computeName) == .float32, computeName != "bool" else {
+            throw KeelError("\(reader.owner): field 'dtype'", expected: "a float dtype policy (Keel layers compute in float32)",
+                            found: value.summary)
+        }
     }
+}
 
-    func regularizer(_ key: String) throws -> Regularizer? {
-        try Regularizer.from(value(key))
-    }
-
-    /// Keel has no weight constraints; a config that asks for one is refused rather than
+extension HyperCheck where Value == JSONValue? {
+    /// Keel has no weight constraints: a config that asks for one is refused rather than
     /// silently trained without it.
-    func requireNoConstraint(_ key: String) throws {
-        if let constraint = value(key) {
-            throw KeelError("\(owner): field '\(key)'", expected: "null (Keel has no weight constraints)",
-                            found: constraint.summary)
-        }
-    }
-
-    /// Absent or null means linear, as in Keras.
-    func activation(_ key: String = "activation") throws -> Activation {
-        try Activation.from(value(key))
-    }
-
-    /// Two integers, from a list or from one integer used for both (Keras accepts `kernel_size=3`).
-    func pair(_ key: String, default fallback: (Int, Int)? = nil) throws -> (Int, Int) {
-        let values = try ints(key, count: 2, default: fallback.map { [$0.0, $0.1] })
-        return (values[0], values[1])
-    }
-
-    func optionalPair(_ key: String) throws -> (Int, Int)? {
-        value(key) == nil ? nil : try pair(key)
-    }
-
-    /// "valid" or "same", in any letter case.
-    func padding() throws -> Padding {
-        Padding(rawValue: try choice("padding", ["valid", "same"], default: "valid"))!
-    }
-
-    func dataFormat() throws -> DataFormat {
-        DataFormat(rawValue: try choice("data_format", DataFormat.allCases.map(\.rawValue), default: "channels_last"))!
-    }
-
-    /// A field that must be false or absent because Keel does not implement what it switches on.
-    func requireFalse(_ key: String, because reason: String) throws {
-        if try bool(key, default: false) {
-            throw KeelError("\(owner): field '\(key)'", expected: "false (\(reason))", found: "true")
-        }
-    }
+    public static var noWeightConstraint: HyperCheck { .mustBeNull("Keel has no weight constraints") }
 }
 
-extension JSONValue {
-    static func pair(_ pair: (Int, Int)) -> JSONValue { [.int(pair.0), .int(pair.1)] }
-    static func optionalPair(_ pair: (Int, Int)?) -> JSONValue { pair.map { .pair($0) } ?? .null }
-    static func serialized(_ regularizer: Regularizer?) -> JSONValue { regularizer?.serialized() ?? .null }
+/// "valid" or "same", in any letter case.
+extension Padding: CaseIterable, ConfigRepresentable {
+    public static var allCases: [Padding] { [.valid, .same] }
 }
 
-/// Names an activation in a Swift initializer (`Dense(units: 8, activation: "relu")`). An
-/// unknown name there is a mistake in the program, not in outside data, so it stops with the
-/// registry's "closest names" message.
-enum LayerActivations {
-    static func named(_ name: String) -> Activation {
-        do {
-            return try Registries.activations.make(name)
-        } catch {
-            preconditionFailure("\(error)")
-        }
-    }
+extension IntTuple where Arity == Two {
+    /// The pair as the tensor ops take it.
+    public var tuple: (Int, Int) { (values[0], values[1]) }
 }

@@ -3,6 +3,6 @@ open class MaxPooling2D: Pooling2D {
     open override class var kerasClassName: String { "MaxPooling2D" }
 
     open override func pool(_ x: Tensor) -> Tensor {
-        x.maxPool2d(poolSize: poolSize, strides: strides, padding: padding)
+        x.maxPool2d(poolSize: poolSize.tuple, strides: resolvedStrides.tuple, padding: padding)
     }
 }

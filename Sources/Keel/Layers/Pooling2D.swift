@@ -1,34 +1,44 @@
 /// What MaxPooling2D and AveragePooling2D share: window, strides (defaulting to the window),
-/// padding, data format, and their config. Each subclass supplies the pooling op.
+/// padding, data format. Each subclass supplies the pooling op.
 open class Pooling2D: Layer {
-    public let poolSize: (Int, Int)
-    public let strides: (Int, Int)
-    public let padding: Padding
-    public let dataFormat: DataFormat
+    @Hyper("pool_size", .allPositive()) public var poolSize: IntPair = 2
+    @Hyper("padding") public var padding: Padding = .valid
+    /// nil: the pool size, which the config then writes, as Keras does.
+    @Hyper("strides", HyperCheck("positive integers or null") { strides in strides?.values.allSatisfy { $0 > 0 } ?? true })
+    public var strides: IntPair? = nil
+    @Hyper("data_format") public var dataFormat: DataFormat = .channelsLast
 
-    public init(poolSize: (Int, Int) = (2, 2), strides: (Int, Int)? = nil, padding: Padding = .valid,
-                dataFormat: DataFormat = .channelsLast, name: String? = nil, trainable: Bool = true) {
-        let strides = strides ?? poolSize
-        precondition(poolSize.0 > 0 && poolSize.1 > 0 && strides.0 > 0 && strides.1 > 0,
-                     "\(Self.kerasClassName): pool size \(poolSize) and strides \(strides) must be positive")
+    // @Component(.layer) expansion begin
+    public convenience init(poolSize: IntPair = 2, padding: Padding = .valid, strides: IntPair? = nil, dataFormat: DataFormat = .channelsLast, activityRegularizer: Regularizer? = nil, name: String? = nil, trainable: Bool = true) {
+        self.init(name: name, trainable: trainable)
+        self.activityRegularizer = activityRegularizer
         self.poolSize = poolSize
-        self.strides = strides
         self.padding = padding
+        self.strides = strides
         self.dataFormat = dataFormat
-        super.init(name: name, trainable: trainable)
+        self.didConfigure()
+    }
+    // @Component(.layer) expansion end
+
+    open override func didConfigure() {
+        if strides == nil { strides = poolSize }
     }
 
-    public convenience init(config: JSONObject) throws {
-        let reader = ConfigReader.layer(config, Self.kerasClassName)
-        let base = try reader.layerBase()
-        let poolSize = try reader.pair("pool_size", default: (2, 2))
-        let strides = try reader.optionalPair("strides") ?? poolSize
-        for (key, value) in [("pool_size", poolSize), ("strides", strides)] where value.0 <= 0 || value.1 <= 0 {
-            throw KeelError("\(reader.owner): field '\(key)'", expected: "positive integers", found: "\(value)")
+    /// The strides in force.
+    public var resolvedStrides: IntPair { strides ?? poolSize }
+
+    open override func outputShape(for inputShapes: [[Int?]]) throws -> [Int?] {
+        let shape = try singleInput(inputShapes, rank: 4...4, layout: dataFormat.imageLayout)
+        let spatial = try dataFormat.spatialAxes(rank: 4).enumerated().map { i, axis in
+            // With same padding a window may overhang the input, but not by more than the input.
+            if let length = shape[axis], poolSize[i] > 2 * length + 1 {
+                throw invalidInput(expected: "a pool window (\(poolSize[i])) at most twice the input (\(length)) plus one",
+                                   found: inputShapes)
+            }
+            return try windowOutput(length: shape[axis], window: poolSize[i], stride: resolvedStrides[i], padding: padding,
+                                    what: "pool", shapes: inputShapes)
         }
-        self.init(poolSize: poolSize, strides: strides, padding: try reader.padding(),
-                  dataFormat: try reader.dataFormat(), name: base.name, trainable: base.trainable)
-        activityRegularizer = base.activityRegularizer
+        return dataFormat.imageShape(batch: shape[0], spatial: spatial, channels: shape[dataFormat.channelAxis(rank: 4)])
     }
 
     /// The pooling itself, on a channels-last input.
@@ -37,16 +47,6 @@ open class Pooling2D: Layer {
     }
 
     open override func call(_ input: Tensor, training: Bool) -> Tensor {
-        precondition(input.rank == 4, "\(Self.kerasClassName) '\(name)': expected a 4-D input, got shape \(input.shape)")
-        return dataFormat.fromChannelsLast(pool(dataFormat.toChannelsLast(input)))
-    }
-
-    open override var config: JSONObject {
-        var object = super.config
-        object["pool_size"] = .pair(poolSize)
-        object["padding"] = .string(padding.rawValue)
-        object["strides"] = .pair(strides)
-        object["data_format"] = .string(dataFormat.rawValue)
-        return object
+        dataFormat.fromChannelsLast(pool(dataFormat.toChannelsLast(input)))
     }
 }

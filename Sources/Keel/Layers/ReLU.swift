@@ -4,31 +4,20 @@
 open class ReLU: Layer {
     open override class var kerasClassName: String { "ReLU" }
 
-    public let maxValue: Double?
-    public let negativeSlope: Double
-    public let threshold: Double
+    @Hyper("max_value", HyperCheck("a number ≥ 0 or null") { ($0 ?? 0) >= 0 }) public var maxValue: Double? = nil
+    @Hyper("negative_slope", .nonNegative) public var negativeSlope = 0.0
+    @Hyper("threshold", .nonNegative) public var threshold = 0.0
 
-    public init(maxValue: Double? = nil, negativeSlope: Double = 0, threshold: Double = 0,
-                name: String? = nil, trainable: Bool = true) {
-        precondition((maxValue ?? 0) >= 0 && negativeSlope >= 0 && threshold >= 0,
-                     "ReLU: max value, negative slope and threshold must be ≥ 0, got \(String(describing: maxValue)), \(negativeSlope), \(threshold)")
+    // @Component(.layer) expansion begin
+    public convenience init(maxValue: Double? = nil, negativeSlope: Double = 0.0, threshold: Double = 0.0, activityRegularizer: Regularizer? = nil, name: String? = nil, trainable: Bool = true) {
+        self.init(name: name, trainable: trainable)
+        self.activityRegularizer = activityRegularizer
         self.maxValue = maxValue
         self.negativeSlope = negativeSlope
         self.threshold = threshold
-        super.init(name: name, trainable: trainable)
+        self.didConfigure()
     }
-
-    public convenience init(config: JSONObject) throws {
-        let reader = ConfigReader.layer(config, "ReLU")
-        let base = try reader.layerBase()
-        let maxValue = try reader.optionalDouble("max_value")
-        let slope = try reader.double("negative_slope", default: 0), threshold = try reader.double("threshold", default: 0)
-        for (key, value) in [("max_value", maxValue ?? 0), ("negative_slope", slope), ("threshold", threshold)] where value < 0 {
-            throw KeelError("\(reader.owner): field '\(key)'", expected: "a number ≥ 0", found: "\(value)")
-        }
-        self.init(maxValue: maxValue, negativeSlope: slope, threshold: threshold, name: base.name, trainable: base.trainable)
-        activityRegularizer = base.activityRegularizer
-    }
+    // @Component(.layer) expansion end
 
     open override func call(_ x: Tensor, training: Bool) -> Tensor {
         let slope = Float(negativeSlope), cut = Float(threshold)
@@ -47,13 +36,5 @@ open class ReLU: Layer {
         if capped, let maxValue { output = output.clipped(min: 0, max: Float(maxValue)) }
         if let negativePart { output = output - negativePart * slope }
         return output
-    }
-
-    open override var config: JSONObject {
-        var object = super.config
-        object["max_value"] = maxValue.map { .double($0) } ?? .null
-        object["negative_slope"] = .double(negativeSlope)
-        object["threshold"] = .double(threshold)
-        return object
     }
 }

@@ -3,34 +3,39 @@
 open class Reshape: Layer {
     open override class var kerasClassName: String { "Reshape" }
 
-    public let targetShape: [Int]
+    @Hyper("target_shape", HyperCheck("positive sizes and at most one -1") { shape in
+        shape.allSatisfy { $0 > 0 || $0 == -1 } && shape.filter { $0 == -1 }.count <= 1
+    })
+    public var targetShape: [Int]
 
-    public init(targetShape: [Int], name: String? = nil, trainable: Bool = true) {
-        precondition(targetShape.filter { $0 == -1 }.count <= 1 && targetShape.allSatisfy { $0 > 0 || $0 == -1 },
-                     "Reshape: target shape \(targetShape) must hold positive sizes and at most one -1")
+    // @Component(.layer) expansion begin
+    public convenience init(targetShape: [Int], activityRegularizer: Regularizer? = nil, name: String? = nil, trainable: Bool = true) {
+        self.init(name: name, trainable: trainable)
+        self.activityRegularizer = activityRegularizer
         self.targetShape = targetShape
-        super.init(name: name, trainable: trainable)
+        self.didConfigure()
+    }
+    // @Component(.layer) expansion end
+
+    /// The target shape with its -1 resolved when the input's size is known; the sizes must hold
+    /// exactly the input's values, as Keras raises otherwise.
+    open override func outputShape(for inputShapes: [[Int?]]) throws -> [Int?] {
+        let shape = try singleInput(inputShapes, rank: 1...8)
+        let fixed = targetShape.filter { $0 != -1 }.reduce(1, *)
+        let inferred = targetShape.contains(-1)
+        guard !shape.dropFirst().contains(nil) else { return [shape[0]] + targetShape.map { $0 == -1 ? nil : $0 } }
+        let count = shape.dropFirst().reduce(1) { $0 * $1! }
+        guard inferred ? count % fixed == 0 : count == fixed else {
+            let holds = inferred ? "a multiple of \(fixed)" : "\(fixed)"
+            throw invalidInput(expected: "a target shape holding the input's \(count) values (target shape \(targetShape) holds \(holds))",
+                               found: inputShapes)
+        }
+        return [shape[0]] + targetShape.map { $0 == -1 ? count / fixed : $0 }
     }
 
-    public convenience init(config: JSONObject) throws {
-        let reader = ConfigReader.layer(config, "Reshape")
-        let base = try reader.layerBase()
-        let targetShape = try reader.ints("target_shape")
-        guard targetShape.filter({ $0 == -1 }).count <= 1 && targetShape.allSatisfy({ $0 > 0 || $0 == -1 }) else {
-            throw KeelError("\(reader.owner): field 'target_shape'", expected: "positive sizes and at most one -1",
-                            found: "\(targetShape)")
-        }
-        self.init(targetShape: targetShape, name: base.name, trainable: base.trainable)
-        activityRegularizer = base.activityRegularizer
-    }
+    open override func outputDType(for inputDTypes: [DType]) -> DType { inputDTypes[0] }
 
     open override func call(_ input: Tensor, training: Bool) -> Tensor {
         input.reshaped([input.shape[0]] + targetShape)
-    }
-
-    open override var config: JSONObject {
-        var object = super.config
-        object["target_shape"] = .from(targetShape)
-        return object
     }
 }

@@ -1,44 +1,27 @@
-/// Keras's `Softmax` layer: softmax along `axes` (one axis, or several normalized together).
+/// Keras's `Softmax` layer: softmax along `axis` (one axis, or several normalized together).
 open class Softmax: Layer {
     open override class var kerasClassName: String { "Softmax" }
 
-    public let axes: [Int]
-    /// Keras writes the axis back in the form it was given: an integer or a list.
-    private let axesGivenAsList: Bool
+    @Hyper("axis", HyperCheck("at least one axis") { !$0.axes.isEmpty }) public var axis: Axes = -1
 
-    public init(axis: Int = -1, name: String? = nil, trainable: Bool = true) {
-        self.axes = [axis]
-        self.axesGivenAsList = false
-        super.init(name: name, trainable: trainable)
+    // @Component(.layer) expansion begin
+    public convenience init(axis: Axes = -1, activityRegularizer: Regularizer? = nil, name: String? = nil, trainable: Bool = true) {
+        self.init(name: name, trainable: trainable)
+        self.activityRegularizer = activityRegularizer
+        self.axis = axis
+        self.didConfigure()
     }
+    // @Component(.layer) expansion end
 
-    /// Several axes normalized together, as Keras's `Softmax(axis=(1, 2))`.
-    public init(axes: [Int], name: String? = nil, trainable: Bool = true) {
-        precondition(!axes.isEmpty, "Softmax: at least one axis is needed")
-        self.axes = axes
-        self.axesGivenAsList = true
-        super.init(name: name, trainable: trainable)
-    }
-
-    public convenience init(config: JSONObject) throws {
-        let reader = ConfigReader.layer(config, "Softmax")
-        let base = try reader.layerBase()
-        if let axis = reader.value("axis"), axis.arrayValue != nil {
-            self.init(axes: try reader.ints("axis"), name: base.name, trainable: base.trainable)
-        } else {
-            self.init(axis: try reader.int("axis", default: -1), name: base.name, trainable: base.trainable)
-        }
-        activityRegularizer = base.activityRegularizer
+    open override func outputShape(for inputShapes: [[Int?]]) throws -> [Int?] {
+        let shape = try singleInput(inputShapes, rank: 1...8)
+        for axis in axis.axes { _ = try checkedAxis(axis, rank: shape.count, shapes: inputShapes) }
+        return shape
     }
 
     open override func call(_ input: Tensor, training: Bool) -> Tensor {
+        let axes = axis.axes
         if axes.count == 1 { return input.softmax(axis: axes[0]) }
         return (input - input.logSumExp(axes: axes, keepDims: true)).exp()
-    }
-
-    open override var config: JSONObject {
-        var object = super.config
-        object["axis"] = axesGivenAsList ? .from(axes) : .int(axes[0])
-        return object
     }
 }

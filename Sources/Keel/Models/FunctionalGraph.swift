@@ -44,6 +44,17 @@ struct FunctionalGraph {
         layers = ordered.map(\.layer).filter { seen.insert(ObjectIdentifier($0)).inserted }
     }
 
+    /// The outputs' shapes for inputs of these shapes, inferred node by node as the layers state
+    /// them (a KeelError naming the first layer whose inputs do not fit).
+    func outputShapes(for inputShapes: [[Int?]]) throws -> [[Int?]] {
+        var shapes: [ObjectIdentifier: [Int?]] = [:]
+        for (symbol, shape) in zip(inputs, inputShapes) { shapes[ObjectIdentifier(symbol)] = shape }
+        for node in nodes where !(node.layer is InputLayer) {
+            shapes[ObjectIdentifier(node.outputs[0])] = try node.layer.checkInputs(node.inputs.map { shapes[ObjectIdentifier($0)]! })
+        }
+        return outputs.map { shapes[ObjectIdentifier($0)]! }
+    }
+
     /// Runs the graph on concrete inputs (one per model input, in order).
     func run(_ values: [Tensor], training: Bool, losses: inout [Tensor]) -> [Tensor] {
         var computed: [ObjectIdentifier: Tensor] = [:]

@@ -21,7 +21,7 @@ public final class InputLayer: Layer {
     }
 
     /// Keras 3's `batch_shape`, or tf.keras 2's `batch_input_shape`.
-    public convenience init(config: JSONObject) throws {
+    public required convenience init(config: JSONObject) throws {
         let reader = ConfigReader(config, owner: "InputLayer config")
         let shape = try reader.optionalInts("batch_shape") ?? reader.optionalInts("batch_input_shape")
             ?? reader.optionalInts("shape").map { [nil] + $0 }
@@ -42,6 +42,8 @@ public final class InputLayer: Layer {
     }
 
     public override func call(_ input: Tensor, training: Bool) -> Tensor { input }
+
+    public override func outputDType(for inputDTypes: [DType]) -> DType { inputDTypes.first ?? inputDType }
 
     public override var config: JSONObject {
         ["batch_shape": .from(batchShape), "dtype": .string(inputDType.kerasName), "sparse": .bool(sparse),

@@ -35,6 +35,12 @@ open class Model: Layer {
         super.init(name: name ?? Naming.unique(Naming.snakeCase(Self.kerasClassName)))
     }
 
+    /// A subclassed model from its config (`name`, `trainable`), as Keras's `cls(**config)`.
+    /// Functional and Sequential configs, which list layers, are read by `ModelConfig.model(from:)`.
+    public required init(config: JSONObject) throws {
+        try super.init(config: config)
+    }
+
     func replaceGraph(inputs: [SymbolicTensor], outputs: [SymbolicTensor]) throws {
         graph = try FunctionalGraph(inputs: inputs, outputs: outputs)
         markBuilt()
@@ -129,6 +135,23 @@ open class Model: Layer {
     }
 
     open override var usesTrainingFlag: Bool { layers.contains { $0.usesTrainingFlag } }
+
+    open override var nameForMessages: String { "\(Self.kerasClassName) model '\(name)'" }
+
+    open override var inputCount: InputCount { .exactly(max(graph?.inputs.count ?? 1, 1)) }
+
+    /// A Functional model's output shape comes from its layers' rules, node by node. A subclassed
+    /// model states its own by overriding this.
+    open override func outputShape(for inputShapes: [[Int?]]) throws -> [Int?] {
+        guard let graph else {
+            throw invalidInput(expected: "a model that states its output shape (override outputShape(for:))", found: inputShapes)
+        }
+        let shapes = try graph.outputShapes(for: inputShapes)
+        guard shapes.count == 1 else {
+            throw invalidInput(expected: "a model with one output to call on symbolic inputs", found: "\(shapes.count) outputs")
+        }
+        return shapes[0]
+    }
 
     // MARK: Steps (override for a custom train_step, a GAN, ...)
 

@@ -16,24 +16,7 @@ public enum ModelConfig {
     }
 
     static func sequential(from config: JSONObject) throws -> Sequential {
-        let reader = ConfigReader(config, owner: "Sequential config")
-        let model = try Sequential(name: try reader.optionalString("name"))
-        guard let layers = config["layers"]?.arrayValue else {
-            throw KeelError("Sequential config: field 'layers'", expected: "a list of layer configs",
-                            found: config["layers"]?.summary ?? "no such field")
-        }
-        for layerValue in layers {
-            let layer = try Registries.layers.make(from: layerValue)
-            if model.isFunctional, let current = model.outputs.first, !(layer is InputLayer) {
-                try layer.checkInputs([current.shape])
-            }
-            try model.add(layer)
-        }
-        if !model.isFunctional, let shape = try reader.optionalInts("build_input_shape") {
-            try model.build(inputShape: shape)
-        }
-        model.trainable = try reader.bool("trainable", default: true)
-        return model
+        try Sequential(config: config)
     }
 
     static func functional(from config: JSONObject) throws -> Model {
@@ -63,8 +46,7 @@ public enum ModelConfig {
                         throw KeelError("Functional config: inbound node of '\(layer.name)'", expected: "at least one input tensor",
                                         found: "none")
                     }
-                    try layer.checkInputs(inputs.map(\.shape))
-                    _ = layer(inputs)
+                    _ = try layer(inputs)
                 } else {
                     next.append((layer, node))
                 }

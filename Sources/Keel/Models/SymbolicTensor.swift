@@ -54,29 +54,18 @@ extension Layer {
     /// The input of the layer's first call (Keras's `layer.input`).
     public var input: SymbolicTensor? { inboundNodes.first?.inputs.first }
 
-    /// Calls the layer on symbolic tensors: builds it and records a node. The output shape is
-    /// found by running the layer on small probe tensors (batch 1, and two sizes for any other
-    /// unknown dimension, which stays unknown where the outputs differ).
-    public func callAsFunction(_ inputs: [SymbolicTensor]) -> SymbolicTensor {
-        precondition(!inputs.isEmpty, "layer '\(name)': called on no inputs")
-        let unknownBeyondBatch = inputs.contains { $0.shape.dropFirst().contains(nil) }
-        func probe(_ size: Int) -> [Int] {
-            let outputs = inputs.map { input -> Tensor in
-                let shape = input.shape.enumerated().map { $0.element ?? ($0.offset == 0 ? 1 : size) }
-                return input.dtype == .int32 ? Tensor(repeatingInt32: 0, shape: shape) : Tensor.zeros(shape)
-            }
-            return callAsFunction(outputs, training: false).shape
-        }
-        let first = probe(7)
-        var outputShape: [Int?] = first.map { $0 }
-        if unknownBeyondBatch {
-            let second = probe(11)
-            outputShape = zip(first, second).map { $0 == $1 ? $0 : nil }
-        }
-        if inputs[0].shape.first ?? nil == nil, !outputShape.isEmpty { outputShape[0] = nil }
-        let node = Node(layer: self, inputs: inputs, outputShapes: [outputShape], dtype: .float32)
+    /// Calls the layer on symbolic tensors, as Keras does while a model is being built: checks
+    /// the hyper-parameters, the number of inputs and their shapes (a KeelError naming the layer
+    /// and the shapes when they do not fit, thrown at the line that made the call), infers the
+    /// output's shape and dtype, builds the weights and records a node. Nothing is computed.
+    public func callAsFunction(_ inputs: [SymbolicTensor]) throws -> SymbolicTensor {
+        let shapes = inputs.map(\.shape)
+        let outputShape = try checkInputs(shapes)
+        // `outputShape(for:)` refused unknown sizes the weights depend on; others do not matter.
+        buildIfNeeded(inputShapes: shapes.map { $0.map { $0 ?? 1 } })
+        let node = Node(layer: self, inputs: inputs, outputShapes: [outputShape], dtype: outputDType(for: inputs.map(\.dtype)))
         return node.outputs[0]
     }
 
-    public func callAsFunction(_ input: SymbolicTensor) -> SymbolicTensor { callAsFunction([input]) }
+    public func callAsFunction(_ input: SymbolicTensor) throws -> SymbolicTensor { try callAsFunction([input]) }
 }

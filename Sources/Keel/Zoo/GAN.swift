@@ -17,6 +17,11 @@ public final class GAN: Model {
         super.init(name: "gan")
     }
 
+    /// A GAN is made from its two models, which no config of its own holds.
+    public required init(config: JSONObject) throws {
+        throw KeelError("GAN config", expected: "a GAN made in Swift from its discriminator and generator", found: "a config")
+    }
+
     public override func resetMetrics() {
         discriminatorLoss.resetState()
         generatorLoss.resetState()

@@ -4,17 +4,17 @@ public enum SeedModels {
     /// Deep Learning with Python's Fashion-MNIST classifier: Dense(512, relu) → Dropout → Dense(10, softmax).
     public static func fashionMLP(units: Int = 512, dropout: Double = 0.5, name: String = "fashion_mlp") throws -> Model {
         let inputs = Input(shape: [784], name: "images")
-        var h = Dense(units: units, activation: "relu")(inputs)
-        h = Dropout(rate: dropout)(h)
-        let outputs = Dense(units: 10, activation: "softmax")(h)
+        var h = try Dense(units: units, activation: "relu")(inputs)
+        h = try Dropout(rate: dropout)(h)
+        let outputs = try Dense(units: 10, activation: "softmax")(h)
         return try Model(inputs: inputs, outputs: outputs, name: name)
     }
 
     /// The Keras guide's MLP on logits: 784 → 64 → 64 → 10.
     public static func mnistMLP() throws -> Model {
         let inputs = Input(shape: [784], name: "digits")
-        var h = Dense(units: 64, activation: "relu", name: "dense_1")(inputs)
-        h = Dense(units: 64, activation: "relu", name: "dense_2")(h)
+        var h = try Dense(units: 64, activation: "relu", name: "dense_1")(inputs)
+        h = try Dense(units: 64, activation: "relu", name: "dense_2")(h)
         return try Model(inputs: inputs, outputs: Dense(units: 10, name: "predictions")(h))
     }
 
@@ -22,9 +22,9 @@ public enum SeedModels {
     public static func dcganDiscriminator(width: Int = 128) throws -> Sequential {
         try Sequential([
             InputLayer(batchShape: [nil, 28, 28, 1]),
-            Conv2D(filters: width / 2, kernelSize: (3, 3), strides: (2, 2), padding: .same),
+            Conv2D(filters: width / 2, kernelSize: [3, 3], strides: [2, 2], padding: .same),
             LeakyReLU(negativeSlope: 0.2),
-            Conv2D(filters: width, kernelSize: (3, 3), strides: (2, 2), padding: .same),
+            Conv2D(filters: width, kernelSize: [3, 3], strides: [2, 2], padding: .same),
             LeakyReLU(negativeSlope: 0.2),
             GlobalMaxPooling2D(),
             Dense(units: 1),
@@ -38,25 +38,25 @@ public enum SeedModels {
             Dense(units: 7 * 7 * width),
             LeakyReLU(negativeSlope: 0.2),
             Reshape(targetShape: [7, 7, width]),
-            Conv2DTranspose(filters: width, kernelSize: (4, 4), strides: (2, 2), padding: .same),
+            Conv2DTranspose(filters: width, kernelSize: [4, 4], strides: [2, 2], padding: .same),
             LeakyReLU(negativeSlope: 0.2),
-            Conv2DTranspose(filters: width, kernelSize: (4, 4), strides: (2, 2), padding: .same),
+            Conv2DTranspose(filters: width, kernelSize: [4, 4], strides: [2, 2], padding: .same),
             LeakyReLU(negativeSlope: 0.2),
-            Conv2D(filters: 1, kernelSize: (7, 7), padding: .same, activation: "sigmoid"),
+            Conv2D(filters: 1, kernelSize: [7, 7], padding: .same, activation: "sigmoid"),
         ], name: "generator")
     }
 
     /// PyImageSearch's VGG-like CNN with BatchNormalization (seed 004).
     public static func vggCNN(classes: Int = 10) throws -> Sequential {
         func block(_ filters: Int) -> [Layer] {
-            [Conv2D(filters: filters, kernelSize: (3, 3), padding: .same), ActivationLayer("relu"), BatchNormalization()]
+            [Conv2D(filters: filters, kernelSize: [3, 3], padding: .same), ActivationLayer(activation: "relu"), BatchNormalization()]
         }
         var layers: [Layer] = [InputLayer(batchShape: [nil, 28, 28, 1])]
-        layers += block(16) + [MaxPooling2D(poolSize: (2, 2))]
-        layers += block(32) + block(32) + [MaxPooling2D(poolSize: (2, 2))]
-        layers += block(64) + block(64) + block(64) + [MaxPooling2D(poolSize: (2, 2))]
-        layers += [Flatten(), Dense(units: 256), ActivationLayer("relu"), BatchNormalization(), Dropout(rate: 0.5),
-                   Dense(units: classes), ActivationLayer("softmax")]
+        layers += block(16) + [MaxPooling2D(poolSize: [2, 2])]
+        layers += block(32) + block(32) + [MaxPooling2D(poolSize: [2, 2])]
+        layers += block(64) + block(64) + block(64) + [MaxPooling2D(poolSize: [2, 2])]
+        layers += [Flatten(), Dense(units: 256), ActivationLayer(activation: "relu"), BatchNormalization(), Dropout(rate: 0.5),
+                   Dense(units: classes), ActivationLayer(activation: "softmax")]
         return try Sequential(layers, name: "vgg_cnn")
     }
 }
