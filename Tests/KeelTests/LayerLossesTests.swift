@@ -5,17 +5,9 @@ import Keel
 /// ActivityRegularization layer, and weight and activity regularizers.
 final class LayerLossesTests: XCTestCase {
     /// The seed's `ActivityRegularizationLayer`: `self.add_loss(rate * reduce_sum(inputs))`.
+    @Component(.layer)
     final class ActivityRegularizationLayer: Layer {
         @Hyper("rate") var rate = 1e-2
-
-        // @Component(.layer) expansion begin
-        convenience init(rate: Double = 1e-2, activityRegularizer: Regularizer? = nil, name: String? = nil, trainable: Bool = true) {
-            self.init(name: name, trainable: trainable)
-            self.activityRegularizer = activityRegularizer
-            self.rate = rate
-            self.didConfigure()
-        }
-        // @Component(.layer) expansion end
 
         override func call(_ input: Tensor, training: Bool) -> Tensor {
             addLoss(input.sum() * Float(rate))

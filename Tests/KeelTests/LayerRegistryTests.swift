@@ -4,17 +4,9 @@ import Keel
 /// Layers are found by their Keras class names, including layers registered from outside Keel.
 final class LayerRegistryTests: XCTestCase {
     /// A layer the test brings: multiplies its input by a configured factor.
+    @Component(.layer)
     final class TestScaleLayer: Layer {
         @Hyper("factor") var factor: Double
-
-        // @Component(.layer) expansion begin
-        convenience init(factor: Double, activityRegularizer: Regularizer? = nil, name: String? = nil, trainable: Bool = true) {
-            self.init(name: name, trainable: trainable)
-            self.activityRegularizer = activityRegularizer
-            self.factor = factor
-            self.didConfigure()
-        }
-        // @Component(.layer) expansion end
 
         override func call(_ input: Tensor, training: Bool) -> Tensor { input * Float(factor) }
     }

@@ -1,21 +1,12 @@
 /// Keras's `ActivityRegularization`: passes its input through and adds
 /// `l1·Σ|x| + l2·Σx²` (divided by the batch size, as every Keras 3 activity penalty is) to the
 /// losses of the call. Its factors stand in for `activity_regularizer` in its config, as in Keras.
+@Component(.layer)
 open class ActivityRegularization: Layer {
     open override class var kerasClassName: String { "ActivityRegularization" }
 
     @Hyper("l1", .factor) public var l1 = 0.0
     @Hyper("l2", .factor) public var l2 = 0.0
-
-    // @Component(.layer) expansion begin
-    public convenience init(l1: Double = 0.0, l2: Double = 0.0, activityRegularizer: Regularizer? = nil, name: String? = nil, trainable: Bool = true) {
-        self.init(name: name, trainable: trainable)
-        self.activityRegularizer = activityRegularizer
-        self.l1 = l1
-        self.l2 = l2
-        self.didConfigure()
-    }
-    // @Component(.layer) expansion end
 
     open override var outputPenalty: Regularizer? { L1L2(l1: l1, l2: l2) }
 

@@ -2,6 +2,7 @@
 /// also trainable) it uses the batch's mean and biased variance and moves the moving statistics
 /// towards them (`moving = moving·momentum + batch·(1 − momentum)`); otherwise it uses the moving
 /// statistics. Weights, in Keras's order: gamma, beta (trainable), moving_mean, moving_variance.
+@Component(.layer)
 open class BatchNormalization: Layer {
     open override class var kerasClassName: String { "BatchNormalization" }
 
@@ -28,31 +29,6 @@ open class BatchNormalization: Layer {
     public private(set) var beta: Variable?
     public private(set) var movingMean: Variable!
     public private(set) var movingVariance: Variable!
-
-    // @Component(.layer) expansion begin
-    public convenience init(axis: Int = -1, momentum: Double = 0.99, epsilon: Double = 1e-3, center: Bool = true, scale: Bool = true, betaInitializer: Initializer = Zeros(), gammaInitializer: Initializer = Ones(), movingMeanInitializer: Initializer = Zeros(), movingVarianceInitializer: Initializer = Ones(), betaRegularizer: Regularizer? = nil, gammaRegularizer: Regularizer? = nil, betaConstraint: JSONValue? = nil, gammaConstraint: JSONValue? = nil, synchronized: Bool = false, renorm: Bool = false, renormClipping: JSONValue? = nil, renormMomentum: Double = 0.99, activityRegularizer: Regularizer? = nil, name: String? = nil, trainable: Bool = true) {
-        self.init(name: name, trainable: trainable)
-        self.activityRegularizer = activityRegularizer
-        self.axis = axis
-        self.momentum = momentum
-        self.epsilon = epsilon
-        self.center = center
-        self.scale = scale
-        self.betaInitializer = betaInitializer
-        self.gammaInitializer = gammaInitializer
-        self.movingMeanInitializer = movingMeanInitializer
-        self.movingVarianceInitializer = movingVarianceInitializer
-        self.betaRegularizer = betaRegularizer
-        self.gammaRegularizer = gammaRegularizer
-        self.betaConstraint = betaConstraint
-        self.gammaConstraint = gammaConstraint
-        self.synchronized = synchronized
-        self.renorm = renorm
-        self.renormClipping = renormClipping
-        self.renormMomentum = renormMomentum
-        self.didConfigure()
-    }
-    // @Component(.layer) expansion end
 
     open override func outputShape(for inputShapes: [[Int?]]) throws -> [Int?] {
         let shape = try singleInput(inputShapes, rank: 2...8)

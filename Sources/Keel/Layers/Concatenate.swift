@@ -1,17 +1,9 @@
 /// Keras's `Concatenate`: joins its inputs along `axis`; the other dimensions must agree.
+@Component(.layer)
 open class Concatenate: Layer {
     open override class var kerasClassName: String { "Concatenate" }
 
     @Hyper("axis") public var axis = -1
-
-    // @Component(.layer) expansion begin
-    public convenience init(axis: Int = -1, activityRegularizer: Regularizer? = nil, name: String? = nil, trainable: Bool = true) {
-        self.init(name: name, trainable: trainable)
-        self.activityRegularizer = activityRegularizer
-        self.axis = axis
-        self.didConfigure()
-    }
-    // @Component(.layer) expansion end
 
     open override var inputCount: InputCount { .atLeastTwo }
 

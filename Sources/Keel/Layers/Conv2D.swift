@@ -1,6 +1,7 @@
 /// Keras's `Conv2D`: a 2-D convolution with a (kh, kw, in_channels / groups, filters) kernel, plus
 /// bias and activation. Grouped convolutions split the channels into `groups` independent
 /// convolutions whose outputs are concatenated, as Keras does.
+@Component(.layer)
 open class Conv2D: Layer {
     open override class var kerasClassName: String { "Conv2D" }
 
@@ -22,29 +23,6 @@ open class Conv2D: Layer {
     @Hyper("bias_constraint", .noWeightConstraint) public var biasConstraint: JSONValue? = nil
     public private(set) var kernel: Variable!
     public private(set) var bias: Variable?
-
-    // @Component(.layer) expansion begin
-    public convenience init(filters: Int, kernelSize: IntPair, strides: IntPair = 1, padding: Padding = .valid, dataFormat: DataFormat = .channelsLast, dilationRate: IntPair = 1, groups: Int = 1, activation: Activation = .linear, useBias: Bool = true, kernelInitializer: Initializer = GlorotUniform(), biasInitializer: Initializer = Zeros(), kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, kernelConstraint: JSONValue? = nil, biasConstraint: JSONValue? = nil, activityRegularizer: Regularizer? = nil, name: String? = nil, trainable: Bool = true) {
-        self.init(name: name, trainable: trainable)
-        self.activityRegularizer = activityRegularizer
-        self.filters = filters
-        self.kernelSize = kernelSize
-        self.strides = strides
-        self.padding = padding
-        self.dataFormat = dataFormat
-        self.dilationRate = dilationRate
-        self.groups = groups
-        self.activation = activation
-        self.useBias = useBias
-        self.kernelInitializer = kernelInitializer
-        self.biasInitializer = biasInitializer
-        self.kernelRegularizer = kernelRegularizer
-        self.biasRegularizer = biasRegularizer
-        self.kernelConstraint = kernelConstraint
-        self.biasConstraint = biasConstraint
-        self.didConfigure()
-    }
-    // @Component(.layer) expansion end
 
     /// Keras's constructor refuses filters that do not split into the groups.
     open override func check() throws {

@@ -1,5 +1,6 @@
 /// Keras's `Conv2DTranspose`: the gradient of a convolution run forwards (a learned upsampling),
 /// with a (kh, kw, filters, in_channels) kernel and output sizes exactly as Keras computes them.
+@Component(.layer)
 open class Conv2DTranspose: Layer {
     open override class var kerasClassName: String { "Conv2DTranspose" }
 
@@ -22,29 +23,6 @@ open class Conv2DTranspose: Layer {
     @Hyper("bias_constraint", .noWeightConstraint) public var biasConstraint: JSONValue? = nil
     public private(set) var kernel: Variable!
     public private(set) var bias: Variable?
-
-    // @Component(.layer) expansion begin
-    public convenience init(filters: Int, kernelSize: IntPair, strides: IntPair = 1, padding: Padding = .valid, outputPadding: IntPair? = nil, dataFormat: DataFormat = .channelsLast, dilationRate: IntPair = 1, activation: Activation = .linear, useBias: Bool = true, kernelInitializer: Initializer = GlorotUniform(), biasInitializer: Initializer = Zeros(), kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, kernelConstraint: JSONValue? = nil, biasConstraint: JSONValue? = nil, activityRegularizer: Regularizer? = nil, name: String? = nil, trainable: Bool = true) {
-        self.init(name: name, trainable: trainable)
-        self.activityRegularizer = activityRegularizer
-        self.filters = filters
-        self.kernelSize = kernelSize
-        self.strides = strides
-        self.padding = padding
-        self.outputPadding = outputPadding
-        self.dataFormat = dataFormat
-        self.dilationRate = dilationRate
-        self.activation = activation
-        self.useBias = useBias
-        self.kernelInitializer = kernelInitializer
-        self.biasInitializer = biasInitializer
-        self.kernelRegularizer = kernelRegularizer
-        self.biasRegularizer = biasRegularizer
-        self.kernelConstraint = kernelConstraint
-        self.biasConstraint = biasConstraint
-        self.didConfigure()
-    }
-    // @Component(.layer) expansion end
 
     /// Keras refuses an output padding that is not smaller than the stride.
     open override func check() throws {

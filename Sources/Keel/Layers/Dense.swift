@@ -1,5 +1,6 @@
 /// Keras's `Dense`: `activation(x · kernel + bias)` over the last axis; inputs of higher rank
 /// apply the same kernel at every position.
+@Component(.layer)
 open class Dense: Layer {
     open override class var kerasClassName: String { "Dense" }
 
@@ -16,24 +17,6 @@ open class Dense: Layer {
     /// (input features, units); created by `build`.
     public private(set) var kernel: Variable!
     public private(set) var bias: Variable?
-
-    // @Component(.layer) expansion begin
-    public convenience init(units: Int, activation: Activation = .linear, useBias: Bool = true, kernelInitializer: Initializer = GlorotUniform(), biasInitializer: Initializer = Zeros(), kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, kernelConstraint: JSONValue? = nil, biasConstraint: JSONValue? = nil, quantizationConfig: JSONValue? = nil, activityRegularizer: Regularizer? = nil, name: String? = nil, trainable: Bool = true) {
-        self.init(name: name, trainable: trainable)
-        self.activityRegularizer = activityRegularizer
-        self.units = units
-        self.activation = activation
-        self.useBias = useBias
-        self.kernelInitializer = kernelInitializer
-        self.biasInitializer = biasInitializer
-        self.kernelRegularizer = kernelRegularizer
-        self.biasRegularizer = biasRegularizer
-        self.kernelConstraint = kernelConstraint
-        self.biasConstraint = biasConstraint
-        self.quantizationConfig = quantizationConfig
-        self.didConfigure()
-    }
-    // @Component(.layer) expansion end
 
     open override func outputShape(for inputShapes: [[Int?]]) throws -> [Int?] {
         let shape = try singleInput(inputShapes, rank: 2...8)

@@ -3,6 +3,7 @@
 /// own generator (reproducible masks); otherwise masks come from `KeelRandom.generator`.
 /// `noiseShape` shares one mask value along the axes where it is 1 (nil entries take the
 /// input's size).
+@Component(.layer)
 open class Dropout: Layer {
     open override class var kerasClassName: String { "Dropout" }
 
@@ -10,17 +11,6 @@ open class Dropout: Layer {
     @Hyper("seed") public var seed: Int? = nil
     @Hyper("noise_shape") public var noiseShape: [Int?]? = nil
     private var seededGenerator: RandomGenerator?
-
-    // @Component(.layer) expansion begin
-    public convenience init(rate: Double, seed: Int? = nil, noiseShape: [Int?]? = nil, activityRegularizer: Regularizer? = nil, name: String? = nil, trainable: Bool = true) {
-        self.init(name: name, trainable: trainable)
-        self.activityRegularizer = activityRegularizer
-        self.rate = rate
-        self.seed = seed
-        self.noiseShape = noiseShape
-        self.didConfigure()
-    }
-    // @Component(.layer) expansion end
 
     open override func didConfigure() {
         seededGenerator = seed.map { RandomGenerator(seed: UInt64(bitPattern: Int64($0))) }

@@ -1,6 +1,7 @@
 /// Keras's `Embedding`: maps integer ids in [0, inputDim) to rows of an (inputDim, outputDim)
 /// table. Float inputs holding ids are accepted and truncated to integers, as Keras casts them.
 /// `maskZero` is kept in the config; Keel does not propagate masks.
+@Component(.layer)
 open class Embedding: Layer {
     open override class var kerasClassName: String { "Embedding" }
 
@@ -13,21 +14,6 @@ open class Embedding: Layer {
     @Hyper("mask_zero") public var maskZero = false
     @Hyper("quantization_config", .mustBeNull("Keel does not quantize")) public var quantizationConfig: JSONValue? = nil
     public private(set) var embeddings: Variable!
-
-    // @Component(.layer) expansion begin
-    public convenience init(inputDim: Int, outputDim: Int, embeddingsInitializer: Initializer = RandomUniform(), embeddingsRegularizer: Regularizer? = nil, embeddingsConstraint: JSONValue? = nil, maskZero: Bool = false, quantizationConfig: JSONValue? = nil, activityRegularizer: Regularizer? = nil, name: String? = nil, trainable: Bool = true) {
-        self.init(name: name, trainable: trainable)
-        self.activityRegularizer = activityRegularizer
-        self.inputDim = inputDim
-        self.outputDim = outputDim
-        self.embeddingsInitializer = embeddingsInitializer
-        self.embeddingsRegularizer = embeddingsRegularizer
-        self.embeddingsConstraint = embeddingsConstraint
-        self.maskZero = maskZero
-        self.quantizationConfig = quantizationConfig
-        self.didConfigure()
-    }
-    // @Component(.layer) expansion end
 
     open override func outputShape(for inputShapes: [[Int?]]) throws -> [Int?] {
         try singleInput(inputShapes, rank: 1...8) + [outputDim]

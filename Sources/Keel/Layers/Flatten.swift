@@ -1,18 +1,10 @@
 /// Keras's `Flatten`: each sample becomes one vector. Channels-first inputs are put channels-last
 /// first, so the order of values matches a channels-last model, as in Keras.
+@Component(.layer)
 open class Flatten: Layer {
     open override class var kerasClassName: String { "Flatten" }
 
     @Hyper("data_format") public var dataFormat: DataFormat = .channelsLast
-
-    // @Component(.layer) expansion begin
-    public convenience init(dataFormat: DataFormat = .channelsLast, activityRegularizer: Regularizer? = nil, name: String? = nil, trainable: Bool = true) {
-        self.init(name: name, trainable: trainable)
-        self.activityRegularizer = activityRegularizer
-        self.dataFormat = dataFormat
-        self.didConfigure()
-    }
-    // @Component(.layer) expansion end
 
     /// (batch, product of the other dimensions), unknown when any of them is.
     open override func outputShape(for inputShapes: [[Int?]]) throws -> [Int?] {

@@ -1,18 +1,9 @@
 /// What GlobalMaxPooling2D and GlobalAveragePooling2D share: one value per channel over all
 /// spatial positions, optionally keeping the spatial axes with size 1 (`keepdims`).
+@Component(.layer)
 open class GlobalPooling2D: Layer {
     @Hyper("data_format") public var dataFormat: DataFormat = .channelsLast
     @Hyper("keepdims") public var keepDims = false
-
-    // @Component(.layer) expansion begin
-    public convenience init(dataFormat: DataFormat = .channelsLast, keepDims: Bool = false, activityRegularizer: Regularizer? = nil, name: String? = nil, trainable: Bool = true) {
-        self.init(name: name, trainable: trainable)
-        self.activityRegularizer = activityRegularizer
-        self.dataFormat = dataFormat
-        self.keepDims = keepDims
-        self.didConfigure()
-    }
-    // @Component(.layer) expansion end
 
     /// The reduction over `axes`.
     open func reduce(_ x: Tensor, axes: [Int]) -> Tensor {

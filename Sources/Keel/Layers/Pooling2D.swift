@@ -1,5 +1,6 @@
 /// What MaxPooling2D and AveragePooling2D share: window, strides (defaulting to the window),
 /// padding, data format. Each subclass supplies the pooling op.
+@Component(.layer)
 open class Pooling2D: Layer {
     @Hyper("pool_size", .allPositive()) public var poolSize: IntPair = 2
     @Hyper("padding") public var padding: Padding = .valid
@@ -7,18 +8,6 @@ open class Pooling2D: Layer {
     @Hyper("strides", HyperCheck("positive integers or null") { strides in strides?.values.allSatisfy { $0 > 0 } ?? true })
     public var strides: IntPair? = nil
     @Hyper("data_format") public var dataFormat: DataFormat = .channelsLast
-
-    // @Component(.layer) expansion begin
-    public convenience init(poolSize: IntPair = 2, padding: Padding = .valid, strides: IntPair? = nil, dataFormat: DataFormat = .channelsLast, activityRegularizer: Regularizer? = nil, name: String? = nil, trainable: Bool = true) {
-        self.init(name: name, trainable: trainable)
-        self.activityRegularizer = activityRegularizer
-        self.poolSize = poolSize
-        self.padding = padding
-        self.strides = strides
-        self.dataFormat = dataFormat
-        self.didConfigure()
-    }
-    // @Component(.layer) expansion end
 
     open override func didConfigure() {
         if strides == nil { strides = poolSize }

@@ -1,23 +1,13 @@
 /// Keras's `ReLU` layer: x above `threshold` (capped at `maxValue`), and
 /// `negativeSlope`·(x − threshold) below it. Built from the same steps as Keras's `relu`, so
 /// values and gradients agree with Keras at the boundaries too (e.g. exactly at the threshold).
+@Component(.layer)
 open class ReLU: Layer {
     open override class var kerasClassName: String { "ReLU" }
 
     @Hyper("max_value", HyperCheck("a number ≥ 0 or null") { ($0 ?? 0) >= 0 }) public var maxValue: Double? = nil
     @Hyper("negative_slope", .nonNegative) public var negativeSlope = 0.0
     @Hyper("threshold", .nonNegative) public var threshold = 0.0
-
-    // @Component(.layer) expansion begin
-    public convenience init(maxValue: Double? = nil, negativeSlope: Double = 0.0, threshold: Double = 0.0, activityRegularizer: Regularizer? = nil, name: String? = nil, trainable: Bool = true) {
-        self.init(name: name, trainable: trainable)
-        self.activityRegularizer = activityRegularizer
-        self.maxValue = maxValue
-        self.negativeSlope = negativeSlope
-        self.threshold = threshold
-        self.didConfigure()
-    }
-    // @Component(.layer) expansion end
 
     open override func call(_ x: Tensor, training: Bool) -> Tensor {
         let slope = Float(negativeSlope), cut = Float(threshold)

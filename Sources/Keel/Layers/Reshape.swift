@@ -1,5 +1,6 @@
 /// Keras's `Reshape`: each sample takes `targetShape` (the batch dimension is kept); one entry
 /// may be -1, inferred from the others.
+@Component(.layer)
 open class Reshape: Layer {
     open override class var kerasClassName: String { "Reshape" }
 
@@ -7,15 +8,6 @@ open class Reshape: Layer {
         shape.allSatisfy { $0 > 0 || $0 == -1 } && shape.filter { $0 == -1 }.count <= 1
     })
     public var targetShape: [Int]
-
-    // @Component(.layer) expansion begin
-    public convenience init(targetShape: [Int], activityRegularizer: Regularizer? = nil, name: String? = nil, trainable: Bool = true) {
-        self.init(name: name, trainable: trainable)
-        self.activityRegularizer = activityRegularizer
-        self.targetShape = targetShape
-        self.didConfigure()
-    }
-    // @Component(.layer) expansion end
 
     /// The target shape with its -1 resolved when the input's size is known; the sizes must hold
     /// exactly the input's values, as Keras raises otherwise.

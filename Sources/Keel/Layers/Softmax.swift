@@ -1,17 +1,9 @@
 /// Keras's `Softmax` layer: softmax along `axis` (one axis, or several normalized together).
+@Component(.layer)
 open class Softmax: Layer {
     open override class var kerasClassName: String { "Softmax" }
 
     @Hyper("axis", HyperCheck("at least one axis") { !$0.axes.isEmpty }) public var axis: Axes = -1
-
-    // @Component(.layer) expansion begin
-    public convenience init(axis: Axes = -1, activityRegularizer: Regularizer? = nil, name: String? = nil, trainable: Bool = true) {
-        self.init(name: name, trainable: trainable)
-        self.activityRegularizer = activityRegularizer
-        self.axis = axis
-        self.didConfigure()
-    }
-    // @Component(.layer) expansion end
 
     open override func outputShape(for inputShapes: [[Int?]]) throws -> [Int?] {
         let shape = try singleInput(inputShapes, rank: 1...8)
