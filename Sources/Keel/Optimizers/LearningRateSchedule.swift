@@ -1,16 +1,62 @@
 /// A learning rate that depends on the optimizer's step (`iterations`), as
 /// `keras.optimizers.schedules.LearningRateSchedule`. Built-in schedules compute in Double and
-/// round the result to Float, the float32 value Keras returns.
-open class LearningRateSchedule: KerasSerializable {
+/// round the result to Float, the float32 value Keras returns. A schedule declares its fields with
+/// `@Hyper`; this base builds it from a config, checks it and writes its config.
+open class LearningRateSchedule: ConfigConstructible {
     open class var kerasClassName: String { "LearningRateSchedule" }
+
+    /// Every field keeps its declared default; `@Component` gives each schedule an initialiser
+    /// that takes them.
     public init() {}
+
+    /// Keras's `cls(**config)`: each key is a declared field; any other key is an error naming it.
+    public required convenience init(config: JSONObject) throws {
+        self.init()
+        try Hyperparameters.read(config, into: self, owner: "\(Self.kerasClassName) config", otherKeys: [])
+        try check()
+        didConfigure()
+    }
+
+    /// Each declared field's rules. A schedule whose fields depend on one another overrides it
+    /// (calling `super`). The optimizer's check runs it for schedules made in Swift.
+    open func check() throws {
+        try Hyperparameters.check(self, owner: Self.kerasClassName)
+    }
+
+    /// Runs once the fields are set (from a config or a Swift initialiser).
+    open func didConfigure() {}
 
     /// The learning rate for `step` (the number of updates already applied).
     open func callAsFunction(_ step: Int) -> Float {
         preconditionFailure("\(type(of: self)) must override callAsFunction(_:)")
     }
 
-    open var config: JSONObject { JSONObject() }
+    public var config: JSONObject {
+        var config = JSONObject()
+        Hyperparameters.write(self, into: &config)
+        return config
+    }
+}
+
+extension LearningRateSchedule: ConfigRepresentable, NestedComponent {
+    public static func make(from value: JSONValue) throws -> AnyObject { try Registries.schedules.make(from: value) }
+
+    /// `{"module": "keras.optimizers.schedules", "class_name", "config", "registered_name"}`,
+    /// named by the object's own class.
+    public func serialized() -> JSONValue {
+        ["module": "keras.optimizers.schedules", "class_name": .string(type(of: self).kerasClassName),
+         "config": .object(config), "registered_name": .null]
+    }
+
+    /// A schedule whose fields break its rules (made in Swift) is reported where it is used.
+    public var deferredProblem: String? {
+        do {
+            try check()
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
 }
 
 /// An optimizer's learning rate: a number or a schedule. A literal reads as a number, so
@@ -34,11 +80,7 @@ public enum LearningRate: ExpressibleByFloatLiteral, ExpressibleByIntegerLiteral
     public var configValue: JSONValue {
         switch self {
         case .constant(let rate): return .double(Double(rate))
-        case .schedule(let schedule):
-            // Built here rather than with `serialized(module:)`, whose `Self` is the static type
-            // (LearningRateSchedule) and so would name the base class instead of the schedule's.
-            return ["module": "keras.optimizers.schedules", "class_name": .string(type(of: schedule).kerasClassName),
-                    "config": .object(schedule.config), "registered_name": .null]
+        case .schedule(let schedule): return schedule.serialized()
         }
     }
 }
