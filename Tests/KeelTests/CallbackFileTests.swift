@@ -81,6 +81,21 @@ final class CallbackFileTests: XCTestCase {
         XCTAssertNotEqual(restored.weights.flatMap { $0.value.scalars }, [])
     }
 
+    /// Keras formats the template and opens the result as Python's `open` does: a relative template
+    /// writes below the working directory, its folders created, and the paths written are the
+    /// formatted template itself.
+    func testCheckpointPathsAreRelativeToTheWorkingDirectoryWithTheTemplatesFolders() throws {
+        let previous = FileManager.default.currentDirectoryPath
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(directory.path))
+        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        let checkpoint = ModelCheckpoint(filepath: "runs/{epoch:02d}/w-{val_loss:.1f}.weights.h5", saveWeightsOnly: true)
+        try replay(checkpoint, model: try TinyProblem.model(), [["val_loss": 0.5], ["val_loss": 0.25]])
+        XCTAssertEqual(checkpoint.savedPaths, ["runs/01/w-0.5.weights.h5", "runs/02/w-0.2.weights.h5"])
+        for file in checkpoint.savedPaths {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: path(file)), "\(file) below the working directory")
+        }
+    }
+
     func testCheckpointRejectsPathsKerasRejects() throws {
         XCTAssertThrowsError(try ModelCheckpoint(filepath: "model.weights", saveWeightsOnly: true).check())
         XCTAssertThrowsError(try ModelCheckpoint(filepath: "model.ckpt").check())
