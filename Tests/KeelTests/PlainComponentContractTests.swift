@@ -113,6 +113,23 @@ final class PlainComponentContractTests: XCTestCase {
         }
     }
 
+    /// Components made in Swift skip `init(config:)`'s checks; their rules are reported where
+    /// they are used: a layer's field check (through `deferredProblem`), the optimizer's check,
+    /// and `fit`.
+    func testComponentsMadeInSwiftReportBrokenRulesWhereTheyAreUsed() throws {
+        func problem<Value: ConfigRepresentable>(_ value: Value) -> String? { value.deferredProblem }
+        XCTAssertTrue(problem(VarianceScaling(scale: -1) as Initializer)?.contains("'scale'") ?? false)
+        XCTAssertTrue(problem(L2(l2: -1) as Regularizer?)?.contains("'l2'") ?? false)
+        XCTAssertTrue(problem(ClipConstraint(limit: 0) as Constraint)?.contains("'limit'") ?? false)
+        XCTAssertNil(problem(GlorotUniform(seed: 3) as Initializer))
+        let optimizer = SGD(learningRate: .schedule(ExponentialDecay(initialLearningRate: 0.1, decaySteps: 0, decayRate: 0.5)))
+        XCTAssertThrowsError(try optimizer.check()) { error in XCTAssertTrue("\(error)".contains("'decay_steps'"), "\(error)") }
+        let (x, y) = TinyProblem.data()
+        XCTAssertThrowsError(try TinyProblem.model().fit(x, y, epochs: 1, verbose: 0, callbacks: [EarlyStopping(patience: -1)])) {
+            error in XCTAssertTrue("\(error)".contains("'patience'"), "\(error)")
+        }
+    }
+
     /// What each callback leaves behind after two epochs, where it leaves something to see.
     private func expectEffect(of callback: Callback, on model: Model) throws {
         let name = type(of: callback).kerasClassName
