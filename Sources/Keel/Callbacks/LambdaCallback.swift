@@ -26,13 +26,13 @@ public final class LambdaCallback: Callback {
     public var onPredictBatchEnd: BatchHook?
 
     public convenience init(onEpochBegin: EpochHook? = nil, onEpochEnd: EpochHook? = nil,
-                onTrainBegin: RunHook? = nil, onTrainEnd: RunHook? = nil,
-                onTrainBatchBegin: BatchHook? = nil, onTrainBatchEnd: BatchHook? = nil,
-                onBatchBegin: BatchHook? = nil, onBatchEnd: BatchHook? = nil,
-                onTestBegin: RunHook? = nil, onTestEnd: RunHook? = nil,
-                onTestBatchBegin: BatchHook? = nil, onTestBatchEnd: BatchHook? = nil,
-                onPredictBegin: RunHook? = nil, onPredictEnd: RunHook? = nil,
-                onPredictBatchBegin: BatchHook? = nil, onPredictBatchEnd: BatchHook? = nil) {
+                            onTrainBegin: RunHook? = nil, onTrainEnd: RunHook? = nil,
+                            onTrainBatchBegin: BatchHook? = nil, onTrainBatchEnd: BatchHook? = nil,
+                            onBatchBegin: BatchHook? = nil, onBatchEnd: BatchHook? = nil,
+                            onTestBegin: RunHook? = nil, onTestEnd: RunHook? = nil,
+                            onTestBatchBegin: BatchHook? = nil, onTestBatchEnd: BatchHook? = nil,
+                            onPredictBegin: RunHook? = nil, onPredictEnd: RunHook? = nil,
+                            onPredictBatchBegin: BatchHook? = nil, onPredictBatchEnd: BatchHook? = nil) {
         self.init()
         self.onEpochBegin = onEpochBegin
         self.onEpochEnd = onEpochEnd

@@ -1,62 +1,19 @@
 /// A learning rate that depends on the optimizer's step (`iterations`), as
 /// `keras.optimizers.schedules.LearningRateSchedule`. Built-in schedules compute in Double and
-/// round the result to Float, the float32 value Keras returns. A schedule declares its fields with
-/// `@Hyper`; this base builds it from a config, checks it and writes its config.
-open class LearningRateSchedule: ConfigConstructible {
-    open class var kerasClassName: String { "LearningRateSchedule" }
-
-    /// Every field keeps its declared default; `@Component` gives each schedule an initialiser
-    /// that takes them.
-    public init() {}
-
-    /// Keras's `cls(**config)`: each key is a declared field; any other key is an error naming it.
-    public required convenience init(config: JSONObject) throws {
-        self.init()
-        try Hyperparameters.read(config, into: self, owner: "\(Self.kerasClassName) config", otherKeys: [])
-        try check()
-        didConfigure()
-    }
-
-    /// Each declared field's rules. A schedule whose fields depend on one another overrides it
-    /// (calling `super`). The optimizer's check runs it for schedules made in Swift.
-    open func check() throws {
-        try Hyperparameters.check(self, owner: Self.kerasClassName)
-    }
-
-    /// Runs once the fields are set (from a config or a Swift initialiser).
-    open func didConfigure() {}
+/// round the result to Float, the float32 value Keras returns.
+open class LearningRateSchedule: PlainComponent {
+    open override class var kerasClassName: String { "LearningRateSchedule" }
+    open override class var kerasModule: String { "keras.optimizers.schedules" }
 
     /// The learning rate for `step` (the number of updates already applied).
     open func callAsFunction(_ step: Int) -> Float {
         preconditionFailure("\(type(of: self)) must override callAsFunction(_:)")
     }
-
-    public var config: JSONObject {
-        var config = JSONObject()
-        Hyperparameters.write(self, into: &config)
-        return config
-    }
 }
 
+/// Schedules nest in optimizer configs (and LearningRateScheduler's) as Keras serializes them.
 extension LearningRateSchedule: ConfigRepresentable, NestedComponent {
     public static func make(from value: JSONValue) throws -> AnyObject { try Registries.schedules.make(from: value) }
-
-    /// `{"module": "keras.optimizers.schedules", "class_name", "config", "registered_name"}`,
-    /// named by the object's own class.
-    public func serialized() -> JSONValue {
-        ["module": "keras.optimizers.schedules", "class_name": .string(type(of: self).kerasClassName),
-         "config": .object(config), "registered_name": .null]
-    }
-
-    /// A schedule whose fields break its rules (made in Swift) is reported where it is used.
-    public var deferredProblem: String? {
-        do {
-            try check()
-            return nil
-        } catch {
-            return "\(error)"
-        }
-    }
 }
 
 /// An optimizer's learning rate: a number or a schedule. A literal reads as a number, so
