@@ -75,7 +75,7 @@ final class CallbackParityTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: directory) }
         let previous = FileManager.default.currentDirectoryPath
         XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(directory.path), "\(run.id): cd \(directory.path)")
-        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
         let callback = try XCTUnwrap(try Registries.callbacks.make("ModelCheckpoint", config: run.initArgs) as? ModelCheckpoint)
         // The real saving API writes the files; a failure is reported here instead of stopping the run.
         let standard = ModelCheckpoint.standardSaver(weightsOnly: callback.saveWeightsOnly)

@@ -87,7 +87,7 @@ final class CallbackFileTests: XCTestCase {
     func testCheckpointPathsAreRelativeToTheWorkingDirectoryWithTheTemplatesFolders() throws {
         let previous = FileManager.default.currentDirectoryPath
         XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(directory.path))
-        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
         let checkpoint = ModelCheckpoint(filepath: "runs/{epoch:02d}/w-{val_loss:.1f}.weights.h5", saveWeightsOnly: true)
         try replay(checkpoint, model: try TinyProblem.model(), [["val_loss": 0.5], ["val_loss": 0.25]])
         XCTAssertEqual(checkpoint.savedPaths, ["runs/01/w-0.5.weights.h5", "runs/02/w-0.2.weights.h5"])
