@@ -32,7 +32,7 @@ final class DCGANExperiment: Experiment {
         let callbacks: [Callback] = [
             GANMonitor(directory: run.path, rows: grid, columns: grid, every: 1, range: .unit) { _ in generate() },
             StepSamples(directory: run.samples, rows: grid, every: try context.int("sample_every"), generate: generate),
-            try CSVLogger(filename: run.log),
+            CSVLogger(filename: run.log),
             GANCheckpoint(directory: run.checkpoints, models: [discriminator, generator]),
         ]
         let batchSize = try context.int("batch_size")
@@ -45,18 +45,18 @@ final class DCGANExperiment: Experiment {
 
 /// A sample grid every `every` training steps (`samples/step_NNNNN.png`), between the per-epoch ones.
 final class StepSamples: Callback {
-    let directory: String
-    let rows: Int
-    let every: Int
-    let generate: () -> Tensor
+    private(set) var directory = ""
+    private(set) var rows = 1
+    private(set) var every = 1
+    private(set) var generate: () -> Tensor = { Tensor(0) }
     private var step = 0
 
-    init(directory: String, rows: Int, every: Int, generate: @escaping () -> Tensor) {
+    convenience init(directory: String, rows: Int, every: Int, generate: @escaping () -> Tensor) {
+        self.init()
         self.directory = directory
         self.rows = rows
         self.every = max(1, every)
         self.generate = generate
-        super.init()
     }
 
     override func onTrainBatchEnd(_ batch: Int, logs: Logs) {
@@ -73,13 +73,13 @@ final class StepSamples: Callback {
 
 /// Saves every model (with its optimizer) under `directory` at the end of each epoch.
 final class GANCheckpoint: Callback {
-    let directory: String
-    let models: [Model]
+    private(set) var directory = ""
+    private(set) var models: [Model] = []
 
-    init(directory: String, models: [Model]) {
+    convenience init(directory: String, models: [Model]) {
+        self.init()
         self.directory = directory
         self.models = models
-        super.init()
     }
 
     override func onEpochEnd(_ epoch: Int, logs: Logs) {

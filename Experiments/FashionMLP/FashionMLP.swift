@@ -29,13 +29,13 @@ final class FashionMLP: Experiment {
         context.log(model.summary())
 
         let callbacks: [Callback] = [
-            try ModelCheckpoint(filepath: run.checkpoints + "/epoch_{epoch:02d}.h5", monitor: "val_loss"),
-            try EarlyStopping(monitor: "val_loss", patience: try context.int("patience"), restoreBestWeights: true),
-            try ReduceLROnPlateau(monitor: "val_loss", factor: 0.5, patience: 1),
-            try CSVLogger(filename: run.log),
+            ModelCheckpoint(filepath: run.checkpoints + "/epoch_{epoch:02d}.h5", monitor: "val_loss"),
+            EarlyStopping(monitor: "val_loss", patience: try context.int("patience"), restoreBestWeights: true),
+            ReduceLROnPlateau(monitor: "val_loss", factor: 0.5, patience: 1),
+            CSVLogger(filename: run.log),
             LossHistory(directory: run.plots),
             // Last, so it snapshots the other callbacks after they have seen the epoch (`keel resume`).
-            try BackupAndRestore(backupDirectory: run.checkpoints + "/backup"),
+            BackupAndRestore(backupDirectory: run.checkpoints + "/backup"),
         ]
         let history = try model.fit(x, y, batchSize: try context.int("batch_size"), epochs: try context.int("epochs"),
                                     verbose: .auto, callbacks: callbacks, validationData: (vx, vy))

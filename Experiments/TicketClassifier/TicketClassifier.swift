@@ -35,7 +35,7 @@ final class TicketClassifier: Experiment {
         context.log(model.summary())
         try plotModel(model, toFile: run.plots + "/ticket_classifier.png")
         try model.fit([title, body, tags], [priority, department], batchSize: try context.int("batch_size"),
-                      epochs: try context.int("epochs"), verbose: .auto, callbacks: [try CSVLogger(filename: run.log)],
+                      epochs: try context.int("epochs"), verbose: .auto, callbacks: [CSVLogger(filename: run.log)],
                       validationSplit: 0.2)
         let results = try model.evaluate([title, body, tags], [priority, department], verbose: 0)
         context.log("evaluate: " + results.keys.sorted().map { "\($0)=\(String(format: "%.4f", results[$0]!))" }.joined(separator: " "))

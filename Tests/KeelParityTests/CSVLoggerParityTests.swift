@@ -22,7 +22,7 @@ final class CSVLoggerParityTests: XCTestCase {
             // CSVLogger reads nothing from the model; fit always has one attached.
             let model = Model(name: "csv_logger_parity")
             for run in runs {
-                let logger = try CSVLogger(filename: path, separator: separator,
+                let logger = CSVLogger(filename: path, separator: separator,
                                            append: try XCTUnwrap(run["append"]?.boolValue, "\(id): append"))
                 let epochLogs = try XCTUnwrap(run["epoch_logs"]?.arrayValue?.compactMap(\.objectValue), "\(id): epoch_logs")
                 let epochs = try XCTUnwrap(run["epochs"]?.intValue, "\(id): epochs")

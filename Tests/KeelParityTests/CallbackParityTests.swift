@@ -67,13 +67,16 @@ final class CallbackParityTests: XCTestCase {
         run.expectRows(perEpoch, run.result["per_epoch"], "per_epoch")
     }
 
+    /// Keras ran in the checkpoint directory: `filepath`, the paths written (folders of the
+    /// template included) and the files at the end are all relative to it, so Keel runs there too
+    /// and its paths are compared as written.
     private func checkModelCheckpoint(_ run: CallbackCase) throws {
         let directory = ProjectPaths.temporaryDirectory("keel-checkpoint-parity")
         defer { try? FileManager.default.removeItem(at: directory) }
-        var arguments = run.initArgs
-        let relative = try XCTUnwrap(arguments["filepath"]?.stringValue, "\(run.id): init_args.filepath")
-        arguments["filepath"] = .string(directory.appendingPathComponent(relative).path)
-        let callback = try XCTUnwrap(try Registries.callbacks.make("ModelCheckpoint", config: arguments) as? ModelCheckpoint)
+        let previous = FileManager.default.currentDirectoryPath
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(directory.path), "\(run.id): cd \(directory.path)")
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
+        let callback = try XCTUnwrap(try Registries.callbacks.make("ModelCheckpoint", config: run.initArgs) as? ModelCheckpoint)
         // The real saving API writes the files; a failure is reported here instead of stopping the run.
         let standard = ModelCheckpoint.standardSaver(weightsOnly: callback.saveWeightsOnly)
         callback.saver = { model, path in
@@ -83,16 +86,27 @@ final class CallbackParityTests: XCTestCase {
         var perEpoch: [[String: JSONValue]] = []
         var seen = 0
         _ = try run.drive([callback], model: model) { epoch, _ in
-            let written = callback.savedPaths[seen...].map { relativePath($0, in: directory) }
+            let written = callback.savedPaths[seen...]
             seen = callback.savedPaths.count
             perEpoch.append(["epoch": .int(epoch), "written": .array(written.map { .string($0) }),
                              "best": callback.best.map { .double($0) } ?? .null])
         }
-        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { !$0.hasPrefix(".") }.sorted()
         run.expectKeys(["per_epoch", "files_at_end"])
         run.expectRows(perEpoch, run.result["per_epoch"], "per_epoch")
         let expectedFiles = (run.result["files_at_end"]?.arrayValue ?? []).compactMap(\.stringValue).sorted()
-        XCTAssertEqual(files, expectedFiles, "\(run.id): files_at_end")
+        XCTAssertEqual(try filesUnder(directory), expectedFiles, "\(run.id): files_at_end")
+    }
+
+    /// Every file below `directory` (in subfolders too), relative to it, leaving out hidden ones.
+    private func filesUnder(_ directory: URL) throws -> [String] {
+        let files = FileManager.default
+        let relative = try files.subpathsOfDirectory(atPath: directory.path)
+        return relative.filter { path in
+            var isDirectory: ObjCBool = false
+            let full = directory.appendingPathComponent(path).path
+            return files.fileExists(atPath: full, isDirectory: &isDirectory) && !isDirectory.boolValue
+                && !path.split(separator: "/").contains { $0.hasPrefix(".") }
+        }.sorted()
     }
 
     /// The real-fit case: its recorded logs replayed through ReduceLROnPlateau then
@@ -114,11 +128,6 @@ final class CallbackParityTests: XCTestCase {
         run.expectEqual(.int(stopper.bestEpoch), run.result["best_epoch"], "best_epoch")
         run.expectEqual(.array(rates), run.result["learning_rate_per_epoch"], "learning_rate_per_epoch")
         run.expectEqual(.double(Double(optimizer.currentLearningRate)), run.result["final_learning_rate"], "final_learning_rate")
-    }
-
-    private func relativePath(_ path: String, in directory: URL) -> String {
-        let base = directory.path + "/"
-        return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path
     }
 }
 

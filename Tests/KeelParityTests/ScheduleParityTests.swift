@@ -63,5 +63,6 @@ final class ScheduleParityTests: XCTestCase {
             "\(key): \(actual[key]?.summary ?? "absent") instead of \(expected[key]?.summary ?? "absent")"
         }
         XCTAssertTrue(differing.isEmpty, "\(id): config differs from Keras's get_config(): \(described.joined(separator: "; "))")
+        XCTAssertEqual(actual.keys, expected.keys, "\(id): config keys in another order than Keras's get_config()")
     }
 }

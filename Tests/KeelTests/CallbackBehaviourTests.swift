@@ -53,7 +53,7 @@ final class CallbackBehaviourTests: XCTestCase {
 
     func testReduceLROnPlateauLowersTheOptimizerRate() throws {
         let model = try TinyProblem.model(learningRate: 0.1)
-        let reducer = try ReduceLROnPlateau(monitor: "loss", factor: 0.5, patience: 1, verbose: 1, minDelta: 10)
+        let reducer = ReduceLROnPlateau(monitor: "loss", factor: 0.5, patience: 1, verbose: 1, minDelta: 10)
         var messages: [String] = []
         reducer.output = { messages.append($0) }
         let history = try model.fit(x, y, batchSize: 8, epochs: 3, verbose: 0, callbacks: [reducer], shuffle: false)

@@ -34,7 +34,7 @@ final class CallbackFileTests: XCTestCase {
     }
 
     func testCSVLoggerWritesNAAndPythonNumbersWithItsSeparator() throws {
-        let logger = try CSVLogger(filename: path("log.csv"), separator: ";")
+        let logger = CSVLogger(filename: path("log.csv"), separator: ";")
         try replay(logger, model: Model(name: "csv"), [["loss": 0.5, "accuracy": .nan], ["loss": .infinity, "extra": 1]])
         XCTAssertEqual(try read("log.csv"),
                        "epoch;accuracy;loss;val_accuracy;val_loss\r\n0;nan;0.5;NA;NA\r\n1;NA;inf;NA;NA\r\n")
@@ -42,20 +42,20 @@ final class CallbackFileTests: XCTestCase {
 
     func testCSVLoggerAppendsWithoutASecondHeaderAndTruncatesOtherwise() throws {
         let model = Model(name: "csv")
-        try replay(try CSVLogger(filename: path("log.csv")), model: model, [["loss": 1]])
-        try replay(try CSVLogger(filename: path("log.csv"), append: true), model: model, [["loss": 0.5]])
+        try replay(CSVLogger(filename: path("log.csv")), model: model, [["loss": 1]])
+        try replay(CSVLogger(filename: path("log.csv"), append: true), model: model, [["loss": 0.5]])
         XCTAssertEqual(try read("log.csv"), "epoch,loss,val_loss\r\n0,1.0,NA\r\n0,0.5,NA\r\n")
-        try replay(try CSVLogger(filename: path("log.csv")), model: model, [["loss": 0.25]])
+        try replay(CSVLogger(filename: path("log.csv")), model: model, [["loss": 0.25]])
         XCTAssertEqual(try read("log.csv"), "epoch,loss,val_loss\r\n0,0.25,NA\r\n")
         // Append mode on a file that does not exist yet starts it with a header.
-        try replay(try CSVLogger(filename: path("new.csv"), append: true), model: model, [["loss": 2]])
+        try replay(CSVLogger(filename: path("new.csv"), append: true), model: model, [["loss": 2]])
         XCTAssertEqual(try read("new.csv"), "epoch,loss,val_loss\r\n0,2.0,NA\r\n")
     }
 
     func testCheckpointBestOnlyDecidesAndSaysWhat() throws {
         var saved: [String] = []
-        let checkpoint = try ModelCheckpoint(filepath: path("best.{epoch:02d}-{val_loss:.3f}.keras"), verbose: 1,
-                                             saveBestOnly: true, saver: { _, path in saved.append(path) })
+        let checkpoint = ModelCheckpoint(filepath: path("best.{epoch:02d}-{val_loss:.3f}.keras"), verbose: 1, saveBestOnly: true)
+        checkpoint.saver = { _, path in saved.append(path) }
         var messages: [String] = []
         checkpoint.output = { messages.append($0) }
         try replay(checkpoint, model: try TinyProblem.model(), [["val_loss": 0.5], ["val_loss": 0.6], ["val_loss": 0.25]])
@@ -70,7 +70,7 @@ final class CallbackFileTests: XCTestCase {
     func testCheckpointEveryNBatchesNamesEpochAndBatch() throws {
         let model = try TinyProblem.model()
         let (x, y) = TinyProblem.data()
-        let checkpoint = try ModelCheckpoint(filepath: path("ckpt/{epoch:02d}-{batch:03d}.weights.h5"), saveWeightsOnly: true,
+        let checkpoint = ModelCheckpoint(filepath: path("ckpt/{epoch:02d}-{batch:03d}.weights.h5"), saveWeightsOnly: true,
                                              saveFrequency: .batches(3))
         try model.fit(x, y, batchSize: 8, epochs: 2, verbose: 0, callbacks: [checkpoint], shuffle: false)
         // 4 batches per epoch: the 3rd batch of epoch 1, then 3 more ending on the 2nd of epoch 2.
@@ -81,18 +81,42 @@ final class CallbackFileTests: XCTestCase {
         XCTAssertNotEqual(restored.weights.flatMap { $0.value.scalars }, [])
     }
 
-    func testCheckpointRejectsPathsKerasRejects() {
-        XCTAssertThrowsError(try ModelCheckpoint(filepath: "model.weights", saveWeightsOnly: true))
-        XCTAssertThrowsError(try ModelCheckpoint(filepath: "model.ckpt"))
-        XCTAssertThrowsError(try ModelCheckpoint(filepath: "model.{epoch.h5"))
-        XCTAssertNoThrow(try ModelCheckpoint(filepath: "model.weights.h5", saveWeightsOnly: true))
+    /// Keras formats the template and opens the result as Python's `open` does: a relative template
+    /// writes below the working directory, its folders created, and the paths written are the
+    /// formatted template itself.
+    func testCheckpointPathsAreRelativeToTheWorkingDirectoryWithTheTemplatesFolders() throws {
+        let previous = FileManager.default.currentDirectoryPath
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(directory.path))
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
+        let checkpoint = ModelCheckpoint(filepath: "runs/{epoch:02d}/w-{val_loss:.1f}.weights.h5", saveWeightsOnly: true)
+        try replay(checkpoint, model: try TinyProblem.model(), [["val_loss": 0.5], ["val_loss": 0.25]])
+        XCTAssertEqual(checkpoint.savedPaths, ["runs/01/w-0.5.weights.h5", "runs/02/w-0.2.weights.h5"])
+        for file in checkpoint.savedPaths {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: path(file)), "\(file) below the working directory")
+        }
+    }
+
+    func testCheckpointRejectsPathsKerasRejects() throws {
+        XCTAssertThrowsError(try ModelCheckpoint(filepath: "model.weights", saveWeightsOnly: true).check())
+        XCTAssertThrowsError(try ModelCheckpoint(filepath: "model.ckpt").check())
+        XCTAssertThrowsError(try ModelCheckpoint(filepath: "model.{epoch.h5").check())
+        XCTAssertNoThrow(try ModelCheckpoint(filepath: "model.weights.h5", saveWeightsOnly: true).check())
+        XCTAssertThrowsError(try Registries.callbacks.make("ModelCheckpoint", config: ["filepath": "model.ckpt"])) { error in
+            XCTAssertTrue("\(error)".contains(".keras or .h5"), "\(error)")
+        }
+        // fit checks a callback made in Swift before the first epoch.
+        let (x, y) = TinyProblem.data()
+        XCTAssertThrowsError(try TinyProblem.model().fit(x, y, epochs: 1, verbose: 0,
+                                                         callbacks: [ModelCheckpoint(filepath: "model.ckpt")])) { error in
+            XCTAssertTrue("\(error)".contains("model.ckpt"), "\(error)")
+        }
     }
 
     func testBackupAndRestoreKeepsTheStateAndReadsItBack() throws {
         let (x, y) = TinyProblem.data()
         let model = try TinyProblem.model()
         let backupDirectory = path("backup")
-        let backup = try BackupAndRestore(backupDirectory: backupDirectory, doubleCheckpoint: true, deleteCheckpoint: false)
+        let backup = BackupAndRestore(backupDirectory: backupDirectory, doubleCheckpoint: true, deleteCheckpoint: false)
         try model.fit(x, y, batchSize: 8, epochs: 2, verbose: 0, callbacks: [backup], shuffle: false)
         let files = try FileManager.default.contentsOfDirectory(atPath: backupDirectory).sorted()
         XCTAssertEqual(files, ["latest.weights.h5", "latest.weights.h5.bkp", "training_metadata.json", "training_metadata.json.bkp"])
@@ -102,7 +126,7 @@ final class CallbackFileTests: XCTestCase {
         // A new run restores the weights and learns where to continue.
         let trained = model.weights.map(\.value.scalars)
         let resumed = try TinyProblem.model()
-        let restorer = try BackupAndRestore(backupDirectory: backupDirectory)
+        let restorer = BackupAndRestore(backupDirectory: backupDirectory)
         restorer.setModel(resumed)
         try restorer.onTrainBegin(logs: Logs())
         XCTAssertEqual(restorer.restoredEpoch, 2)
@@ -148,7 +172,7 @@ final class CallbackFileTests: XCTestCase {
         XCTAssertTrue(message("EarlyStopping", ["patients": 2]).contains("'patience'"))
         XCTAssertTrue(message("ReduceLROnPlateau", ["factor": 1.5]).contains("below 1.0"))
         XCTAssertTrue(message("EarlyStopping", ["mode": "maximum"]).contains("'mode'"))
-        XCTAssertTrue(message("LambdaCallback", ["on_epoch_end": "print"]).contains("closures"))
+        XCTAssertTrue(message("LambdaCallback", ["on_epoch_end": "print"]).contains("'on_epoch_end'"))
         XCTAssertTrue(message("ModelCheckpoint", ["filepath": "x.h5", "save_freq": "batch"]).contains("save_freq"))
         XCTAssertTrue(message("EarlyStoping", [:]).contains("EarlyStopping"))
     }

@@ -56,7 +56,7 @@ final class InitializerTests: XCTestCase {
     }
 
     func testTruncatedNormalStaysWithinTwoStandardDeviations() {
-        let values = TruncatedNormal(mean: 1, stddev: 0.5, seed: 7)([10_000])
+        let values = TruncatedNormal(seed: 7, mean: 1, stddev: 0.5)([10_000])
         let s = statistics(values)
         XCTAssertTrue(values.scalars.allSatisfy { $0 >= 0 && $0 <= 2 })
         XCTAssertEqual(s.mean, 1, accuracy: 0.02)
@@ -65,16 +65,16 @@ final class InitializerTests: XCTestCase {
     }
 
     func testRandomNormalAndUniformMoments() {
-        let normal = statistics(RandomNormal(mean: 2, stddev: 3, seed: 8)([20_000]))
+        let normal = statistics(RandomNormal(seed: 8, mean: 2, stddev: 3)([20_000]))
         XCTAssertEqual(normal.mean, 2, accuracy: 0.1)
         XCTAssertEqual(normal.std, 3, accuracy: 0.1)
-        let uniform = RandomUniform(minval: -1, maxval: 3, seed: 9)([20_000])
+        let uniform = RandomUniform(seed: 9, minval: -1, maxval: 3)([20_000])
         XCTAssertTrue(uniform.scalars.allSatisfy { $0 >= -1 && $0 < 3 })
         XCTAssertEqual(statistics(uniform).mean, 1, accuracy: 0.05)
     }
 
     func testVarianceScalingUntruncatedNormalAndFanOut() {
-        let values = VarianceScaling(scale: 4, mode: .fanOut, distribution: .untruncatedNormal, seed: 10)([100, 400])
+        let values = VarianceScaling(seed: 10, scale: 4, mode: .fanOut, distribution: .untruncatedNormal)([100, 400])
         XCTAssertEqual(statistics(values).std, (4.0 / 400).squareRoot(), accuracy: 0.003)
     }
 
@@ -108,7 +108,7 @@ final class InitializerTests: XCTestCase {
     }
 
     func testOrthogonalFlattensKernelsAndAppliesGain() {
-        let kernel = Orthogonal(gain: 2, seed: 14)([3, 3, 2, 4])
+        let kernel = Orthogonal(seed: 14, gain: 2)([3, 3, 2, 4])
         XCTAssertEqual(kernel.shape, [3, 3, 2, 4])
         let columns = transpose(matrix(kernel, rows: 18, columns: 4)).map { $0.map { $0 / 2 } }
         assertOrthonormal(columns)

@@ -35,7 +35,7 @@ final class LayerBehaviourTests: XCTestCase {
 
     func testGroupedConvolutionIsTwoIndependentConvolutions() throws {
         let grouped = Conv2D(filters: 4, kernelSize: [2, 2], groups: 2, useBias: false, kernelInitializer: GlorotUniform(seed: 1))
-        let x = RandomNormal(stddev: 1, seed: 2)([1, 4, 4, 4])
+        let x = RandomNormal(seed: 2, stddev: 1)([1, 4, 4, 4])
         let y = grouped(x)
         let kernel = grouped.kernel.value
         XCTAssertEqual(kernel.shape, [2, 2, 2, 4])
@@ -45,7 +45,7 @@ final class LayerBehaviourTests: XCTestCase {
     }
 
     func testChannelsFirstConvolutionAndPoolingMatchChannelsLast() throws {
-        let x = RandomNormal(stddev: 1, seed: 4)([2, 5, 5, 3])
+        let x = RandomNormal(seed: 4, stddev: 1)([2, 5, 5, 3])
         let last = Conv2D(filters: 2, kernelSize: [3, 3], padding: .same, kernelInitializer: GlorotUniform(seed: 5))
         let first = Conv2D(filters: 2, kernelSize: [3, 3], padding: .same, dataFormat: .channelsFirst,
                            kernelInitializer: GlorotUniform(seed: 5))
@@ -74,7 +74,7 @@ final class LayerBehaviourTests: XCTestCase {
     }
 
     func testSoftmaxOverSeveralAxesSumsToOneOverThem() {
-        let y = Softmax(axis: [1, 2])(RandomNormal(stddev: 1, seed: 6)([2, 3, 4]))
+        let y = Softmax(axis: [1, 2])(RandomNormal(seed: 6, stddev: 1)([2, 3, 4]))
         let sums = y.sum(axes: [1, 2]).scalars
         for s in sums { XCTAssertEqual(s, 1, accuracy: 1e-5) }
     }

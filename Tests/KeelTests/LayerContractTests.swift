@@ -84,7 +84,7 @@ final class LayerContractTests: XCTestCase {
             if let bound = contract.idsBelow {
                 return Tensor(shape: full, int32s: (0..<full.reduce(1, *)).map { Int32(($0 * 3 + i) % bound) })
             }
-            return RandomNormal(stddev: 1, seed: seed + i)(full)
+            return RandomNormal(seed: seed + i, stddev: 1)(full)
         }
     }
 
@@ -119,7 +119,7 @@ final class LayerContractTests: XCTestCase {
         let tape = GradientTape()
         let loss = tape.record { () -> Tensor in
             let output = layer(x, training: true)
-            return (output * RandomNormal(stddev: 1, seed: 9)(output.shape)).sum()
+            return (output * RandomNormal(seed: 9, stddev: 1)(output.shape)).sum()
         }
         SGD(learningRate: 0.1).apply(tape.gradient(of: loss, wrt: weights), to: weights)
         for (weight, old) in zip(weights, before) {

@@ -24,17 +24,17 @@ final class TrainingWithCallbacksTests: XCTestCase {
             let outputs = model.forward([corners])[0].scalars
             return Tensor(shape: [4, 4, 4, 1], scalars: outputs.flatMap { Array(repeating: $0, count: 16) })
         }
-        let everyEpoch = try ModelCheckpoint(filepath: path("checkpoints/model.{epoch:02d}-{val_loss:.2f}.h5"))
-        let best = try ModelCheckpoint(filepath: path("checkpoints/best.weights.h5"), monitor: "val_accuracy",
+        let everyEpoch = ModelCheckpoint(filepath: path("checkpoints/model.{epoch:02d}-{val_loss:.2f}.h5"))
+        let best = ModelCheckpoint(filepath: path("checkpoints/best.weights.h5"), monitor: "val_accuracy",
                                        saveBestOnly: true, saveWeightsOnly: true)
         let callbacks: [Callback] = [
             LearningRateScheduler { epoch, rate in epoch == 0 ? rate : rate * 0.9 },
-            try ReduceLROnPlateau(monitor: "val_loss", factor: 0.5, patience: 1),
-            try CSVLogger(filename: path("log.csv")),
+            ReduceLROnPlateau(monitor: "val_loss", factor: 0.5, patience: 1),
+            CSVLogger(filename: path("log.csv")),
             TerminateOnNaN(),
             LambdaCallback(onEpochEnd: { _, _ in epochEnds += 1 }),
             everyEpoch, best,
-            try BackupAndRestore(backupDirectory: path("backup")),
+            BackupAndRestore(backupDirectory: path("backup")),
             lossHistory, samples,
             EarlyStopping(monitor: "val_loss", patience: 2, restoreBestWeights: true),
             history,

@@ -139,15 +139,15 @@ enum PeerWorkloads {
 
 /// Time per training step of one epoch, from its first batch to its last.
 final class EpochTrainTimer: Callback {
-    let epoch: Int
+    private(set) var epoch = 0
     private var start: DispatchTime?
     private var end: DispatchTime?
     private var steps = 0
     private var current = -1
 
-    init(epoch: Int) {
+    convenience init(epoch: Int) {
+        self.init()
         self.epoch = epoch
-        super.init()
     }
 
     override func onEpochBegin(_ epoch: Int, logs: Logs) { current = epoch }
@@ -170,14 +170,14 @@ final class EpochTrainTimer: Callback {
 
 /// The median time between consecutive batch ends, after some warm-up batches.
 final class BatchGapTimer: Callback {
-    let warmUp: Int
+    private(set) var warmUp = 0
     private var last: DispatchTime?
     private var gaps: [Double] = []
     private var seen = 0
 
-    init(warmUp: Int) {
+    convenience init(warmUp: Int) {
+        self.init()
         self.warmUp = warmUp
-        super.init()
     }
 
     override func onTrainBatchEnd(_ batch: Int, logs: Logs) {

@@ -6,34 +6,21 @@ import Foundation
 /// `training_metadata.json` (`{"epoch": <next epoch>, "batch": <last batch seen>}`). At the start
 /// of training both are read back; `restoredEpoch` is the epoch to continue from. The directory
 /// is deleted when training completes, unless `deleteCheckpoint` is false.
+@Component(.plain)
 public final class BackupAndRestore: Callback {
     public override class var kerasClassName: String { "BackupAndRestore" }
 
-    public let backupDirectory: String
-    public let saveFrequency: SaveFrequency
+    @Hyper("backup_dir", HyperCheck("a directory path") { !$0.isEmpty }) public var backupDirectory: String
+    @Hyper("save_freq", .epochOrPositive) public var saveFrequency: SaveFrequency = .epoch
     /// Keep the previous backup as `*.bkp`, to fall back on when the latest cannot be read.
-    public let doubleCheckpoint: Bool
-    public let deleteCheckpoint: Bool
+    @Hyper("double_checkpoint") public var doubleCheckpoint: Bool = false
+    @Hyper("delete_checkpoint") public var deleteCheckpoint: Bool = true
+
     /// The epoch the saved metadata says training continues from (nil: nothing was restored).
     public private(set) var restoredEpoch: Int?
 
     private var counter = BatchSaveCounter()
     private var nextEpoch = 0
-
-    public init(backupDirectory: String, saveFrequency: SaveFrequency = .epoch, doubleCheckpoint: Bool = false,
-                deleteCheckpoint: Bool = true) throws {
-        guard !backupDirectory.isEmpty else {
-            throw KeelError("BackupAndRestore backup directory", expected: "a directory path", found: "an empty string")
-        }
-        if case .batches(let count) = saveFrequency, count <= 0 {
-            throw KeelError("BackupAndRestore saveFrequency", expected: "a positive number of batches", found: "\(count)")
-        }
-        self.backupDirectory = backupDirectory
-        self.saveFrequency = saveFrequency
-        self.doubleCheckpoint = doubleCheckpoint
-        self.deleteCheckpoint = deleteCheckpoint
-        super.init()
-    }
 
     public var weightsPath: String { file("latest.weights.h5") }
     public var metadataPath: String { file("training_metadata.json") }
@@ -189,10 +176,5 @@ public final class BackupAndRestore: Callback {
         let files = FileManager.default
         if files.fileExists(atPath: destination) { try files.removeItem(atPath: destination) }
         try files.copyItem(atPath: source, toPath: destination)
-    }
-
-    public override var config: JSONObject {
-        ["backup_dir": .string(backupDirectory), "save_freq": saveFrequency.configValue,
-         "double_checkpoint": .bool(doubleCheckpoint), "delete_checkpoint": .bool(deleteCheckpoint)]
     }
 }

@@ -4,24 +4,33 @@ import Foundation
 /// `epoch` + the sorted keys of the first epoch (plus `val_` twins when the first epoch had no
 /// validation), `NA` for a missing value, numbers as Python's `str(float)`, lines ended by
 /// "\r\n". Each epoch's row is on disk before the next epoch starts.
+@Component(.plain)
 public final class CSVLogger: Callback {
     public override class var kerasClassName: String { "CSVLogger" }
 
-    public let filename: String
-    public let separator: Character
+    @Hyper("filename") public var filename: String
+    @Hyper("separator") public var separator: Character = ","
     /// Add to an existing file (no second header) instead of starting it afresh.
-    public let append: Bool
-    private let format: CSVFormat
+    @Hyper("append") public var append: Bool = false
+
     /// The columns after `epoch`, fixed by the first epoch of a run.
     public private(set) var keys: [String]?
     private var headerPending = true
 
-    public init(filename: String, separator: Character = ",", append: Bool = false) throws {
-        self.filename = filename
-        self.separator = separator
-        self.append = append
-        format = try CSVFormat(separator: separator, lineTerminator: "\r\n")
-        super.init()
+    /// The separator must be one a CSV file can hold (not a quote or a line break).
+    public override func check() throws {
+        try super.check()
+        _ = try format
+    }
+
+    private var format: CSVFormat {
+        get throws {
+            do {
+                return try CSVFormat(separator: separator, lineTerminator: "\r\n")
+            } catch {
+                throw KeelError("CSVLogger: field 'separator': \(error)")
+            }
+        }
     }
 
     public override func onTrainBegin(logs: Logs) throws {
@@ -51,7 +60,7 @@ public final class CSVLogger: Callback {
         if headerPending { rows.append(["epoch"] + columns) }
         rows.append([String(epoch)] + columns.map { key in logs[key].map(PythonText.str) ?? "NA" })
         do {
-            try CSV.append(rows, to: filename, format: format)
+            try CSV.append(rows, to: filename, format: try format)
         } catch {
             throw KeelError("CSVLogger: \(error)")
         }
@@ -64,10 +73,6 @@ public final class CSVLogger: Callback {
         guard let handle = FileHandle(forReadingAtPath: path) else { return true }
         defer { try? handle.close() }
         return (try? handle.read(upToCount: 1))?.isEmpty ?? true
-    }
-
-    public override var config: JSONObject {
-        ["filename": .string(filename), "separator": .string(String(separator)), "append": .bool(append)]
     }
 }
 
@@ -86,4 +91,16 @@ extension CSVLogger: ResumableCallback {
         headerPending = state["header_pending"]?.boolValue ?? true
         try AtomicFile.write(Array((state["content"]?.stringValue ?? "").utf8), to: filename)
     }
+}
+
+/// One character, as Python's csv module takes for a separator.
+extension Character: ConfigRepresentable {
+    public init(configValue: JSONValue) throws {
+        guard let text = configValue.stringValue, text.count == 1, let character = text.first else {
+            throw ConfigMismatch("one character (Python's csv module takes no longer one)")
+        }
+        self = character
+    }
+
+    public var configValue: JSONValue { .string(String(self)) }
 }

@@ -14,15 +14,15 @@ public struct TrainingParams: Sendable {
 /// The base of every callback, with every Keras hook. Override the ones you need; the batch
 /// hooks of training also reach `onBatchBegin`/`onBatchEnd`, as in Keras. A hook that fails
 /// (a log file that cannot be written, a NaN loss with `raiseError`) throws, and `fit` stops
-/// with that error, as Keras raises.
-open class Callback: KerasSerializable {
-    open class var kerasClassName: String { "Callback" }
+/// with that error, as Keras raises. A callback's settings are `@Hyper` declarations (the
+/// keyword arguments of its Keras constructor, in its order); `fit` checks them.
+open class Callback: PlainComponent {
+    open override class var kerasClassName: String { "Callback" }
+    open override class var kerasModule: String { "keras.callbacks" }
     public weak var model: Model?
     public var params = TrainingParams()
     /// The callbacks of the current run, this one included (BackupAndRestore snapshots the others).
     public internal(set) weak var list: CallbackList?
-
-    public init() {}
 
     open func setModel(_ model: Model) { self.model = model }
     open func setParams(_ params: TrainingParams) { self.params = params }
@@ -43,6 +43,4 @@ open class Callback: KerasSerializable {
     open func onPredictEnd(logs: Logs) throws {}
     open func onPredictBatchBegin(_ batch: Int, logs: Logs) throws {}
     open func onPredictBatchEnd(_ batch: Int, logs: Logs) throws {}
-
-    open var config: JSONObject { JSONObject() }
 }

@@ -1,17 +1,22 @@
 /// Stops `fit` when the monitored quantity has not improved for `patience` epochs (Keras's
 /// `EarlyStopping`, keras-spec §6.3), optionally putting back the weights of the best epoch.
-public final class EarlyStopping: MonitorCallback {
+@Component(.plain)
+public final class EarlyStopping: Callback, MonitorCallback {
     public override class var kerasClassName: String { "EarlyStopping" }
 
-    public let patience: Int
-    public let verbose: Int
+    @Hyper("monitor") public var monitor: String = "val_loss"
+    @Hyper("min_delta") public var minDelta: Double = 0.0
+    @Hyper("patience", .nonNegative) public var patience: Int = 0
+    @Hyper("verbose") public var verbose: Int = 0
+    @Hyper("mode") public var mode: MonitorMode = .auto
     /// A value the quantity must beat before the patience count restarts.
-    public let baseline: Double?
+    @Hyper("baseline") public var baseline: Double? = nil
     /// Put back the best epoch's weights at the end of training, whether it stopped early or not.
-    public let restoreBestWeights: Bool
+    @Hyper("restore_best_weights") public var restoreBestWeights: Bool = false
     /// Epochs before this one are warm-up: not watched at all.
-    public let startFromEpoch: Int
+    @Hyper("start_from_epoch", .nonNegative) public var startFromEpoch: Int = 0
 
+    public var monitorState = MonitorState()
     /// Epochs since the last improvement (counting the current one).
     public private(set) var wait = 0
     /// The epoch after which training was stopped (0 when it was not).
@@ -22,17 +27,6 @@ public final class EarlyStopping: MonitorCallback {
     /// Receives the messages verbose mode prints.
     public var output: (String) -> Void = CallbackMessages.standardOutput
     public var warn: (String) -> Void = CallbackMessages.standardError
-
-    public init(monitor: String = "val_loss", minDelta: Double = 0, patience: Int = 0, verbose: Int = 0,
-                mode: MonitorMode = .auto, baseline: Double? = nil, restoreBestWeights: Bool = false,
-                startFromEpoch: Int = 0) {
-        self.patience = patience
-        self.verbose = verbose
-        self.baseline = baseline
-        self.restoreBestWeights = restoreBestWeights
-        self.startFromEpoch = startFromEpoch
-        super.init(monitor: monitor, mode: mode, minDelta: minDelta)
-    }
 
     public override func onTrainBegin(logs: Logs) {
         wait = 0
@@ -74,12 +68,6 @@ public final class EarlyStopping: MonitorCallback {
         guard restoreBestWeights, let bestWeights, let model else { return }
         if verbose > 0 { output("Restoring model weights from the end of the best epoch: \(bestEpoch + 1).") }
         for (variable, value) in zip(model.weights, bestWeights) { variable.assign(value) }
-    }
-
-    public override var config: JSONObject {
-        ["monitor": .string(monitor), "min_delta": .double(minDelta), "patience": .int(patience),
-         "verbose": .int(verbose), "mode": .string(mode.rawValue), "baseline": baseline.map { .double($0) } ?? .null,
-         "restore_best_weights": .bool(restoreBestWeights), "start_from_epoch": .int(startFromEpoch)]
     }
 }
 

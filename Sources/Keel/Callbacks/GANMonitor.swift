@@ -4,29 +4,27 @@ import Foundation
 /// `GANMonitor` does: `generate(epoch)` returns a batch of images (NHWC, values in [0, 1] or
 /// [-1, 1]) and the grid goes to `<directory>/samples/epoch_<NNN>.png`, NNN being the 1-based
 /// epoch (the number the progress bar shows).
+@Component(.plain)
 public final class GANMonitor: Callback {
     public override class var kerasClassName: String { "GANMonitor" }
 
-    public let directory: String
-    public let rows: Int
-    public let columns: Int
-    public let every: Int
-    public let range: SampleGrid.ValueRange
-    public let generate: (_ epoch: Int) -> Tensor
-    /// Every grid written, in order.
-    public private(set) var writtenFiles: [String] = []
+    @Hyper("directory") public var directory: String
+    @Hyper("rows", .size) public var rows: Int
+    @Hyper("columns", .size) public var columns: Int
+    @Hyper("every", .positive) public var every: Int = 1
 
-    public init(directory: String, rows: Int, columns: Int, every: Int = 1, range: SampleGrid.ValueRange = .automatic,
-                generate: @escaping (_ epoch: Int) -> Tensor) {
-        precondition(rows > 0 && columns > 0 && every > 0, "GANMonitor: rows, columns and every must be positive")
-        self.directory = directory
-        self.rows = rows
-        self.columns = columns
-        self.every = every
+    public convenience init(directory: String, rows: Int, columns: Int, every: Int = 1,
+                            range: SampleGrid.ValueRange = .automatic, generate: @escaping (_ epoch: Int) -> Tensor) {
+        self.init(directory: directory, rows: rows, columns: columns, every: every)
         self.range = range
         self.generate = generate
-        super.init()
     }
+
+    public var range: SampleGrid.ValueRange = .automatic
+    /// The batch of images for an epoch; set it before training.
+    public var generate: ((_ epoch: Int) -> Tensor)?
+    /// Every grid written, in order.
+    public private(set) var writtenFiles: [String] = []
 
     public var samplesDirectory: String { URL(fileURLWithPath: directory).appendingPathComponent("samples").path }
 
@@ -39,6 +37,9 @@ public final class GANMonitor: Callback {
         let path = URL(fileURLWithPath: samplesDirectory).appendingPathComponent(GANMonitor.fileName(epoch: epoch)).path
         do {
             try FileManager.default.createDirectory(atPath: samplesDirectory, withIntermediateDirectories: true)
+            guard let generate else {
+                throw KeelError("GANMonitor", expected: "a generate function giving each epoch's images", found: "none")
+            }
             try SampleGrid.write(images: generate(epoch), rows: rows, columns: columns, to: path, range: range)
         } catch {
             throw KeelError("GANMonitor: cannot write \(path): \(error)")

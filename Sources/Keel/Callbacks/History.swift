@@ -6,8 +6,6 @@ public final class History: Callback {
     /// Metric name → one value per epoch.
     public private(set) var history: [String: [Double]] = [:]
 
-    public override init() { super.init() }
-
     public override func onTrainBegin(logs: Logs) { epochs = [] }
 
     public override func onEpochEnd(_ epoch: Int, logs: Logs) {

@@ -25,14 +25,15 @@ public final class LambdaCallback: Callback {
     public var onPredictBatchBegin: BatchHook?
     public var onPredictBatchEnd: BatchHook?
 
-    public init(onEpochBegin: EpochHook? = nil, onEpochEnd: EpochHook? = nil,
-                onTrainBegin: RunHook? = nil, onTrainEnd: RunHook? = nil,
-                onTrainBatchBegin: BatchHook? = nil, onTrainBatchEnd: BatchHook? = nil,
-                onBatchBegin: BatchHook? = nil, onBatchEnd: BatchHook? = nil,
-                onTestBegin: RunHook? = nil, onTestEnd: RunHook? = nil,
-                onTestBatchBegin: BatchHook? = nil, onTestBatchEnd: BatchHook? = nil,
-                onPredictBegin: RunHook? = nil, onPredictEnd: RunHook? = nil,
-                onPredictBatchBegin: BatchHook? = nil, onPredictBatchEnd: BatchHook? = nil) {
+    public convenience init(onEpochBegin: EpochHook? = nil, onEpochEnd: EpochHook? = nil,
+                            onTrainBegin: RunHook? = nil, onTrainEnd: RunHook? = nil,
+                            onTrainBatchBegin: BatchHook? = nil, onTrainBatchEnd: BatchHook? = nil,
+                            onBatchBegin: BatchHook? = nil, onBatchEnd: BatchHook? = nil,
+                            onTestBegin: RunHook? = nil, onTestEnd: RunHook? = nil,
+                            onTestBatchBegin: BatchHook? = nil, onTestBatchEnd: BatchHook? = nil,
+                            onPredictBegin: RunHook? = nil, onPredictEnd: RunHook? = nil,
+                            onPredictBatchBegin: BatchHook? = nil, onPredictBatchEnd: BatchHook? = nil) {
+        self.init()
         self.onEpochBegin = onEpochBegin
         self.onEpochEnd = onEpochEnd
         self.onTrainBegin = onTrainBegin
@@ -49,7 +50,6 @@ public final class LambdaCallback: Callback {
         self.onPredictEnd = onPredictEnd
         self.onPredictBatchBegin = onPredictBatchBegin
         self.onPredictBatchEnd = onPredictBatchEnd
-        super.init()
     }
 
     public override func onTrainBegin(logs: Logs) { onTrainBegin?(logs) }

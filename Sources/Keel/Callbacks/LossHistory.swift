@@ -9,18 +9,19 @@ import Foundation
 ///   epoch e, 0-based as in the book) and `<metric>_at_epoch_<e>.png` for the other metrics;
 /// - at the end of training, in both modes: `history_<metric>.png`, the metric and its `val_`
 ///   twin per epoch (epochs numbered from 1, as the book's charts do).
+@Component(.plain)
 public final class LossHistory: Callback {
     public override class var kerasClassName: String { "LossHistory" }
 
-    public enum PlotFrequency: String, Sendable {
+    public enum PlotFrequency: String, Sendable, CaseIterable, ConfigRepresentable {
         case everyEpoch = "epoch"
         case trainEnd = "train_end"
     }
 
-    public let directory: String
+    @Hyper("directory") public var directory: String
     /// The logs keys recorded (their `val_` twins are recorded per epoch too).
-    public let metrics: [String]
-    public let frequency: PlotFrequency
+    @Hyper("metrics") public var metrics: [String] = ["loss", "accuracy"]
+    @Hyper("frequency") public var frequency: PlotFrequency = .everyEpoch
 
     /// Each metric's value after every training batch of the run.
     public private(set) var batchValues: [String: [Double]] = [:]
@@ -29,13 +30,6 @@ public final class LossHistory: Callback {
     /// Every chart written, in order.
     public private(set) var writtenFiles: [String] = []
     private var currentEpochBatchValues: [String: [Double]] = [:]
-
-    public init(directory: String, metrics: [String] = ["loss", "accuracy"], frequency: PlotFrequency = .everyEpoch) {
-        self.directory = directory
-        self.metrics = metrics
-        self.frequency = frequency
-        super.init()
-    }
 
     public override func onTrainBegin(logs: Logs) throws {
         batchValues = [:]
@@ -102,10 +96,5 @@ public final class LossHistory: Callback {
     static func displayName(_ key: String) -> String {
         let words = key.replacingOccurrences(of: "_", with: " ")
         return words.prefix(1).uppercased() + words.dropFirst()
-    }
-
-    public override var config: JSONObject {
-        ["directory": .string(directory), "metrics": .array(metrics.map { .string($0) }),
-         "frequency": .string(frequency.rawValue)]
     }
 }

@@ -5,54 +5,53 @@ import Foundation
 /// format fields filled from the 1-based epoch, the batch and the logs
 /// (`"w.{epoch:02d}-{val_loss:.2f}.h5"`), every time or only when the monitored quantity
 /// improved. Parent directories are created; an existing file is replaced.
-public final class ModelCheckpoint: MonitorCallback {
+@Component(.plain)
+public final class ModelCheckpoint: Callback, MonitorCallback {
     public override class var kerasClassName: String { "ModelCheckpoint" }
 
     /// Writes `model` to `path`: by default `save(to:)`, or `saveWeights(to:)` with `saveWeightsOnly`.
     public typealias Saver = (_ model: Model, _ path: String) throws -> Void
 
-    public let filepath: String
-    public let verbose: Int
-    public let saveBestOnly: Bool
-    public let saveWeightsOnly: Bool
-    public let saveFrequency: SaveFrequency
-    public let initialValueThreshold: Double?
+    /// Relative paths, and the folders in them, are relative to the working directory, as Python's
+    /// `open` takes them: the paths written are the formatted template itself.
+    @Hyper("filepath") public var filepath: String
+    @Hyper("monitor") public var monitor: String = "val_loss"
+    @Hyper("verbose") public var verbose: Int = 0
+    @Hyper("save_best_only") public var saveBestOnly: Bool = false
+    @Hyper("save_weights_only") public var saveWeightsOnly: Bool = false
+    @Hyper("mode") public var mode: MonitorMode = .auto
+    @Hyper("save_freq", .epochOrPositive) public var saveFrequency: SaveFrequency = .epoch
+    /// The value to beat before the first save with `saveBestOnly`.
+    @Hyper("initial_value_threshold") public var initialValueThreshold: Double? = nil
+
+    /// Keras's ModelCheckpoint has no `min_delta`: any improvement counts.
+    public var minDelta: Double { 0 }
+    public var monitorState = MonitorState()
     public var output: (String) -> Void = CallbackMessages.standardOutput
     public var warn: (String) -> Void = CallbackMessages.standardError
-    /// Every path written, in order (a path saved twice appears twice).
+    /// Every path written, in order (a path saved twice appears twice), exactly as formatted
+    /// from `filepath`.
     public private(set) var savedPaths: [String] = []
-
-    /// What writes the files; replace it to observe or redirect saves.
-    public var saver: Saver
-    private let template: FilepathTemplate
+    /// What writes the files (nil: `standardSaver`); replace it to observe or redirect saves.
+    public var saver: Saver?
     private var batchCounter = BatchSaveCounter()
     private var currentEpoch = 0
 
-    /// `initialValueThreshold` is the value to beat before the first save with `saveBestOnly`.
-    public init(filepath: String, monitor: String = "val_loss", verbose: Int = 0, saveBestOnly: Bool = false,
-                saveWeightsOnly: Bool = false, mode: MonitorMode = .auto, saveFrequency: SaveFrequency = .epoch,
-                initialValueThreshold: Double? = nil, saver: Saver? = nil) throws {
+    public override func didConfigure() { best = initialValueThreshold }
+
+    /// Keras's constructor checks: the file name must say what is saved, and the template must parse.
+    public override func check() throws {
+        try super.check()
         if saveWeightsOnly {
             guard filepath.hasSuffix(".weights.h5") else {
-                throw KeelError("ModelCheckpoint filepath '\(filepath)' with saveWeightsOnly",
+                throw KeelError("ModelCheckpoint filepath '\(filepath)' with save_weights_only",
                                 expected: "a name ending in .weights.h5 (the Keras weights format)", found: "another ending")
             }
         } else if !filepath.hasSuffix(".keras") && !filepath.hasSuffix(".h5") {
             throw KeelError("ModelCheckpoint filepath '\(filepath)'", expected: "a name ending in .keras or .h5",
                             found: "another ending")
         }
-        if case .batches(let count) = saveFrequency, count <= 0 {
-            throw KeelError("ModelCheckpoint saveFrequency", expected: "a positive number of batches", found: "\(count)")
-        }
-        self.filepath = filepath
-        self.verbose = verbose
-        self.saveBestOnly = saveBestOnly
-        self.saveWeightsOnly = saveWeightsOnly
-        self.saveFrequency = saveFrequency
-        self.initialValueThreshold = initialValueThreshold
-        template = try FilepathTemplate(filepath)
-        self.saver = saver ?? ModelCheckpoint.standardSaver(weightsOnly: saveWeightsOnly)
-        super.init(monitor: monitor, mode: mode, minDelta: 0, initialBest: initialValueThreshold)
+        _ = try FilepathTemplate(filepath)
     }
 
     /// Keel's saving API: the whole model, or its weights only.
@@ -81,7 +80,7 @@ public final class ModelCheckpoint: MonitorCallback {
         values["epoch"] = .int(epoch + 1)
         if let batch, logs["batch"] == nil { values["batch"] = .int(batch + 1) }
         do {
-            return try template.format(values)
+            return try FilepathTemplate(filepath).format(values)
         } catch {
             throw KeelError("Failed to format this callback filepath: \"\(filepath)\". Reason: \(error)")
         }
@@ -121,17 +120,11 @@ public final class ModelCheckpoint: MonitorCallback {
             if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
                 throw KeelError("ModelCheckpoint path \(path)", expected: "a file path", found: "an existing directory")
             }
-            try saver(model, path)
+            try (saver ?? ModelCheckpoint.standardSaver(weightsOnly: saveWeightsOnly))(model, path)
             savedPaths.append(path)
         } catch {
             throw KeelError("ModelCheckpoint: \(error)")
         }
-    }
-
-    public override var config: JSONObject {
-        ["filepath": .string(filepath), "monitor": .string(monitor), "verbose": .int(verbose),
-         "save_best_only": .bool(saveBestOnly), "save_weights_only": .bool(saveWeightsOnly), "mode": .string(mode.rawValue),
-         "save_freq": saveFrequency.configValue, "initial_value_threshold": initialValueThreshold.map { .double($0) } ?? .null]
     }
 }
 

@@ -9,12 +9,12 @@ public final class ProgbarLogger: Callback {
     private var bar: Progbar?
     private var epochs = 1
     private var inFit = false
-    private let output: (String) -> Void
+    /// Receives text exactly as it should appear (tests capture it).
+    public var output: (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) }
 
-    /// `output` receives text exactly as it should appear (tests capture it).
-    public init(output: @escaping (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) }) {
+    public convenience init(output: @escaping (String) -> Void) {
+        self.init()
         self.output = output
-        super.init()
     }
 
     public override func onTrainBegin(logs: Logs) { inFit = true; epochs = params.epochs }

@@ -2,34 +2,26 @@
 /// improved for `patience` epochs, then waits `cooldown` epochs before counting again (Keras's
 /// `ReduceLROnPlateau`, keras-spec §6.4). Writes the rate of each epoch into the logs as
 /// `learning_rate`, so CSVLogger and History record it.
-public final class ReduceLROnPlateau: MonitorCallback {
+@Component(.plain)
+public final class ReduceLROnPlateau: Callback, MonitorCallback {
     public override class var kerasClassName: String { "ReduceLROnPlateau" }
 
-    public let factor: Double
-    public let patience: Int
-    public let verbose: Int
-    public let cooldown: Int
-    public let minLearningRate: Double
+    @Hyper("monitor") public var monitor: String = "val_loss"
+    @Hyper("factor", HyperCheck("a factor below 1.0 (it multiplies the learning rate)") { $0 < 1 })
+    public var factor: Double = 0.1
+    @Hyper("patience", .nonNegative) public var patience: Int = 10
+    @Hyper("verbose") public var verbose: Int = 0
+    @Hyper("mode") public var mode: MonitorMode = .auto
+    @Hyper("min_delta") public var minDelta: Double = 1e-4
+    @Hyper("cooldown", .nonNegative) public var cooldown: Int = 0
+    @Hyper("min_lr", .nonNegative) public var minLearningRate: Double = 0.0
 
+    public var monitorState = MonitorState()
     public private(set) var wait = 0
     public private(set) var cooldownCounter = 0
 
     public var output: (String) -> Void = CallbackMessages.standardOutput
     public var warn: (String) -> Void = CallbackMessages.standardError
-
-    public init(monitor: String = "val_loss", factor: Double = 0.1, patience: Int = 10, verbose: Int = 0,
-                mode: MonitorMode = .auto, minDelta: Double = 1e-4, cooldown: Int = 0, minLearningRate: Double = 0) throws {
-        guard factor < 1 else {
-            throw KeelError("ReduceLROnPlateau factor", expected: "a factor below 1.0 (it multiplies the learning rate)",
-                            found: JSONValue.pythonRepr(factor))
-        }
-        self.factor = factor
-        self.patience = patience
-        self.verbose = verbose
-        self.cooldown = cooldown
-        self.minLearningRate = minLearningRate
-        super.init(monitor: monitor, mode: mode, minDelta: minDelta)
-    }
 
     public var inCooldown: Bool { cooldownCounter > 0 }
 
@@ -72,12 +64,6 @@ public final class ReduceLROnPlateau: MonitorCallback {
         }
         cooldownCounter = cooldown
         wait = 0
-    }
-
-    public override var config: JSONObject {
-        ["monitor": .string(monitor), "factor": .double(factor), "patience": .int(patience), "verbose": .int(verbose),
-         "mode": .string(mode.rawValue), "min_delta": .double(minDelta), "cooldown": .int(cooldown),
-         "min_lr": .double(minLearningRate)]
     }
 }
 

@@ -1,23 +1,30 @@
 /// When ModelCheckpoint and BackupAndRestore save: at every epoch end, or every N training
 /// batches counted across epochs (Keras's `save_freq="epoch"` or an integer).
-public enum SaveFrequency: Equatable, Sendable {
+public enum SaveFrequency: Equatable, Sendable, ConfigRepresentable {
     case epoch
     case batches(Int)
 
-    /// `"epoch"` or a positive integer, from a Keras config.
-    init(config reader: ConfigReader) throws {
-        guard let value = reader.value("save_freq") else { self = .epoch; return }
-        if value.stringValue == "epoch" { self = .epoch; return }
-        guard let count = value.intValue, count > 0 else {
-            throw KeelError("\(reader.owner): field 'save_freq'", expected: "'epoch' or a positive integer", found: value.summary)
-        }
+    /// `"epoch"` or an integer, from a Keras config.
+    public init(configValue: JSONValue) throws {
+        if configValue.stringValue == "epoch" { self = .epoch; return }
+        guard let count = configValue.intValue else { throw ConfigMismatch("'epoch' or a positive integer") }
         self = .batches(count)
     }
 
-    var configValue: JSONValue {
+    public var configValue: JSONValue {
         switch self {
         case .epoch: return "epoch"
         case .batches(let count): return .int(count)
+        }
+    }
+}
+
+extension HyperCheck where Value == SaveFrequency {
+    /// Saving every 0 or fewer batches means nothing.
+    public static var epochOrPositive: HyperCheck {
+        HyperCheck("'epoch' or a positive integer") { frequency in
+            guard case .batches(let count) = frequency else { return true }
+            return count > 0
         }
     }
 }

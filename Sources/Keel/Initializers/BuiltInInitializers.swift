@@ -2,20 +2,20 @@
 /// `initializers.get` accepts (snake_case names plus "normal", "uniform", "one", "zero").
 enum BuiltInInitializers {
     static func register(_ registry: Registry<Initializer>) throws {
-        try registry.register("Zeros", aliases: ["zeros", "zero"]) { try Zeros(config: $0) }
-        try registry.register("Ones", aliases: ["ones", "one"]) { try Ones(config: $0) }
-        try registry.register("Constant", aliases: ["constant"]) { try Constant(config: $0) }
-        try registry.register("Identity", aliases: ["identity", "IdentityInitializer"]) { try Identity(config: $0) }
-        try registry.register("RandomNormal", aliases: ["random_normal", "normal"]) { try RandomNormal(config: $0) }
-        try registry.register("RandomUniform", aliases: ["random_uniform", "uniform"]) { try RandomUniform(config: $0) }
-        try registry.register("TruncatedNormal", aliases: ["truncated_normal"]) { try TruncatedNormal(config: $0) }
-        try registry.register("VarianceScaling", aliases: ["variance_scaling"]) { try VarianceScaling(config: $0) }
-        try registry.register("GlorotUniform", aliases: ["glorot_uniform"]) { try GlorotUniform(config: $0) }
-        try registry.register("GlorotNormal", aliases: ["glorot_normal"]) { try GlorotNormal(config: $0) }
-        try registry.register("HeNormal", aliases: ["he_normal"]) { try HeNormal(config: $0) }
-        try registry.register("HeUniform", aliases: ["he_uniform"]) { try HeUniform(config: $0) }
-        try registry.register("LecunNormal", aliases: ["lecun_normal"]) { try LecunNormal(config: $0) }
-        try registry.register("LecunUniform", aliases: ["lecun_uniform"]) { try LecunUniform(config: $0) }
-        try registry.register("Orthogonal", aliases: ["orthogonal", "OrthogonalInitializer"]) { try Orthogonal(config: $0) }
+        try registry.register(Zeros.self, aliases: ["zeros", "zero"])
+        try registry.register(Ones.self, aliases: ["ones", "one"])
+        try registry.register(Constant.self, aliases: ["constant"])
+        try registry.register(Identity.self, aliases: ["identity", "IdentityInitializer"])
+        try registry.register(RandomNormal.self, aliases: ["random_normal", "normal"])
+        try registry.register(RandomUniform.self, aliases: ["random_uniform", "uniform"])
+        try registry.register(TruncatedNormal.self, aliases: ["truncated_normal"])
+        try registry.register(VarianceScaling.self, aliases: ["variance_scaling"])
+        try registry.register(GlorotUniform.self, aliases: ["glorot_uniform"])
+        try registry.register(GlorotNormal.self, aliases: ["glorot_normal"])
+        try registry.register(HeNormal.self, aliases: ["he_normal"])
+        try registry.register(HeUniform.self, aliases: ["he_uniform"])
+        try registry.register(LecunNormal.self, aliases: ["lecun_normal"])
+        try registry.register(LecunUniform.self, aliases: ["lecun_uniform"])
+        try registry.register(Orthogonal.self, aliases: ["orthogonal", "OrthogonalInitializer"])
     }
 }

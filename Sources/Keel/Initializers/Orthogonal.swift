@@ -1,19 +1,12 @@
 /// Keras's `Orthogonal`: a random matrix with orthonormal columns (or rows, when it is wider than
 /// tall), times `gain`. Shapes of rank > 2 are treated as (product of all but the last, last)
 /// and reshaped back, as Keras does for convolution kernels.
-public final class Orthogonal: RandomInitializer {
+@Component(.plain)
+public final class Orthogonal: Initializer, RandomInitializer {
     public override class var kerasClassName: String { "Orthogonal" }
-    public let gain: Double
 
-    public init(gain: Double = 1, seed: Int? = nil) {
-        self.gain = gain
-        super.init(seed: seed)
-    }
-
-    public convenience init(config: JSONObject) throws {
-        let reader = ConfigReader(config, owner: "Orthogonal initializer")
-        self.init(gain: try reader.double("gain", default: 1), seed: try RandomInitializer.seed(from: reader))
-    }
+    @Hyper("seed") public var seed: Int? = nil
+    @Hyper("gain") public var gain: Double = 1.0
 
     public override func callAsFunction(_ shape: [Int]) -> Tensor {
         precondition(shape.count >= 2, "Orthogonal initializer: the shape must have at least 2 dimensions, got \(shape)")
@@ -50,11 +43,5 @@ public final class Orthogonal: RandomInitializer {
             for i in 0..<rows { q[i * columns + j] *= scale }
         }
         return q
-    }
-
-    public override var config: JSONObject {
-        var object = super.config
-        object["gain"] = .double(gain)
-        return object
     }
 }

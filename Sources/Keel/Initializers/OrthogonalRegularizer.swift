@@ -1,25 +1,13 @@
 /// Keras's `OrthogonalRegularizer`: `factor · mean |cos|` over the pairs of distinct rows (or
 /// columns) of a 2-D weight, which pushes them towards being orthogonal.
+@Component(.plain)
 public final class OrthogonalRegularizer: Regularizer {
     public override class var kerasClassName: String { "OrthogonalRegularizer" }
 
-    public enum Mode: String, CaseIterable { case rows, columns }
+    public enum Mode: String, CaseIterable, ConfigRepresentable { case rows, columns }
 
-    public let factor: Double
-    public let mode: Mode
-
-    public init(factor: Double = 0.01, mode: Mode = .rows) {
-        precondition(factor >= 0 && factor.isFinite, "OrthogonalRegularizer: factor must be non-negative, got \(factor)")
-        self.factor = factor
-        self.mode = mode
-        super.init()
-    }
-
-    public convenience init(config: JSONObject) throws {
-        let reader = ConfigReader(config, owner: "OrthogonalRegularizer")
-        self.init(factor: try RegularizerFactor.read("factor", default: 0.01, reader),
-                  mode: Mode(rawValue: try reader.choice("mode", Mode.allCases.map(\.rawValue), default: "rows"))!)
-    }
+    @Hyper("factor", .penaltyFactor) public var factor: Double = 0.01
+    @Hyper("mode") public var mode: Mode = .rows
 
     public override func callAsFunction(_ weight: Tensor) -> Tensor {
         precondition(weight.rank == 2, "OrthogonalRegularizer: the weight must have rank 2, got shape \(weight.shape)")
@@ -37,6 +25,4 @@ public final class OrthogonalRegularizer: Regularizer {
     static func l2Normalized(rows x: Tensor) -> Tensor {
         x * x.squared().sum(axes: [1], keepDims: true).rsqrt().minimum(Tensor(1e7))
     }
-
-    public override var config: JSONObject { ["factor": .double(factor), "mode": .string(mode.rawValue)] }
 }

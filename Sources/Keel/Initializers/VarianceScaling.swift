@@ -1,10 +1,11 @@
 /// Keras's `VarianceScaling`: values whose variance is `scale / n`, where n is the fan-in, the
 /// fan-out or their average (see `Fans`). Glorot, He and LeCun initializers are fixed settings
 /// of it (VarianceScalingPresets.swift).
-open class VarianceScaling: RandomInitializer {
-    open override class var kerasClassName: String { "VarianceScaling" }
+@Component(.plain)
+public final class VarianceScaling: Initializer, RandomInitializer {
+    public override class var kerasClassName: String { "VarianceScaling" }
 
-    public enum Mode: String, CaseIterable {
+    public enum Mode: String, CaseIterable, ConfigRepresentable {
         case fanIn = "fan_in", fanOut = "fan_out", fanAvg = "fan_avg"
     }
 
@@ -12,49 +13,23 @@ open class VarianceScaling: RandomInitializer {
         case truncatedNormal = "truncated_normal", untruncatedNormal = "untruncated_normal", uniform
     }
 
-    public let scale: Double
-    public let mode: Mode
-    public let distribution: Distribution
+    /// A preset's fixed choices.
+    public typealias Settings = (scale: Double, mode: Mode, distribution: Distribution)
 
-    public init(scale: Double = 1, mode: Mode = .fanIn, distribution: Distribution = .truncatedNormal, seed: Int? = nil) {
-        precondition(scale > 0, "VarianceScaling: scale must be positive, got \(scale)")
-        self.scale = scale
-        self.mode = mode
-        self.distribution = distribution
-        super.init(seed: seed)
-    }
-
-    public convenience init(config: JSONObject) throws {
-        let reader = ConfigReader(config, owner: "VarianceScaling initializer")
-        let scale = try reader.double("scale", default: 1)
-        guard scale > 0 else {
-            throw KeelError("VarianceScaling initializer: field 'scale'", expected: "a positive number", found: "\(scale)")
-        }
-        let mode = Mode(rawValue: try reader.choice("mode", Mode.allCases.map(\.rawValue), default: "fan_in"))!
-        // Keras reads the old name "normal" as "truncated_normal".
-        var distributionName = try reader.string("distribution", default: "truncated_normal").lowercased()
-        if distributionName == "normal" { distributionName = "truncated_normal" }
-        guard let distribution = Distribution(rawValue: distributionName) else {
-            throw KeelError("VarianceScaling initializer: field 'distribution'",
-                            expected: "one of \(Distribution.allCases.map(\.rawValue).joined(separator: ", "))",
-                            found: distributionName)
-        }
-        try Self.requireDefaultAxes(reader)
-        self.init(scale: scale, mode: mode, distribution: distribution, seed: try RandomInitializer.seed(from: reader))
-    }
-
-    /// Keras 3.15 lets einsum kernels name the axes that count as inputs and outputs; Keel
-    /// computes fans from the shape alone, so only null (the shape's own layout) is accepted.
-    static func requireDefaultAxes(_ reader: ConfigReader) throws {
-        for key in ["input_axes", "output_axes"] {
-            if let value = reader.value(key) {
-                throw KeelError("\(reader.owner): field '\(key)'",
-                                expected: "null (Keel computes fans from the weight's shape)", found: value.summary)
-            }
-        }
-    }
+    @Hyper("seed") public var seed: Int? = nil
+    @Hyper("scale", .positive) public var scale: Double = 1.0
+    @Hyper("mode") public var mode: Mode = .fanIn
+    @Hyper("distribution") public var distribution: Distribution = .truncatedNormal
+    @Hyper("input_axes", .fansFromShape) public var inputAxes: [Int]? = nil
+    @Hyper("output_axes", .fansFromShape) public var outputAxes: [Int]? = nil
 
     public override func callAsFunction(_ shape: [Int]) -> Tensor {
+        VarianceScaling.draw(shape, scale: scale, mode: mode, distribution: distribution, from: generator)
+    }
+
+    /// Values of `shape` with variance `scale / n` (n from `mode`), drawn from `generator`.
+    static func draw(_ shape: [Int], scale: Double, mode: Mode, distribution: Distribution,
+                     from generator: RandomGenerator) -> Tensor {
         let fans = Fans(shape: shape)
         let n: Double
         switch mode {
@@ -75,16 +50,24 @@ open class VarianceScaling: RandomInitializer {
             return generator.uniform(shape, low: -limit, high: limit)
         }
     }
+}
 
-    open override var config: JSONObject {
-        var object = super.config
-        object["scale"] = .double(scale)
-        object["mode"] = .string(mode.rawValue)
-        object["distribution"] = .string(distribution.rawValue)
-        object["input_axes"] = .null
-        object["output_axes"] = .null
-        return object
+/// Keras reads the old name "normal" as "truncated_normal".
+extension VarianceScaling.Distribution: ConfigRepresentable {
+    public init(configValue: JSONValue) throws {
+        let choices = Self.allCases.map(\.rawValue).joined(separator: ", ")
+        guard let text = configValue.stringValue?.lowercased(),
+              let distribution = text == "normal" ? .truncatedNormal : Self(rawValue: text) else {
+            throw ConfigMismatch("one of \(choices)")
+        }
+        self = distribution
     }
+}
+
+extension HyperCheck where Value == [Int]? {
+    /// Keras 3.15 lets einsum kernels name the axes that count as inputs and outputs; Keel
+    /// computes fans from the shape alone, so only null (the shape's own layout) is accepted.
+    static var fansFromShape: HyperCheck { .mustBeNull("Keel computes fans from the weight's shape") }
 }
 
 /// Keras's `compute_fans`: a vector counts its length both ways, a matrix is (in, out), and a

@@ -2,11 +2,11 @@
 /// (`keras.optimizers.schedules`).
 enum BuiltInSchedules {
     static func register(_ registry: Registry<LearningRateSchedule>) throws {
-        try registry.register("ExponentialDecay") { try ExponentialDecay(config: $0) }
-        try registry.register("PiecewiseConstantDecay") { try PiecewiseConstantDecay(config: $0) }
-        try registry.register("PolynomialDecay") { try PolynomialDecay(config: $0) }
-        try registry.register("InverseTimeDecay") { try InverseTimeDecay(config: $0) }
-        try registry.register("CosineDecay") { try CosineDecay(config: $0) }
-        try registry.register("CosineDecayRestarts") { try CosineDecayRestarts(config: $0) }
+        try registry.register(ExponentialDecay.self)
+        try registry.register(PiecewiseConstantDecay.self)
+        try registry.register(PolynomialDecay.self)
+        try registry.register(InverseTimeDecay.self)
+        try registry.register(CosineDecay.self)
+        try registry.register(CosineDecayRestarts.self)
     }
 }

@@ -1,16 +1,19 @@
 /// A learning rate that depends on the optimizer's step (`iterations`), as
 /// `keras.optimizers.schedules.LearningRateSchedule`. Built-in schedules compute in Double and
 /// round the result to Float, the float32 value Keras returns.
-open class LearningRateSchedule: KerasSerializable {
-    open class var kerasClassName: String { "LearningRateSchedule" }
-    public init() {}
+open class LearningRateSchedule: PlainComponent {
+    open override class var kerasClassName: String { "LearningRateSchedule" }
+    open override class var kerasModule: String { "keras.optimizers.schedules" }
 
     /// The learning rate for `step` (the number of updates already applied).
     open func callAsFunction(_ step: Int) -> Float {
         preconditionFailure("\(type(of: self)) must override callAsFunction(_:)")
     }
+}
 
-    open var config: JSONObject { JSONObject() }
+/// Schedules nest in optimizer configs (and LearningRateScheduler's) as Keras serializes them.
+extension LearningRateSchedule: ConfigRepresentable, NestedComponent {
+    public static func make(from value: JSONValue) throws -> AnyObject { try Registries.schedules.make(from: value) }
 }
 
 /// An optimizer's learning rate: a number or a schedule. A literal reads as a number, so
@@ -34,11 +37,7 @@ public enum LearningRate: ExpressibleByFloatLiteral, ExpressibleByIntegerLiteral
     public var configValue: JSONValue {
         switch self {
         case .constant(let rate): return .double(Double(rate))
-        case .schedule(let schedule):
-            // Built here rather than with `serialized(module:)`, whose `Self` is the static type
-            // (LearningRateSchedule) and so would name the base class instead of the schedule's.
-            return ["module": "keras.optimizers.schedules", "class_name": .string(type(of: schedule).kerasClassName),
-                    "config": .object(schedule.config), "registered_name": .null]
+        case .schedule(let schedule): return schedule.serialized()
         }
     }
 }

@@ -109,6 +109,7 @@ open class Optimizer: ConfigConstructible {
         if Self.defaultWeightDecay != nil, weightDecay == nil {
             throw KeelError("\(owner): field 'weight_decay'", expected: "a number", found: "null")
         }
+        if case .schedule(let schedule) = learningRate { try schedule.check() }
         try Hyperparameters.check(self, owner: owner)
     }
 

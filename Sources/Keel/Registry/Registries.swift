@@ -9,6 +9,12 @@ public enum Registries {
     public static let schedules: Registry<LearningRateSchedule> = builtIn("learning-rate schedule", BuiltInSchedules.register)
     public static let initializers: Registry<Initializer> = builtIn("initializer", BuiltInInitializers.register)
     public static let regularizers: Registry<Regularizer> = builtIn("regularizer", BuiltInRegularizers.register)
+    public static let constraints: Registry<Constraint> = builtIn("constraint", BuiltInConstraints.register)
+    /// Callbacks by Keras class name, built from the keyword arguments of their Keras constructor
+    /// (`{"monitor": "val_loss", "patience": 2}`). Callbacks whose arguments are functions
+    /// (LambdaCallback's hooks, GANMonitor) are made in code; from a config a
+    /// LearningRateScheduler takes a schedule object instead of a function.
+    public static let callbacks: Registry<Callback> = builtIn("callback", BuiltInCallbacks.register)
     public static let activations: Registry<Activation> = builtIn("activation", BuiltInActivations.register)
     /// Experiments come only from plugins (the Experiments/ folder holds Keel's own).
     public static let experiments = Registry<Experiment>(kind: "experiment")

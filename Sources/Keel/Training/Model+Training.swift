@@ -105,6 +105,8 @@ extension Model {
         let history = callbacks.compactMap { $0 as? History }.first ?? History()
         if !all.contains(where: { $0 === history }) { all.append(history) }
         if level != 0 { all.append(ProgbarLogger()) }
+        // Callbacks made in Swift are checked here, as Keras's constructors check their arguments.
+        for callback in callbacks { try callback.check() }
         let list = CallbackList(all, model: self, params: TrainingParams(epochs: epochs, steps: steps, verbose: level))
         stopTraining = false
         try list.onTrainBegin(Logs())

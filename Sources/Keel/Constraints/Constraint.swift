@@ -1,0 +1,21 @@
+/// A projection applied to a weight right after each optimizer update (`keras.constraints`): a
+/// variable with a constraint holds `constraint(w − update)`. The base leaves weights unchanged,
+/// as Keras's `Constraint` does.
+open class Constraint: PlainComponent {
+    open override class var kerasClassName: String { "Constraint" }
+    open override class var kerasModule: String { "keras.constraints" }
+
+    /// The weight projected onto the constraint's set.
+    open func callAsFunction(_ weight: Tensor) -> Tensor { weight }
+
+    /// Resolves a config value: a name, a serialized object, or null (nil).
+    public static func from(_ value: JSONValue?) throws -> Constraint? {
+        guard let value, !value.isNull else { return nil }
+        return try Registries.constraints.make(from: value)
+    }
+}
+
+/// Constraints nest in layer configs as Keras serializes them.
+extension Constraint: ConfigRepresentable, NestedComponent {
+    public static func make(from value: JSONValue) throws -> AnyObject { try Registries.constraints.make(from: value) }
+}
