@@ -18,7 +18,7 @@ final class PluginHostTests: XCTestCase {
             @_cdecl("keel_plugin_register")
             public func register(_ context: UnsafeMutableRawPointer) -> Int32 {
                 keelPluginMain(context, builtAgainst: keelPluginBuildIdentity) { plugin in
-                    try plugin.addLoss("HalfSquared", aliases: ["half_squared"]) { _ in HalfSquared() }
+                    try plugin.addLoss(HalfSquared.self, aliases: ["half_squared"])
                 }
             }
             """])

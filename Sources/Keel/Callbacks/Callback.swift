@@ -17,7 +17,6 @@ public struct TrainingParams: Sendable {
 /// with that error, as Keras raises. A callback's settings are `@Hyper` declarations (the
 /// keyword arguments of its Keras constructor, in its order); `fit` checks them.
 open class Callback: PlainComponent {
-    open override class var kerasClassName: String { "Callback" }
     open override class var kerasModule: String { "keras.callbacks" }
     public weak var model: Model?
     public var params = TrainingParams()

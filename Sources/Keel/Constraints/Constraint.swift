@@ -2,7 +2,6 @@
 /// variable with a constraint holds `constraint(w − update)`. The base leaves weights unchanged,
 /// as Keras's `Constraint` does.
 open class Constraint: PlainComponent {
-    open override class var kerasClassName: String { "Constraint" }
     open override class var kerasModule: String { "keras.constraints" }
 
     /// The weight projected onto the constraint's set.

@@ -1,7 +1,6 @@
 /// Makes the initial value of a weight (`keras.initializers`). A seeded initializer draws from its
 /// own generator; an unseeded one from the engine-wide `KeelRandom.generator`.
 open class Initializer: PlainComponent {
-    open override class var kerasClassName: String { "Initializer" }
     open override class var kerasModule: String { "keras.initializers" }
 
     open func callAsFunction(_ shape: [Int]) -> Tensor {

@@ -1,6 +1,5 @@
 /// A penalty on a weight added to the model's loss (`keras.regularizers`).
 open class Regularizer: PlainComponent {
-    open override class var kerasClassName: String { "Regularizer" }
     open override class var kerasModule: String { "keras.regularizers" }
 
     open func callAsFunction(_ weight: Tensor) -> Tensor {

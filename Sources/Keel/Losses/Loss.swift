@@ -4,7 +4,8 @@
 /// §7.1). Everything is built from differentiable tensor ops, so a loss can be differentiated with
 /// a GradientTape.
 open class Loss: ConfigConstructible {
-    open class var kerasClassName: String { "Loss" }
+    /// The Swift class name unless a subclass says otherwise, as Keras uses the Python class name.
+    open class var kerasClassName: String { String(describing: self) }
     /// The name a loss gets when none is given: Keras's default `name` argument of the class
     /// ("huber_loss" for Huber), the snake_case class name unless the class says otherwise.
     open class var defaultName: String { Naming.snakeCase(kerasClassName) }

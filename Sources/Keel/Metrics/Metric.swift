@@ -3,7 +3,8 @@
 /// with `@Hyper`, creates its variables in `didConfigure()` and overrides `updateState` and
 /// `result`; `init(config:)`, `config` and the checks come from the declarations.
 open class Metric: ConfigConstructible {
-    open class var kerasClassName: String { "Metric" }
+    /// The Swift class name unless a subclass says otherwise, as Keras uses the Python class name.
+    open class var kerasClassName: String { String(describing: self) }
     /// The name an instance gets when none is given: Keras's constructor default (`"mean"`,
     /// `"accuracy"`, ...), or nil where Keras's default is None and the name is made from the
     /// class (`precision`, `precision_1`, ...).

@@ -2,7 +2,6 @@
 /// `keras.optimizers.schedules.LearningRateSchedule`. Built-in schedules compute in Double and
 /// round the result to Float, the float32 value Keras returns.
 open class LearningRateSchedule: PlainComponent {
-    open override class var kerasClassName: String { "LearningRateSchedule" }
     open override class var kerasModule: String { "keras.optimizers.schedules" }
 
     /// The learning rate for `step` (the number of updates already applied).

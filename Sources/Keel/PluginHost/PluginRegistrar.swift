@@ -13,55 +13,54 @@ public final class PluginRegistrar {
         registered.append("experiment \(type.name)")
     }
 
-    public func addLayer<T: Layer & ConfigConstructible>(_ type: T.Type, aliases: [String] = []) throws {
+    // Every family registers by type, as Keel's built-ins do: the class names itself
+    // (`kerasClassName`) and builds itself from a config (`init(config:)`).
+    public func addLayer<T: Layer>(_ type: T.Type, aliases: [String] = []) throws {
         try add(type, to: Registries.layers, aliases: aliases)
     }
 
-    public func addLoss<T: Loss & ConfigConstructible>(_ type: T.Type, aliases: [String] = []) throws {
+    public func addLoss<T: Loss>(_ type: T.Type, aliases: [String] = []) throws {
         try add(type, to: Registries.losses, aliases: aliases)
     }
 
-    public func addMetric<T: Metric & ConfigConstructible>(_ type: T.Type, aliases: [String] = []) throws {
+    public func addMetric<T: Metric>(_ type: T.Type, aliases: [String] = []) throws {
         try add(type, to: Registries.metrics, aliases: aliases)
-    }
-
-    public func addSchedule<T: LearningRateSchedule & ConfigConstructible>(_ type: T.Type, aliases: [String] = []) throws {
-        try add(type, to: Registries.schedules, aliases: aliases)
-    }
-
-    private func add<T: ConfigConstructible, Family>(_ type: T.Type, to registry: Registry<Family>, aliases: [String]) throws {
-        try registry.register(type, aliases: aliases, origin: pluginName)
-        registered.append("\(registry.kind) \(T.kerasClassName)")
-    }
-
-    public func addLayer(_ className: String, aliases: [String] = [], make: @escaping (JSONObject) throws -> Layer) throws {
-        try Registries.layers.register(className, aliases: aliases, origin: pluginName, make: make)
-        registered.append("layer \(className)")
-    }
-
-    public func addLoss(_ className: String, aliases: [String] = [], make: @escaping (JSONObject) throws -> Loss) throws {
-        try Registries.losses.register(className, aliases: aliases, origin: pluginName, make: make)
-        registered.append("loss \(className)")
-    }
-
-    public func addMetric(_ className: String, aliases: [String] = [], make: @escaping (JSONObject) throws -> Metric) throws {
-        try Registries.metrics.register(className, aliases: aliases, origin: pluginName, make: make)
-        registered.append("metric \(className)")
     }
 
     public func addOptimizer<T: Optimizer>(_ type: T.Type, aliases: [String] = []) throws {
         try add(type, to: Registries.optimizers, aliases: aliases)
     }
 
+    public func addSchedule<T: LearningRateSchedule>(_ type: T.Type, aliases: [String] = []) throws {
+        try add(type, to: Registries.schedules, aliases: aliases)
+    }
+
+    public func addInitializer<T: Initializer>(_ type: T.Type, aliases: [String] = []) throws {
+        try add(type, to: Registries.initializers, aliases: aliases)
+    }
+
+    public func addRegularizer<T: Regularizer>(_ type: T.Type, aliases: [String] = []) throws {
+        try add(type, to: Registries.regularizers, aliases: aliases)
+    }
+
+    public func addConstraint<T: Constraint>(_ type: T.Type, aliases: [String] = []) throws {
+        try add(type, to: Registries.constraints, aliases: aliases)
+    }
+
+    public func addCallback<T: Callback>(_ type: T.Type, aliases: [String] = []) throws {
+        try add(type, to: Registries.callbacks, aliases: aliases)
+    }
+
+    /// Activations are functions, not classes: registered by name.
     public func addActivation(_ name: String, _ function: @escaping (Tensor) -> Tensor) throws {
         let activation = Activation(name: name, apply: function)
         try Registries.activations.register(name, origin: pluginName) { _ in activation }
         registered.append("activation \(name)")
     }
 
-    public func addSchedule(_ className: String, make: @escaping (JSONObject) throws -> LearningRateSchedule) throws {
-        try Registries.schedules.register(className, origin: pluginName, make: make)
-        registered.append("schedule \(className)")
+    private func add<T: ConfigConstructible, Family>(_ type: T.Type, to registry: Registry<Family>, aliases: [String]) throws {
+        try registry.register(type, aliases: aliases, origin: pluginName)
+        registered.append("\(registry.kind) \(T.kerasClassName)")
     }
 }
 
