@@ -28,8 +28,7 @@ open class Adam: Optimizer {
                                           oneMinusBeta2: oneMinusBeta2, epsilon: epsilon)
             }
         }
-        let velocityHat = slot("velocity_hat", for: variable)
-        updateElements(of: variable, momentum, velocity, velocityHat, gradient: gradient) { n, w, m, v, vHat, g in
+        updateElements(of: variable, momentum, velocity, slot("velocity_hat", for: variable), gradient: gradient) { n, w, m, v, vHat, g in
             for i in 0..<n {
                 m[i] += (g[i] - m[i]) * oneMinusBeta1
                 v[i] += (g[i] * g[i] - v[i]) * oneMinusBeta2
