@@ -13,65 +13,48 @@ final class LayerParityTests: XCTestCase {
     static let tolerance: Float = 1e-5
 
     func testEveryLayerCaseMatchesKeras() throws {
-        let cases = try Fixtures.cases("activations_layers.json")
-        var checkedPerClass: [String: Int] = [:]
-        var failedPerClass: [String: Int] = [:]
-        for testCase in cases {
-            let id = testCase["id"]?.stringValue ?? "<case without id>"
-            guard let className = testCase["class_name"]?.stringValue else {
-                XCTFail("\(id): no class_name")
-                continue
-            }
-            guard Registries.layers.contains(className) else {
-                XCTFail("\(id): layer class '\(className)' is not registered")
-                continue
-            }
-            let failuresBefore = testRun?.totalFailureCount ?? 0
+        try Fixtures.checkEveryCase(of: "activations_layers.json") { testCase, className in
             do {
-                try check(testCase, id: id, className: className)
+                return try differences(testCase, className: className)
             } catch {
-                XCTFail("\(id): \(error)")
+                return ["\(error)"]
             }
-            checkedPerClass[className, default: 0] += 1
-            if (testRun?.totalFailureCount ?? 0) > failuresBefore { failedPerClass[className, default: 0] += 1 }
         }
-        for (className, count) in checkedPerClass.sorted(by: { $0.key < $1.key }) {
-            print("LayerParity: \(className): \(count) case(s) checked, \(failedPerClass[className] ?? 0) failed")
-        }
-        print("LayerParity: \(checkedPerClass.values.reduce(0, +)) of \(cases.count) cases checked, "
-              + "\(failedPerClass.values.reduce(0, +)) failed")
     }
 
-    private func check(_ testCase: JSONObject, id: String, className: String) throws {
-        let expectedConfig = try XCTUnwrap(testCase["config"]?.objectValue, "\(id): no config")
+    /// What differs between Keel and the case; empty when they agree.
+    private func differences(_ testCase: JSONObject, className: String) throws -> [String] {
+        guard let expectedConfig = testCase["config"]?.objectValue else { return ["the case has no config"] }
         let layer = try Registries.layers.make(className, config: expectedConfig)
-        assertConfig(layer.config, expectedConfig, id: id)
+        var problems = configDifferences(layer.config, expectedConfig)
 
-        let inputValues = try XCTUnwrap(testCase["inputs"]?.arrayValue, "\(id): no inputs")
+        guard let inputValues = testCase["inputs"]?.arrayValue, !inputValues.isEmpty else { return ["the case has no inputs"] }
         // A null gradient entry (or a null list) marks integer inputs, e.g. Embedding's ids.
         let inputGradients = testCase["grad_inputs"]?.arrayValue
         let isFloatInput = inputValues.indices.map { i in
             inputGradients.map { i < $0.count && !$0[i].isNull } ?? false
         }
-        let inputs = try inputValues.enumerated().map { i, value in
-            try XCTUnwrap(isFloatInput[i] ? Fixtures.tensor(value) : Fixtures.intTensor(value), "\(id): input \(i)")
+        let inputs = inputValues.enumerated().compactMap { i, value in
+            isFloatInput[i] ? Fixtures.tensor(value) : Fixtures.intTensor(value)
         }
+        guard inputs.count == inputValues.count else { return ["an input is not a tensor"] }
         let multiInput = testCase["multi_input"]?.boolValue ?? false
         let training = testCase["training"]?.boolValue ?? false
 
         layer.buildIfNeeded(inputShapes: inputs.map(\.shape))
         let weightEntries = testCase["weights"]?.arrayValue?.compactMap(\.objectValue) ?? []
-        XCTAssertEqual(layer.weights.map(\.name), weightEntries.map { $0["name"]?.stringValue ?? "" },
-                       "\(id): weight names and order")
-        XCTAssertEqual(layer.weights.map(\.trainable), weightEntries.map { $0["trainable"]?.boolValue ?? true },
-                       "\(id): which weights are trainable")
-        try layer.setWeights(weightEntries.enumerated().map { i, entry in
-            try XCTUnwrap(Fixtures.tensor(entry["value"]), "\(id): weight \(i) value")
-        })
+        let names = layer.weights.map(\.name), kerasNames = weightEntries.map { $0["name"]?.stringValue ?? "" }
+        guard names == kerasNames else { return problems + ["weights \(names), Keras \(kerasNames)"] }
+        if layer.weights.map(\.trainable) != weightEntries.map({ $0["trainable"]?.boolValue ?? true }) {
+            problems.append("which weights are trainable differs")
+        }
+        let weightValues = weightEntries.compactMap { Fixtures.tensor($0["value"]) }
+        guard weightValues.count == weightEntries.count else { return problems + ["a weight has no value"] }
+        try layer.setWeights(weightValues)
 
-        let r = try XCTUnwrap(Fixtures.tensor(testCase["R"]), "\(id): no R")
+        guard let r = Fixtures.tensor(testCase["R"]) else { return problems + ["the case has no R"] }
         let tape = GradientTape(persistent: true)
-        var weightValues: [Tensor] = []
+        var watchedWeights: [Tensor] = []
         var output = Tensor(0)
         var target = Tensor(0)
         tape.record {
@@ -79,49 +62,55 @@ final class LayerParityTests: XCTestCase {
             // Watched explicitly so non-trainable weights (moving statistics) get gradients too;
             // the values are captured before the call, which may assign new moving statistics.
             for variable in layer.weights { tape.watch(variable) }
-            weightValues = layer.weights.map(\.value)
+            watchedWeights = layer.weights.map(\.value)
             output = multiInput ? layer(inputs, training: training) : layer(inputs[0], training: training)
             target = (output * r).sum()
         }
-        Fixtures.assertClose(output, Fixtures.tensor(testCase["output"]), tolerance: Self.tolerance, "\(id): output")
+        problems += ParityValues.compare("output", output, testCase["output"], tolerance: Self.tolerance)
 
         let floatInputs = zip(inputs, isFloatInput).filter(\.1).map(\.0)
-        let gradients = tape.gradient(of: target, wrt: floatInputs + weightValues)
+        let gradients = tape.gradient(of: target, wrt: floatInputs + watchedWeights)
         var floatIndex = 0
         for (i, isFloat) in isFloatInput.enumerated() where isFloat {
-            let expected = Fixtures.tensor(inputGradients?[i])
             // A source the output does not depend on has no gradient on the tape: Keras reports zeros.
-            let actual = gradients[floatIndex] ?? expected.map { Tensor.zeros($0.shape) }
-            Fixtures.assertClose(actual, expected, tolerance: Self.tolerance, "\(id): gradient of input \(i)")
+            let actual = gradients[floatIndex] ?? Tensor.zeros(floatInputs[floatIndex].shape)
+            problems += ParityValues.compare("gradient of input \(i)", actual, inputGradients?[i], tolerance: Self.tolerance)
             floatIndex += 1
         }
         let expectedWeightGradients = testCase["grad_weights"]?.arrayValue?.compactMap(\.objectValue) ?? []
-        XCTAssertEqual(expectedWeightGradients.count, weightValues.count, "\(id): number of weight gradients")
-        for (i, entry) in expectedWeightGradients.enumerated() where i < weightValues.count {
-            let expected = Fixtures.tensor(entry["value"])
-            let actual = gradients[floatInputs.count + i] ?? Tensor.zeros(weightValues[i].shape)
-            Fixtures.assertClose(actual, expected, tolerance: Self.tolerance,
-                                 "\(id): gradient of weight '\(entry["name"]?.stringValue ?? "\(i)")'")
+        guard expectedWeightGradients.count == watchedWeights.count else {
+            return problems + ["\(expectedWeightGradients.count) weight gradients for \(watchedWeights.count) weights"]
+        }
+        for (i, entry) in expectedWeightGradients.enumerated() {
+            let actual = gradients[floatInputs.count + i] ?? Tensor.zeros(watchedWeights[i].shape)
+            problems += ParityValues.compare("gradient of weight '\(entry["name"]?.stringValue ?? "\(i)")'", actual,
+                                             entry["value"], tolerance: Self.tolerance)
         }
 
         if let updated = testCase["updated_non_trainable"]?.arrayValue?.compactMap(\.objectValue) {
             let nonTrainable = layer.weights.filter { !$0.trainable }
-            XCTAssertEqual(nonTrainable.map(\.name), updated.map { $0["name"]?.stringValue ?? "" },
-                           "\(id): updated non-trainable weights")
+            if nonTrainable.map(\.name) != updated.map({ $0["name"]?.stringValue ?? "" }) {
+                problems.append("updated non-trainable weights \(nonTrainable.map(\.name))")
+            }
             for (variable, entry) in zip(nonTrainable, updated) {
-                Fixtures.assertClose(variable.value, Fixtures.tensor(entry["value"]), tolerance: Self.tolerance,
-                                     "\(id): '\(variable.name)' after the call")
+                problems += ParityValues.compare("'\(variable.name)' after the call", variable.value, entry["value"],
+                                                 tolerance: Self.tolerance)
             }
         }
+        return problems
     }
 
     /// Same keys in the same order, and equal values (ints stay ints, floats stay floats); then
     /// the whole text, which also checks the key order inside nested objects (initializers).
-    private func assertConfig(_ actual: JSONObject, _ expected: JSONObject, id: String) {
-        XCTAssertEqual(actual.keys, expected.keys, "\(id): config keys")
+    private func configDifferences(_ actual: JSONObject, _ expected: JSONObject) -> [String] {
+        var problems: [String] = []
+        if actual.keys != expected.keys { problems.append("config keys \(actual.keys), Keras \(expected.keys)") }
         for key in expected.keys where actual[key] != expected[key] {
-            XCTFail("\(id): config '\(key)' is \(actual[key]?.serialized() ?? "absent"), Keras wrote \(expected[key]!.serialized())")
+            problems.append("config '\(key)' is \(actual[key]?.serialized() ?? "absent"), Keras wrote \(expected[key]!.serialized())")
         }
-        XCTAssertEqual(JSONValue.object(actual).serialized(), JSONValue.object(expected).serialized(), "\(id): config text")
+        if problems.isEmpty, JSONValue.object(actual).serialized() != JSONValue.object(expected).serialized() {
+            problems.append("config text differs: \(JSONValue.object(actual).serialized())")
+        }
+        return problems
     }
 }

@@ -61,30 +61,14 @@ struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate", abstract: "Loss and metrics of a compiled saved model on NumPy arrays.")
 
-    @Argument(help: "A compiled model file: .h5 or .keras.")
-    var model: String
-
-    @Option(name: .customLong("x"), help: "Inputs: x.npy, or name=x.npy per named input (repeatable).")
-    var x: [String] = []
-
-    @Option(name: .customLong("y"), help: "Targets: y.npy, or name=y.npy per named output (repeatable).")
-    var y: [String] = []
-
-    @Option(name: .customLong("batch-size"), help: "Batch size.")
-    var batchSize: Int = 32
+    @OptionGroup var data: ModelData
 
     @Flag(help: "Print the results as JSON.")
     var json = false
 
-    func validate() throws {
-        guard !x.isEmpty, !y.isEmpty else { throw ValidationError("--x and --y are required") }
-        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive, found \(batchSize)") }
-    }
-
     func run() throws {
-        let loaded = try Model.load(from: model)
-        let results = try loaded.evaluate(try ModelInputs.read(x, for: loaded), try ModelInputs.readTargets(y, for: loaded),
-                                          batchSize: batchSize, verbose: 0)
+        let (loaded, x, y) = try data.load()
+        let results = try loaded.evaluate(x, y, batchSize: data.batchSize, verbose: 0)
         if json {
             var object = JSONObject()
             for key in results.keys.sorted() { object[key] = .double(results[key]!) }
@@ -100,6 +84,31 @@ struct FitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fit", abstract: "Continue training a compiled saved model (optimizer state included) and save it.")
 
+    @OptionGroup var data: ModelData
+
+    @Option(help: "Epochs.")
+    var epochs: Int = 1
+
+    @Flag(name: .customLong("no-shuffle"), help: "Keep the sample order.")
+    var noShuffle = false
+
+    @Option(help: "Where to save the trained model (.h5 or .keras).")
+    var output: String
+
+    func validate() throws {
+        guard epochs > 0 else { throw ValidationError("--epochs must be positive, found \(epochs)") }
+    }
+
+    func run() throws {
+        let (loaded, x, y) = try data.load()
+        try loaded.fit(x, y, batchSize: data.batchSize, epochs: epochs, verbose: .auto, shuffle: !noShuffle)
+        try loaded.save(to: output)
+        print("saved \(output)")
+    }
+}
+
+/// The saved model and the NumPy arrays `evaluate` and `fit` read.
+struct ModelData: ParsableArguments {
     @Argument(help: "A compiled model file: .h5 or .keras.")
     var model: String
 
@@ -109,30 +118,17 @@ struct FitCommand: ParsableCommand {
     @Option(name: .customLong("y"), help: "Targets: y.npy, or name=y.npy per named output (repeatable).")
     var y: [String] = []
 
-    @Option(help: "Epochs.")
-    var epochs: Int = 1
-
     @Option(name: .customLong("batch-size"), help: "Batch size.")
     var batchSize: Int = 32
 
-    @Flag(name: .customLong("no-shuffle"), help: "Keep the sample order.")
-    var noShuffle = false
-
-    @Option(help: "Where to save the trained model (.h5 or .keras).")
-    var output: String
-
     func validate() throws {
         guard !x.isEmpty, !y.isEmpty else { throw ValidationError("--x and --y are required") }
-        guard epochs > 0 else { throw ValidationError("--epochs must be positive, found \(epochs)") }
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive, found \(batchSize)") }
     }
 
-    func run() throws {
+    func load() throws -> (model: Model, x: [Tensor], y: [Tensor]) {
         let loaded = try Model.load(from: model)
-        try loaded.fit(try ModelInputs.read(x, for: loaded), try ModelInputs.readTargets(y, for: loaded),
-                       batchSize: batchSize, epochs: epochs, verbose: .auto, shuffle: !noShuffle)
-        try loaded.save(to: output)
-        print("saved \(output)")
+        return (loaded, try ModelInputs.read(x, for: loaded), try ModelInputs.readTargets(y, for: loaded))
     }
 }
 

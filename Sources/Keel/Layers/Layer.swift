@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The base of every layer (Keras's `Layer`). A layer declares each hyper-parameter once with
 /// `@Hyper`; from those declarations come `init(config:)`, `config` in Keras's key order and the
 /// checks. It states the shape and dtype of its output from the shapes and dtypes of its inputs
@@ -15,7 +17,10 @@ open class Layer: ConfigConstructible {
     public var name: String
     /// Setting this marks every weight trainable or not, as Keras does.
     public var trainable: Bool {
-        didSet { for v in trainableWeightsStore { v.trainable = trainable } }
+        didSet {
+            for v in trainableWeightsStore { v.trainable = trainable }
+            Layer.noteWeightsChanged()
+        }
     }
     public private(set) var isBuilt = false
     /// The shape of the first input the layer was built for (batch dimension first).
@@ -111,6 +116,7 @@ open class Layer: ConfigConstructible {
             nonTrainableWeightsStore.append(variable)
         }
         if let regularizer { regularized.append((variable, regularizer)) }
+        Layer.noteWeightsChanged()
         return variable
     }
 
@@ -276,3 +282,13 @@ public enum InputCount: CustomStringConvertible, Sendable {
         }
     }
 }
+
+extension Layer {
+    /// Bumped whenever any layer gains a weight or changes `trainable`, so a list of variables
+    /// cached across steps (the train step's) knows when it must be gathered again.
+    public static var weightsGeneration: Int { weightsGenerationCounter.load(ordering: .relaxed) }
+
+    static func noteWeightsChanged() { weightsGenerationCounter.wrappingAdd(1, ordering: .relaxed) }
+}
+
+private let weightsGenerationCounter = Atomic<Int>(0)

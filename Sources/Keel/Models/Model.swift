@@ -44,6 +44,8 @@ open class Model: Layer {
     func replaceGraph(inputs: [SymbolicTensor], outputs: [SymbolicTensor]) throws {
         graph = try FunctionalGraph(inputs: inputs, outputs: outputs)
         markBuilt()
+        // Layers that were built elsewhere join without adding a weight: cached lists must see them.
+        Layer.noteWeightsChanged()
     }
 
     private func markBuilt() {

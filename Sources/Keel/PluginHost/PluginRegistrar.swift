@@ -15,41 +15,15 @@ public final class PluginRegistrar {
 
     // Every family registers by type, as Keel's built-ins do: the class names itself
     // (`kerasClassName`) and builds itself from a config (`init(config:)`).
-    public func addLayer<T: Layer>(_ type: T.Type, aliases: [String] = []) throws {
-        try add(type, to: Registries.layers, aliases: aliases)
-    }
-
-    public func addLoss<T: Loss>(_ type: T.Type, aliases: [String] = []) throws {
-        try add(type, to: Registries.losses, aliases: aliases)
-    }
-
-    public func addMetric<T: Metric>(_ type: T.Type, aliases: [String] = []) throws {
-        try add(type, to: Registries.metrics, aliases: aliases)
-    }
-
-    public func addOptimizer<T: Optimizer>(_ type: T.Type, aliases: [String] = []) throws {
-        try add(type, to: Registries.optimizers, aliases: aliases)
-    }
-
-    public func addSchedule<T: LearningRateSchedule>(_ type: T.Type, aliases: [String] = []) throws {
-        try add(type, to: Registries.schedules, aliases: aliases)
-    }
-
-    public func addInitializer<T: Initializer>(_ type: T.Type, aliases: [String] = []) throws {
-        try add(type, to: Registries.initializers, aliases: aliases)
-    }
-
-    public func addRegularizer<T: Regularizer>(_ type: T.Type, aliases: [String] = []) throws {
-        try add(type, to: Registries.regularizers, aliases: aliases)
-    }
-
-    public func addConstraint<T: Constraint>(_ type: T.Type, aliases: [String] = []) throws {
-        try add(type, to: Registries.constraints, aliases: aliases)
-    }
-
-    public func addCallback<T: Callback>(_ type: T.Type, aliases: [String] = []) throws {
-        try add(type, to: Registries.callbacks, aliases: aliases)
-    }
+    public func addLayer<T: Layer>(_ type: T.Type, aliases: [String] = []) throws { try add(type, to: Registries.layers, aliases) }
+    public func addLoss<T: Loss>(_ type: T.Type, aliases: [String] = []) throws { try add(type, to: Registries.losses, aliases) }
+    public func addMetric<T: Metric>(_ type: T.Type, aliases: [String] = []) throws { try add(type, to: Registries.metrics, aliases) }
+    public func addOptimizer<T: Optimizer>(_ type: T.Type, aliases: [String] = []) throws { try add(type, to: Registries.optimizers, aliases) }
+    public func addSchedule<T: LearningRateSchedule>(_ type: T.Type, aliases: [String] = []) throws { try add(type, to: Registries.schedules, aliases) }
+    public func addInitializer<T: Initializer>(_ type: T.Type, aliases: [String] = []) throws { try add(type, to: Registries.initializers, aliases) }
+    public func addRegularizer<T: Regularizer>(_ type: T.Type, aliases: [String] = []) throws { try add(type, to: Registries.regularizers, aliases) }
+    public func addConstraint<T: Constraint>(_ type: T.Type, aliases: [String] = []) throws { try add(type, to: Registries.constraints, aliases) }
+    public func addCallback<T: Callback>(_ type: T.Type, aliases: [String] = []) throws { try add(type, to: Registries.callbacks, aliases) }
 
     /// Activations are functions, not classes: registered by name.
     public func addActivation(_ name: String, _ function: @escaping (Tensor) -> Tensor) throws {
@@ -58,7 +32,7 @@ public final class PluginRegistrar {
         registered.append("activation \(name)")
     }
 
-    private func add<T: ConfigConstructible, Family>(_ type: T.Type, to registry: Registry<Family>, aliases: [String]) throws {
+    private func add<T: ConfigConstructible, Family>(_ type: T.Type, to registry: Registry<Family>, _ aliases: [String]) throws {
         try registry.register(type, aliases: aliases, origin: pluginName)
         registered.append("\(registry.kind) \(T.kerasClassName)")
     }

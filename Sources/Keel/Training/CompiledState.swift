@@ -34,6 +34,18 @@ public final class CompiledState {
 
     var isMultiOutput: Bool { outputNames.count > 1 }
 
+    /// The model's trainable variables, gathered again only when some layer gained a weight or
+    /// changed `trainable` since the last step (walking every layer each step is measurable on
+    /// small models).
+    func trainableVariables(of model: Model) -> [Variable] {
+        let generation = Layer.weightsGeneration
+        if let cached = cachedTrainableVariables, cached.generation == generation { return cached.variables }
+        let variables = model.trainableWeights
+        cachedTrainableVariables = (generation, variables)
+        return variables
+    }
+    private var cachedTrainableVariables: (generation: Int, variables: [Variable])?
+
     /// Creates the metric objects once the first batch shows the shapes.
     func buildMetrics(yTrue: [Tensor], yPred: [Tensor]) throws {
         guard metrics.isEmpty else { return }

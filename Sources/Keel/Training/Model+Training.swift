@@ -140,7 +140,7 @@ extension Model {
     /// update, metrics; returns the running epoch means.
     public func defaultTrainStep(_ batch: Batch) throws -> Logs {
         let compiled = try requireCompiled("trainStep")
-        let variables = trainableWeights
+        let variables = compiled.trainableVariables(of: self)
         let tape = GradientTape()
         let (loss, predictions) = tape.record { () -> (Tensor, [Tensor]) in
             let predictions = forward(batch.x, training: true)
