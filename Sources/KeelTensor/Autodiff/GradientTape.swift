@@ -14,6 +14,8 @@ public final class GradientTape {
 
     struct Entry {
         let inputs: [UInt64]
+        /// What each input's gradient must be: the next backward rules index by it.
+        let inputShapes: [[Int]]
         let output: UInt64
         let backward: (Tensor) -> [Tensor?]
     }
@@ -69,7 +71,7 @@ public final class GradientTape {
 
     /// Runs `body` with this tape recording on the current thread.
     public func record<T>(_ body: () throws -> T) rethrows -> T {
-        precondition(!spent, "GradientTape: a non-persistent tape cannot record after gradient() was called")
+        opCheck(!spent, "GradientTape: a non-persistent tape cannot record after gradient() was called")
         let stack = GradientTape.currentStack
         stack.tapes.append(self)
         GradientTape.activeCount.wrappingAdd(1, ordering: .relaxed)
@@ -83,7 +85,7 @@ public final class GradientTape {
     // MARK: Watching
 
     public func watch(_ tensor: Tensor) {
-        precondition(tensor.dtype == .float32, "GradientTape.watch: only float32 tensors have gradients, found \(tensor.dtype)")
+        opCheck(tensor.dtype == .float32, "GradientTape.watch: only float32 tensors have gradients, found \(tensor.dtype) \(tensor.shape)")
         tracked.insert(tensor.id)
     }
 
@@ -107,7 +109,8 @@ public final class GradientTape {
         for tape in stack.tapes where !tape.spent {
             guard inputs.contains(where: { $0.dtype == .float32 && tape.tracked.contains($0.id) }) else { continue }
             tape.tracked.insert(output.id)
-            tape.entries.append(Entry(inputs: inputs.map(\.id), output: output.id, backward: backward))
+            tape.entries.append(Entry(inputs: inputs.map(\.id), inputShapes: inputs.map(\.shape), output: output.id,
+                                      backward: backward))
         }
     }
 
@@ -128,8 +131,8 @@ public final class GradientTape {
     }
 
     private func gradient(of target: Tensor, wrtIDs sources: [UInt64]) -> [Tensor?] {
-        precondition(!spent, "GradientTape.gradient: a non-persistent tape can compute gradients only once; use GradientTape(persistent: true)")
-        precondition(target.dtype == .float32, "GradientTape.gradient: the target must be float32, found \(target.dtype)")
+        opCheck(!spent, "GradientTape.gradient: a non-persistent tape can compute gradients only once; use GradientTape(persistent: true)")
+        opCheck(target.dtype == .float32, "GradientTape.gradient: the target must be float32, found \(target.dtype) \(target.shape)")
         if !persistent { spent = true }
         // Ops run while computing gradients are not recorded on this tape, only on outer ones.
         let stack = GradientTape.currentStack
@@ -149,8 +152,13 @@ public final class GradientTape {
             stack.neededInputs = entry.inputs.map { tracked.contains($0) }
             let inputGradients = entry.backward(outputGradient)
             stack.neededInputs = nil
-            for (inputID, inputGradient) in zip(entry.inputs, inputGradients) {
+            for (index, (inputID, inputGradient)) in zip(entry.inputs, inputGradients).enumerated() {
                 guard let inputGradient, tracked.contains(inputID) else { continue }
+                // A backward rule (a custom op's, through `recordOp`) that returns another shape
+                // would make the rules after it read past their buffers.
+                opCheck(inputGradient.shape == entry.inputShapes[index] && inputGradient.dtype == .float32,
+                        "GradientTape.gradient: a backward rule returned a \(inputGradient.dtype) \(inputGradient.shape) gradient "
+                            + "for its input \(index) of shape \(entry.inputShapes[index]) (expected float32 of that shape)")
                 if let existing = gradients[inputID] {
                     gradients[inputID] = existing + inputGradient
                 } else {
