@@ -14,9 +14,10 @@ public final class GradientTape {
 
     struct Entry {
         let inputs: [UInt64]
-        /// What each input's gradient must be: the next backward rules index by it.
-        let inputShapes: [[Int]]
         let output: UInt64
+        /// The shape the gradient handed to `backward` must have: backward rules index their
+        /// buffers by it.
+        let outputShape: [Int]
         let backward: (Tensor) -> [Tensor?]
     }
 
@@ -109,8 +110,7 @@ public final class GradientTape {
         for tape in stack.tapes where !tape.spent {
             guard inputs.contains(where: { $0.dtype == .float32 && tape.tracked.contains($0.id) }) else { continue }
             tape.tracked.insert(output.id)
-            tape.entries.append(Entry(inputs: inputs.map(\.id), inputShapes: inputs.map(\.shape), output: output.id,
-                                      backward: backward))
+            tape.entries.append(Entry(inputs: inputs.map(\.id), output: output.id, outputShape: output.shape, backward: backward))
         }
     }
 
@@ -119,18 +119,27 @@ public final class GradientTape {
     /// d`target`/d`sources` (the target is summed first when it is not a scalar); nil for a
     /// source the target does not depend on.
     public func gradient(of target: Tensor, wrt sources: [Tensor]) -> [Tensor?] {
-        gradient(of: target, wrtIDs: sources.map(\.id))
+        gradient(of: target, wrtIDs: sources.map(\.id), shapes: sources.map(\.shape))
     }
 
     public func gradient(of target: Tensor, wrt source: Tensor) -> Tensor? {
-        gradient(of: target, wrtIDs: [source.id])[0]
+        gradient(of: target, wrtIDs: [source.id], shapes: [source.shape])[0]
     }
 
     public func gradient(of target: Tensor, wrt variables: [Variable]) -> [Tensor?] {
-        gradient(of: target, wrtIDs: variables.map { $0.value.id })
+        gradient(of: target, wrtIDs: variables.map { $0.value.id }, shapes: variables.map(\.shape))
     }
 
-    private func gradient(of target: Tensor, wrtIDs sources: [UInt64]) -> [Tensor?] {
+    /// A backward rule (a custom op's, through `recordOp`) may return a gradient of another shape
+    /// than its input's; the rules after it would read past their buffers, so every gradient is
+    /// checked where it is used: handed to a backward rule, or returned.
+    private static func checkGradient(_ gradient: Tensor, of shape: [Int]) {
+        opCheck(gradient.shape == shape && gradient.dtype == .float32,
+                "GradientTape.gradient: a backward rule returned a \(gradient.dtype) \(gradient.shape) gradient for a tensor "
+                    + "of shape \(shape) (a gradient must be float32 with its tensor's shape)")
+    }
+
+    private func gradient(of target: Tensor, wrtIDs sources: [UInt64], shapes: [[Int]]) -> [Tensor?] {
         opCheck(!spent, "GradientTape.gradient: a non-persistent tape can compute gradients only once; use GradientTape(persistent: true)")
         opCheck(target.dtype == .float32, "GradientTape.gradient: the target must be float32, found \(target.dtype) \(target.shape)")
         if !persistent { spent = true }
@@ -148,17 +157,13 @@ public final class GradientTape {
         let wanted = Set(sources)
         for entry in entries.reversed() {
             guard let outputGradient = gradients[entry.output] else { continue }
+            GradientTape.checkGradient(outputGradient, of: entry.outputShape)
             if !wanted.contains(entry.output) { gradients[entry.output] = nil }
             stack.neededInputs = entry.inputs.map { tracked.contains($0) }
             let inputGradients = entry.backward(outputGradient)
             stack.neededInputs = nil
-            for (index, (inputID, inputGradient)) in zip(entry.inputs, inputGradients).enumerated() {
+            for (inputID, inputGradient) in zip(entry.inputs, inputGradients) {
                 guard let inputGradient, tracked.contains(inputID) else { continue }
-                // A backward rule (a custom op's, through `recordOp`) that returns another shape
-                // would make the rules after it read past their buffers.
-                opCheck(inputGradient.shape == entry.inputShapes[index] && inputGradient.dtype == .float32,
-                        "GradientTape.gradient: a backward rule returned a \(inputGradient.dtype) \(inputGradient.shape) gradient "
-                            + "for its input \(index) of shape \(entry.inputShapes[index]) (expected float32 of that shape)")
                 if let existing = gradients[inputID] {
                     gradients[inputID] = existing + inputGradient
                 } else {
@@ -167,7 +172,11 @@ public final class GradientTape {
             }
         }
         if !persistent { entries = []; tracked = [] }
-        return sources.map { gradients[$0] }
+        return zip(sources, shapes).map { source, shape in
+            guard let gradient = gradients[source] else { return nil }
+            GradientTape.checkGradient(gradient, of: shape)
+            return gradient
+        }
     }
 }
 

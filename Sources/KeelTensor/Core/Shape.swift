@@ -39,8 +39,17 @@ public enum ShapeMath {
     /// The element count of a shape a tensor may have, ending the process with a message
     /// naming `op` otherwise.
     public static func checkedCount(_ shape: [Int], op: String = "Tensor") -> Int {
-        if let problem = problem(with: shape) { OpCheck.fail("\(op): \(problem)") }
-        return count(shape)
+        // One pass (every tensor an op makes comes through here): the same test as `problem(with:)`.
+        var count = 1, nonzero = 1
+        for d in shape {
+            let (product, overflow) = nonzero.multipliedReportingOverflow(by: d == 0 ? 1 : d)
+            if d < 0 || overflow || product > maximumElementCount {
+                OpCheck.fail("\(op): \(problem(with: shape) ?? "shape \(shape) is invalid")")
+            }
+            nonzero = product
+            count &*= d
+        }
+        return count
     }
 
     /// The sum of sizes, nil when it overflows (so a check can name the sizes instead).
