@@ -19,10 +19,15 @@ final class OpCheckTests: XCTestCase {
                     let previous = (try? String(contentsOfFile: hookFile, encoding: .utf8)) ?? ""
                     try? (previous + message + "\\n").write(toFile: hookFile, atomically: true, encoding: .utf8)
                 }
+                let name = try context.string("case")
+                if name == "failing-hook" {
+                    // A hook that fails a check itself: the first failure is still the one reported.
+                    OpCheck.onFailure = { _ in _ = Tensor.zeros([3]).reshaped([2]) }
+                }
                 context.log("before the failing op")
                 let result: Tensor
-                switch try context.string("case") {
-                case "add": result = Tensor.zeros([2, 3]) + Tensor.zeros([4])
+                switch name {
+                case "add", "failing-hook": result = Tensor.zeros([2, 3]) + Tensor.zeros([4])
                 case "matmul": result = Tensor.zeros([2, 3]).matmul(Tensor.zeros([4, 5]))
                 case "reshape": result = Tensor.zeros([3, 4]).reshaped([5, 5])
                 case "gather": result = Tensor.zeros([5, 2]).gathering(Tensor(shape: [2], int32s: [1, 7]))
@@ -60,6 +65,7 @@ final class OpCheckTests: XCTestCase {
         ("conv", ["conv2d:", "[5, 5, 1, 2]", "[1, 2, 2, 1]"]),
         ("values", ["Tensor:", "3 values", "[2, 2]"]),
         ("gradient", ["GradientTape.gradient:", "[5]", "[3]"]),
+        ("failing-hook", ["add:", "[2, 3]", "[4]"]),
     ]
 
     func testAFailedOpCheckEndsTheRunWithOneErrorLineAndNoBacktrace() throws {
@@ -83,6 +89,10 @@ final class OpCheckTests: XCTestCase {
             // stdout printed before the failure is flushed, and nothing after it ran.
             XCTAssertTrue(result.stdout.contains("before the failing op"), "\(name): stdout\n\(result.stdout)")
             XCTAssertFalse(result.stdout.contains("not reached"), "\(name): stdout\n\(result.stdout)")
+            if name == "failing-hook" {
+                XCTAssertFalse(line.contains("reshape"), "the hook's own failure replaced the first one: \(line)")
+                continue
+            }
             // The hook ran exactly once, with the message the error line shows.
             let hook = (try? String(contentsOfFile: keel.path("\(run)/hook.txt"), encoding: .utf8)) ?? ""
             XCTAssertEqual(hook, String(line.dropFirst("Error: ".count)) + "\n", "\(name): the hook's record")

@@ -19,6 +19,8 @@ public enum OpCheck {
     /// The first failing thread, so a second failure (another thread, or the hook itself
     /// failing a check) cannot run the hook twice or call `exit` concurrently.
     private static let failingThread = Atomic<UInt>(0)
+    /// The first failure's message, for when the hook itself fails a check.
+    private static let firstMessage = Mutex<String>("")
 
     /// Called once, with the message, before a failed check ends the process; the CLI sets it to
     /// record the run's status. It runs on the failing thread and must not block for long.
@@ -40,12 +42,17 @@ public enum OpCheck {
         let me = UInt(pthread_self())
         let (won, first) = failingThread.compareExchange(expected: 0, desired: me, ordering: .sequentiallyConsistent)
         if !won {
-            // The hook failed a check of its own: the original message is what the user needs.
-            if first == me { _exit(exitStatus) }
+            // The hook failed a check of its own: the first message is what the user needs.
+            if first == me { finish(firstMessage.withLock { $0 }) }
             // Another thread is already reporting and will end the process.
             while true { sleep(1000) }
         }
+        firstMessage.withLock { $0 = message }
         if let onFailure { onFailure(message) }
+        finish(message)
+    }
+
+    private static func finish(_ message: String) -> Never {
         fflush(stdout)
         writeErrorLine(message)
         exit(exitStatus)
