@@ -45,7 +45,8 @@ final class GradientCheckTests: XCTestCase {
         XCTAssertFalse(GradientCheck.check(timesTwo { [$0] }).isEmpty, "a missing factor of 2 must fail")
         XCTAssertFalse(GradientCheck.check(timesTwo { [$0 * -2] }).isEmpty, "a wrong sign must fail")
         XCTAssertFalse(GradientCheck.check(timesTwo { _ in [nil] }).isEmpty, "a nil gradient must fail")
-        XCTAssertFalse(GradientCheck.check(timesTwo { [$0.sum()] }).isEmpty, "a misshapen gradient must fail")
+        // A misshapen gradient is refused by the tape itself, which ends the process (a failed op
+        // check): KeelCLITests/OpCheckTests covers it in a subprocess.
         XCTAssertFalse(GradientCheck.checkSecondOrder(GradientCase("cube", [input([3])]) { inputs in
             // d(x³)/dx recorded as a constant 3x²: right value, but its own derivative is lost.
             let x = inputs[0]

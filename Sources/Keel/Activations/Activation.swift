@@ -16,7 +16,7 @@ public struct Activation {
     private init(unknown name: String, problem: String) {
         self.name = name
         self.problem = problem
-        self.apply = { _ in fatalError("activation '\(name)': \(problem)") }
+        self.apply = { _ in OpCheck.fail("activation '\(name)': \(problem)") }
     }
 
     /// The registered activation of that name, or one that reports why there is none when the

@@ -12,7 +12,9 @@ public struct CSVLogFile {
     }
 
     public func append(_ row: [String]) throws {
-        precondition(row.count == header.count, "CSVLogFile: \(row.count) values for \(header.count) columns")
+        guard row.count == header.count else {
+            throw KeelError("CSV log \(path): row \(row)", expected: "\(header.count) values (\(header))", found: "\(row.count)")
+        }
         try CSV.append([row], to: path)
     }
 }

@@ -2,7 +2,7 @@
 /// plugin and started by `keel run <name>`. It may use `fit` or its own loop.
 open class Experiment {
     /// The name `keel run` takes, e.g. "fashion-mlp".
-    open class var name: String { preconditionFailure("\(self) must override `name`") }
+    open class var name: String { OpCheck.fail("experiment \(self) must override `name`") }
     /// One line for `keel list`.
     open class var summary: String { "" }
     /// Hyper-parameters and their defaults; `--set key=value` overrides them.
@@ -11,7 +11,7 @@ open class Experiment {
     public required init() {}
 
     open func run(_ context: ExperimentContext) throws {
-        preconditionFailure("\(type(of: self)) must override run(_:)")
+        OpCheck.fail("experiment \(type(of: self)) must override run(_:)")
     }
 }
 

@@ -19,7 +19,7 @@ public struct Canvas: Sendable {
     public private(set) var pixels: [UInt8]
 
     public init(width: Int, height: Int, background: Color = .white) {
-        precondition(width > 0 && height > 0, "Canvas: size \(width)x\(height) must be positive")
+        opCheck(width > 0 && height > 0, "Canvas: size \(width)x\(height) must be positive")
         self.width = width
         self.height = height
         pixels = [UInt8](repeating: 0, count: width * height * 3)

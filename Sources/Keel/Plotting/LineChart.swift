@@ -7,7 +7,7 @@ public struct LineSeries: Sendable {
     public var color: Color?
 
     public init(label: String, x: [Double]? = nil, y: [Double], color: Color? = nil) {
-        precondition(x == nil || x!.count == y.count, "LineSeries '\(label)': \(x!.count) x values for \(y.count) y values")
+        opCheck(x == nil || x!.count == y.count, "LineSeries '\(label)': \(x?.count ?? 0) x values for \(y.count) y values")
         self.label = label
         self.x = x ?? y.indices.map(Double.init)
         self.y = y

@@ -24,7 +24,7 @@ public enum Registries {
         do {
             try register(registry)
         } catch {
-            preconditionFailure("Keel's built-in \(kind)s could not be registered: \(error)")
+            OpCheck.fail("Keel's built-in \(kind)s could not be registered: \(error)")
         }
         return registry
     }

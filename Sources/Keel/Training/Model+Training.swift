@@ -14,7 +14,7 @@ extension Model {
     /// The total loss of a batch (Keras's `compute_loss`): Σ weight·loss per output plus the
     /// losses layers added in this forward pass. Also updates the loss trackers.
     public func computeLoss(y: [Tensor], yPred: [Tensor], sampleWeight: Tensor?) -> Tensor {
-        guard let compiled else { preconditionFailure("computeLoss: model '\(name)' is not compiled") }
+        guard let compiled else { OpCheck.fail("computeLoss: model '\(name)' is not compiled") }
         var total: Tensor? = nil
         for (i, loss) in compiled.losses.enumerated() {
             guard let loss else { continue }

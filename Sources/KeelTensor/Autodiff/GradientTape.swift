@@ -15,6 +15,9 @@ public final class GradientTape {
     struct Entry {
         let inputs: [UInt64]
         let output: UInt64
+        /// The shape the gradient handed to `backward` must have: backward rules index their
+        /// buffers by it.
+        let outputShape: [Int]
         let backward: (Tensor) -> [Tensor?]
     }
 
@@ -69,7 +72,7 @@ public final class GradientTape {
 
     /// Runs `body` with this tape recording on the current thread.
     public func record<T>(_ body: () throws -> T) rethrows -> T {
-        precondition(!spent, "GradientTape: a non-persistent tape cannot record after gradient() was called")
+        opCheck(!spent, "GradientTape: a non-persistent tape cannot record after gradient() was called")
         let stack = GradientTape.currentStack
         stack.tapes.append(self)
         GradientTape.activeCount.wrappingAdd(1, ordering: .relaxed)
@@ -83,7 +86,7 @@ public final class GradientTape {
     // MARK: Watching
 
     public func watch(_ tensor: Tensor) {
-        precondition(tensor.dtype == .float32, "GradientTape.watch: only float32 tensors have gradients, found \(tensor.dtype)")
+        opCheck(tensor.dtype == .float32, "GradientTape.watch: only float32 tensors have gradients, found \(tensor.dtype) \(tensor.shape)")
         tracked.insert(tensor.id)
     }
 
@@ -107,7 +110,7 @@ public final class GradientTape {
         for tape in stack.tapes where !tape.spent {
             guard inputs.contains(where: { $0.dtype == .float32 && tape.tracked.contains($0.id) }) else { continue }
             tape.tracked.insert(output.id)
-            tape.entries.append(Entry(inputs: inputs.map(\.id), output: output.id, backward: backward))
+            tape.entries.append(Entry(inputs: inputs.map(\.id), output: output.id, outputShape: output.shape, backward: backward))
         }
     }
 
@@ -116,20 +119,29 @@ public final class GradientTape {
     /// d`target`/d`sources` (the target is summed first when it is not a scalar); nil for a
     /// source the target does not depend on.
     public func gradient(of target: Tensor, wrt sources: [Tensor]) -> [Tensor?] {
-        gradient(of: target, wrtIDs: sources.map(\.id))
+        gradient(of: target, wrtIDs: sources.map(\.id), shapes: sources.map(\.shape))
     }
 
     public func gradient(of target: Tensor, wrt source: Tensor) -> Tensor? {
-        gradient(of: target, wrtIDs: [source.id])[0]
+        gradient(of: target, wrtIDs: [source.id], shapes: [source.shape])[0]
     }
 
     public func gradient(of target: Tensor, wrt variables: [Variable]) -> [Tensor?] {
-        gradient(of: target, wrtIDs: variables.map { $0.value.id })
+        gradient(of: target, wrtIDs: variables.map { $0.value.id }, shapes: variables.map(\.shape))
     }
 
-    private func gradient(of target: Tensor, wrtIDs sources: [UInt64]) -> [Tensor?] {
-        precondition(!spent, "GradientTape.gradient: a non-persistent tape can compute gradients only once; use GradientTape(persistent: true)")
-        precondition(target.dtype == .float32, "GradientTape.gradient: the target must be float32, found \(target.dtype)")
+    /// A backward rule (a custom op's, through `recordOp`) may return a gradient of another shape
+    /// than its input's; the rules after it would read past their buffers, so every gradient is
+    /// checked where it is used: handed to a backward rule, or returned.
+    private static func checkGradient(_ gradient: Tensor, of shape: [Int]) {
+        opCheck(gradient.shape == shape && gradient.dtype == .float32,
+                "GradientTape.gradient: a backward rule returned a \(gradient.dtype) \(gradient.shape) gradient for a tensor "
+                    + "of shape \(shape) (a gradient must be float32 with its tensor's shape)")
+    }
+
+    private func gradient(of target: Tensor, wrtIDs sources: [UInt64], shapes: [[Int]]) -> [Tensor?] {
+        opCheck(!spent, "GradientTape.gradient: a non-persistent tape can compute gradients only once; use GradientTape(persistent: true)")
+        opCheck(target.dtype == .float32, "GradientTape.gradient: the target must be float32, found \(target.dtype) \(target.shape)")
         if !persistent { spent = true }
         // Ops run while computing gradients are not recorded on this tape, only on outer ones.
         let stack = GradientTape.currentStack
@@ -145,6 +157,7 @@ public final class GradientTape {
         let wanted = Set(sources)
         for entry in entries.reversed() {
             guard let outputGradient = gradients[entry.output] else { continue }
+            GradientTape.checkGradient(outputGradient, of: entry.outputShape)
             if !wanted.contains(entry.output) { gradients[entry.output] = nil }
             stack.neededInputs = entry.inputs.map { tracked.contains($0) }
             let inputGradients = entry.backward(outputGradient)
@@ -159,7 +172,11 @@ public final class GradientTape {
             }
         }
         if !persistent { entries = []; tracked = [] }
-        return sources.map { gradients[$0] }
+        return zip(sources, shapes).map { source, shape in
+            guard let gradient = gradients[source] else { return nil }
+            GradientTape.checkGradient(gradient, of: shape)
+            return gradient
+        }
     }
 }
 

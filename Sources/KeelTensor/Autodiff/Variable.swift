@@ -23,8 +23,8 @@ public final class Variable {
     public var dtype: DType { stored.dtype }
 
     public func assign(_ newValue: Tensor) {
-        precondition(newValue.shape == stored.shape && newValue.dtype == stored.dtype,
-                     "Variable.assign(\(path)): expected \(stored.dtype) \(stored.shape), found \(newValue.dtype) \(newValue.shape)")
+        opCheck(newValue.shape == stored.shape && newValue.dtype == stored.dtype,
+                "Variable.assign(\(path)): expected \(stored.dtype) \(stored.shape), found \(newValue.dtype) \(newValue.shape)")
         stored = Tensor(sharing: newValue.storage, shape: newValue.shape, dtype: newValue.dtype)
     }
 
@@ -32,8 +32,8 @@ public final class Variable {
     public func assignSub(_ delta: Tensor) { update(with: delta) { $0 - $1 } }
 
     private func update(with delta: Tensor, _ combine: (Float, Float) -> Float) {
-        precondition(delta.dtype == .float32 && (delta.shape == stored.shape || delta.count == 1),
-                     "Variable.assignAdd/assignSub(\(path)): expected float32 \(stored.shape), found \(delta.dtype) \(delta.shape)")
+        opCheck(delta.dtype == .float32 && (delta.shape == stored.shape || delta.count == 1),
+                "Variable.assignAdd/assignSub(\(path)): expected float32 \(stored.shape), found \(delta.dtype) \(delta.shape)")
         let broadcastScalar = delta.count == 1 && stored.count != 1
         updateInPlace { values in
             delta.withUnsafeFloats { d in

@@ -32,6 +32,16 @@ public final class BufferPool: Sendable {
     }
 
     public func allocate(byteCount: Int) -> UnsafeMutableRawPointer {
+        guard let pointer = allocateIfPossible(byteCount: byteCount) else {
+            OpCheck.fail("out of memory: cannot allocate \(Self.describe(bytes: byteCount))")
+        }
+        return pointer
+    }
+
+    /// A buffer of at least `byteCount` bytes, or nil when the system has no memory for it.
+    public func allocateIfPossible(byteCount: Int) -> UnsafeMutableRawPointer? {
+        // Larger requests have no size class (and would index past the free lists).
+        guard byteCount >= 0 && byteCount <= 1 << (Self.classCount - 1) else { return nil }
         let sizeClass = Self.sizeClass(for: byteCount)
         let reused: UnsafeMutableRawPointer? = state.withLock { state in
             if let buffer = state.free[sizeClass].popLast() {
@@ -44,8 +54,15 @@ public final class BufferPool: Sendable {
         if let reused { return reused }
         var pointer: UnsafeMutableRawPointer? = nil
         let status = posix_memalign(&pointer, 64, 1 << sizeClass)
-        precondition(status == 0 && pointer != nil, "BufferPool: out of memory allocating \(1 << sizeClass) bytes")
-        return pointer!
+        return status == 0 ? pointer : nil
+    }
+
+    /// A byte count as people read it: "6.1 TB".
+    public static func describe(bytes: Int) -> String {
+        let units = ["bytes", "KB", "MB", "GB", "TB"]
+        var value = Double(bytes), unit = 0
+        while value >= 1024 && unit < units.count - 1 { value /= 1024; unit += 1 }
+        return unit == 0 ? "\(bytes) bytes" : "\((value * 10).rounded() / 10) \(units[unit])"
     }
 
     public func release(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {

@@ -18,11 +18,10 @@ public struct Tensor {
 
     /// A tensor whose elements the caller will write before anyone reads them.
     public init(uninitializedShape shape: [Int], dtype: DType = .float32) {
-        precondition(shape.allSatisfy { $0 >= 0 }, "Tensor: negative dimension in shape \(shape)")
         let count = ShapeMath.checkedCount(shape)
         self.shape = shape
         self.dtype = dtype
-        self.storage = TensorStorage(byteCount: count &* dtype.byteCount)
+        self.storage = TensorStorage(byteCount: count &* dtype.byteCount, shape: shape, dtype: dtype)
         self.id = Tensor.makeID()
     }
 
@@ -35,18 +34,16 @@ public struct Tensor {
     }
 
     public init(shape: [Int], scalars: [Float]) {
-        precondition(scalars.count == ShapeMath.count(shape),
-                     "Tensor: \(scalars.count) values do not fill shape \(shape)")
         self.init(uninitializedShape: shape)
+        opCheck(scalars.count == count, "Tensor: \(scalars.count) values do not fill shape \(shape)")
         scalars.withUnsafeBufferPointer { source in
             if let base = source.baseAddress { storage.floats.update(from: base, count: scalars.count) }
         }
     }
 
     public init(shape: [Int], int32s: [Int32]) {
-        precondition(int32s.count == ShapeMath.count(shape),
-                     "Tensor: \(int32s.count) values do not fill shape \(shape)")
         self.init(uninitializedShape: shape, dtype: .int32)
+        opCheck(int32s.count == count, "Tensor: \(int32s.count) values do not fill shape \(shape)")
         int32s.withUnsafeBufferPointer { source in
             if let base = source.baseAddress { storage.int32s.update(from: base, count: int32s.count) }
         }
@@ -81,32 +78,33 @@ public struct Tensor {
     }
 
     public var int32Scalars: [Int32] {
-        if dtype == .float32 { return scalars.map { Int32($0) } }
+        // The same saturating conversion as `cast`: NaN or huge values must not trap.
+        if dtype == .float32 { return cast(to: .int32).int32Scalars }
         return Array(UnsafeBufferPointer(start: storage.int32s, count: count))
     }
 
     /// The only element of a one-element tensor.
     public var scalar: Float {
-        precondition(count == 1, "Tensor.scalar: the tensor has shape \(shape), not one element")
+        opCheck(count == 1, "Tensor.scalar: the tensor has shape \(shape), not one element")
         return dtype == .float32 ? storage.floats[0] : Float(storage.int32s[0])
     }
 
     @inlinable
     public func withUnsafeFloats<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
-        precondition(dtype == .float32, "Tensor: expected float32 elements, found \(dtype)")
+        opCheck(dtype == .float32, "Tensor.withUnsafeFloats: expected float32 elements, found \(dtype) (shape \(shape))")
         return try body(UnsafeBufferPointer(start: storage.floats, count: count))
     }
 
     @inlinable
     public func withUnsafeInt32s<R>(_ body: (UnsafeBufferPointer<Int32>) throws -> R) rethrows -> R {
-        precondition(dtype == .int32, "Tensor: expected int32 elements, found \(dtype)")
+        opCheck(dtype == .int32, "Tensor.withUnsafeInt32s: expected int32 elements, found \(dtype) (shape \(shape))")
         return try body(UnsafeBufferPointer(start: storage.int32s, count: count))
     }
 
     /// Writes the elements of a tensor that is not shared with any other tensor value
     /// (copying them first otherwise). Used by variables and optimizers for in-place updates.
     public mutating func withUniqueMutableFloats<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R {
-        precondition(dtype == .float32, "Tensor: expected float32 elements, found \(dtype)")
+        opCheck(dtype == .float32, "Tensor.withUniqueMutableFloats: expected float32 elements, found \(dtype) (shape \(shape))")
         if !isKnownUniquelyReferenced(&storage) {
             let copy = TensorStorage(byteCount: storage.byteCount)
             copy.pointer.copyMemory(from: storage.pointer, byteCount: storage.byteCount)

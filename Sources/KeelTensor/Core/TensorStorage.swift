@@ -9,6 +9,15 @@ public final class TensorStorage {
         pointer = BufferPool.shared.allocate(byteCount: byteCount)
     }
 
+    /// Storage for a tensor of `shape`, whose size a failed allocation names.
+    init(byteCount: Int, shape: [Int], dtype: DType) {
+        self.byteCount = byteCount
+        guard let pointer = BufferPool.shared.allocateIfPossible(byteCount: byteCount) else {
+            OpCheck.fail("out of memory: a \(dtype) tensor of shape \(shape) needs \(BufferPool.describe(bytes: byteCount))")
+        }
+        self.pointer = pointer
+    }
+
     deinit {
         BufferPool.shared.release(pointer, byteCount: byteCount)
     }

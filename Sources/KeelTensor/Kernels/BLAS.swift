@@ -25,6 +25,10 @@ public enum BLAS {
         b: UnsafePointer<Float>, ldb: Int,
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
+        // OpenBLAS takes 32-bit sizes: a larger one would be truncated into a wrong product.
+        let limit = Int(Int32.max)
+        opCheck(m <= limit && n <= limit && k <= limit && lda <= limit && ldb <= limit && ldc <= limit,
+                "matmul: the product of (\(m)×\(k)) and (\(k)×\(n)) matrices exceeds BLAS's 32-bit sizes")
         rawSgemm(transposeA, transposeB, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda),
                  b, Int32(ldb), beta, c, Int32(ldc))
     }

@@ -14,6 +14,7 @@ public enum Parallel {
     @inlinable
     public static func forRanges(_ count: Int, threshold: Int = elementwiseThreshold,
                                  _ body: (Range<Int>) -> Void) {
+        opCheck(count >= 0, "Parallel.forRanges: the count \(count) is negative")
         let chunks = count >= threshold ? min(coreCount, count) : 1
         if chunks <= 1 {
             body(0..<count)

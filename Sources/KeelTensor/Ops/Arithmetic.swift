@@ -63,7 +63,7 @@ extension Tensor {
 
     /// Values limited to [low, high]; the gradient passes where the value was inside.
     public func clipped(min low: Float, max high: Float) -> Tensor {
-        precondition(low <= high, "clip: min \(low) is greater than max \(high)")
+        opCheck(low <= high, "clip: min \(low) is greater than max \(high)")
         let x = self
         return differentiable(mapFloats("clip") { Swift.min(Swift.max($0, low), high) }, [x], { g in
             [g * x.mapFloats("clip") { $0 >= low && $0 <= high ? 1 : 0 }]

@@ -5,10 +5,15 @@ extension Tensor {
     /// y = γ·(x − mean)/√(variance + ε) + β with the batch's per-channel mean and (biased)
     /// variance, which are returned too (for the moving averages; they carry no gradient).
     public func batchNormalized(gamma: Tensor?, beta: Tensor?, epsilon: Float) -> (output: Tensor, mean: Tensor, variance: Tensor) {
-        precondition(dtype == .float32 && rank >= 2, "batch_normalization: expected a float32 tensor of rank ≥ 2, found \(dtype) \(shape)")
+        opCheck(dtype == .float32 && rank >= 2, "batch_normalization: expected a float32 tensor of rank ≥ 2, found \(dtype) \(shape)")
         let channels = shape[rank - 1]
+        // The kernels divide the element count by the channel count.
+        opCheck(channels > 0, "batch_normalization: the channel axis of \(shape) is empty")
         for (name, p) in [("gamma", gamma), ("beta", beta)] {
-            if let p { precondition(p.shape == [channels], "batch_normalization: \(name) must have shape [\(channels)], found \(p.shape)") }
+            if let p {
+                opCheck(p.shape == [channels] && p.dtype == .float32,
+                        "batch_normalization: \(name) must be float32 [\(channels)] for input \(shape), found \(p.dtype) \(p.shape)")
+            }
         }
         let (mean, variance) = BatchNormKernels.statistics(self)
         let invstd = variance.mapFloats("batch_normalization") { 1 / (($0 + epsilon).squareRoot()) }

@@ -15,7 +15,7 @@ extension Tensor {
 /// Elementwise `condition ? a : b` (condition nonzero means true), all three broadcast together.
 public func `where`(_ condition: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor {
     guard let ab = ShapeMath.broadcast(a.shape, b.shape), let shape = ShapeMath.broadcast(ab, condition.shape) else {
-        preconditionFailure("where: shapes \(condition.shape), \(a.shape) and \(b.shape) cannot be broadcast together")
+        OpCheck.fail("where: shapes \(condition.shape), \(a.shape) and \(b.shape) cannot be broadcast together")
     }
     let mask = condition.dtype == .int32 ? condition.cast(to: .float32) : condition
     let c = mask.broadcasted(to: shape)

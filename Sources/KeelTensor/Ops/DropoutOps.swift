@@ -2,7 +2,7 @@
 /// needs no change.
 extension Tensor {
     public func dropout(rate: Float, generator: RandomGenerator) -> Tensor {
-        precondition(rate >= 0 && rate <= 1, "dropout: rate must be in [0, 1], found \(rate)")
+        opCheck(rate >= 0 && rate <= 1, "dropout: rate must be in [0, 1], found \(rate)")
         if rate == 0 { return self }
         if rate == 1 { return self * 0 }
         let mask = generator.bernoulli(shape, probability: 1 - rate)

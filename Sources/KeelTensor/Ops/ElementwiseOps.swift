@@ -7,7 +7,7 @@ extension Tensor {
 
     @inline(__always)
     func mapFloats<F: UnaryElementFunction>(_ op: String, _ f: F) -> Tensor {
-        precondition(dtype == .float32, "\(op): expected a float32 tensor, found \(dtype)")
+        opCheck(dtype == .float32, "\(op): expected a float32 tensor, found \(dtype) \(shape)")
         let out = Tensor(uninitializedShape: shape)
         ElementwiseKernels.map(storage.floats, out.storage.floats, count: count, f)
         return out
@@ -21,15 +21,15 @@ extension Tensor {
 
     @inline(__always)
     static func zipFloats<F: BinaryElementFunction>(_ a: Tensor, _ b: Tensor, _ op: String, _ f: F) -> Tensor {
-        precondition(a.dtype == .float32 && b.dtype == .float32,
-                     "\(op): expected float32 tensors, found \(a.dtype) and \(b.dtype)")
+        opCheck(a.dtype == .float32 && b.dtype == .float32,
+                "\(op): expected float32 tensors, found \(a.dtype) \(a.shape) and \(b.dtype) \(b.shape)")
         if a.shape == b.shape {
             let out = Tensor(uninitializedShape: a.shape)
             ElementwiseKernels.zip(a.storage.floats, b.storage.floats, out.storage.floats, count: a.count, f)
             return out
         }
         guard let shape = ShapeMath.broadcast(a.shape, b.shape) else {
-            preconditionFailure("\(op): shapes \(a.shape) and \(b.shape) cannot be broadcast together")
+            OpCheck.fail("\(op): shapes \(a.shape) and \(b.shape) cannot be broadcast together")
         }
         let out = Tensor(uninitializedShape: shape)
         if out.count == 0 { return out }
@@ -44,8 +44,10 @@ extension Tensor {
     @inline(__always)
     static func zip3Floats(_ a: Tensor, _ b: Tensor, _ c: Tensor, _ op: String,
                            _ f: (Float, Float, Float) -> Float) -> Tensor {
-        precondition(a.shape == b.shape && b.shape == c.shape,
-                     "\(op): expected equal shapes, found \(a.shape), \(b.shape) and \(c.shape)")
+        opCheck(a.shape == b.shape && b.shape == c.shape,
+                "\(op): expected equal shapes, found \(a.shape), \(b.shape) and \(c.shape)")
+        opCheck(a.dtype == .float32 && b.dtype == .float32 && c.dtype == .float32,
+                "\(op): expected float32 tensors, found \(a.dtype), \(b.dtype) and \(c.dtype) (shapes \(a.shape), \(b.shape) and \(c.shape))")
         let out = Tensor(uninitializedShape: a.shape)
         ElementwiseKernels.zip3(a.storage.floats, b.storage.floats, c.storage.floats, out.storage.floats,
                                 count: a.count, f)
@@ -56,8 +58,9 @@ extension Tensor {
     /// it has `target`'s shape.
     public func summed(toShape target: [Int]) -> Tensor {
         if shape == target { return self }
+        opCheck(ShapeMath.broadcast(target, shape) == shape,
+                "sum_to_shape: \(shape) is not a broadcast of \(target), so it cannot be summed back to it")
         let extra = rank - target.count
-        precondition(extra >= 0, "summed(toShape:): cannot reduce \(shape) to the larger shape \(target)")
         var axes = Array(0..<extra)
         for (i, d) in target.enumerated() where d == 1 && shape[extra + i] != 1 { axes.append(extra + i) }
         let reduced = axes.isEmpty ? self : sum(axes: axes)

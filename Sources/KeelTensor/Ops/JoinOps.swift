@@ -2,16 +2,18 @@
 /// copies move whole `length·inner` blocks.
 extension Tensor {
     public static func concatenate(_ tensors: [Tensor], axis: Int) -> Tensor {
-        precondition(!tensors.isEmpty, "concatenate: no tensors given")
+        opCheck(!tensors.isEmpty, "concatenate: no tensors given")
         let first = tensors[0]
         let a = ShapeMath.normalizedAxis(axis, rank: first.rank, op: "concatenate")
         for t in tensors {
-            precondition(t.rank == first.rank && t.dtype == first.dtype &&
-                         t.shape.indices.allSatisfy { $0 == a || t.shape[$0] == first.shape[$0] },
-                         "concatenate: shapes \(tensors.map(\.shape)) differ outside axis \(axis)")
+            opCheck(t.rank == first.rank && t.shape.indices.allSatisfy { $0 == a || t.shape[$0] == first.shape[$0] },
+                    "concatenate: shapes \(tensors.map(\.shape)) differ outside axis \(axis)")
+            opCheck(t.dtype == first.dtype, "concatenate: dtypes \(tensors.map(\.dtype)) differ (shapes \(tensors.map(\.shape)))")
         }
         var outShape = first.shape
-        outShape[a] = tensors.reduce(0) { $0 + $1.shape[a] }
+        let total = ShapeMath.sum(tensors.map { $0.shape[a] })
+        opCheck(total != nil, "concatenate: the shapes \(tensors.map(\.shape)) joined on axis \(axis) are too large")
+        outShape[a] = total ?? 0
         let out = Tensor(uninitializedShape: outShape, dtype: first.dtype)
         let outer = first.shape[..<a].reduce(1, *), inner = first.shape[(a + 1)...].reduce(1, *)
         let outRow = outShape[a] &* inner
@@ -32,8 +34,8 @@ extension Tensor {
     /// Pieces of the given sizes along `axis`.
     public func split(sizes: [Int], axis: Int) -> [Tensor] {
         let a = ShapeMath.normalizedAxis(axis, rank: rank, op: "split")
-        precondition(sizes.reduce(0, +) == shape[a] && sizes.allSatisfy { $0 >= 0 },
-                     "split: sizes \(sizes) do not add up to \(shape[a]) (axis \(axis) of shape \(shape))")
+        opCheck(sizes.allSatisfy { $0 >= 0 } && ShapeMath.sum(sizes) == shape[a],
+                "split: sizes \(sizes) do not add up to \(shape[a]) (axis \(axis) of shape \(shape))")
         var begin = [Int](repeating: 0, count: rank)
         return sizes.map { size in
             var extent = shape
@@ -46,24 +48,25 @@ extension Tensor {
     /// `count` equal pieces along `axis`.
     public func split(count pieces: Int, axis: Int) -> [Tensor] {
         let a = ShapeMath.normalizedAxis(axis, rank: rank, op: "split")
-        precondition(pieces > 0 && shape[a] % pieces == 0,
-                     "split: axis \(axis) of shape \(shape) does not divide into \(pieces) equal pieces")
+        opCheck(pieces > 0 && shape[a] % pieces == 0,
+                "split: axis \(axis) of shape \(shape) does not divide into \(pieces) equal pieces")
         return split(sizes: Array(repeating: shape[a] / pieces, count: pieces), axis: a)
     }
 
     /// Tensors of equal shape joined along a new axis.
     public static func stack(_ tensors: [Tensor], axis: Int = 0) -> Tensor {
-        precondition(!tensors.isEmpty, "stack: no tensors given")
+        opCheck(!tensors.isEmpty, "stack: no tensors given")
         let shape = tensors[0].shape
-        precondition(tensors.allSatisfy { $0.shape == shape }, "stack: shapes differ: \(tensors.map(\.shape))")
+        opCheck(tensors.allSatisfy { $0.shape == shape }, "stack: shapes differ: \(tensors.map(\.shape))")
         let a = axis < 0 ? axis + shape.count + 1 : axis
-        precondition(a >= 0 && a <= shape.count, "stack: axis \(axis) is out of range for rank \(shape.count + 1)")
+        opCheck(a >= 0 && a <= shape.count, "stack: axis \(axis) is out of range for rank \(shape.count + 1)")
         return concatenate(tensors.map { $0.expandingDims(at: a) }, axis: a)
     }
 
     /// Tensors of the pieces along `axis`, that axis removed.
     public func unstacked(axis: Int = 0) -> [Tensor] {
         let a = ShapeMath.normalizedAxis(axis, rank: rank, op: "unstack")
+        if shape[a] == 0 { return [] }
         return split(count: shape[a], axis: a).map { $0.squeezed(axes: [a]) }
     }
 }

@@ -3,22 +3,25 @@
 extension Tensor {
     public func matmul(_ other: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
         let a = self, b = other
-        precondition(a.dtype == .float32 && b.dtype == .float32,
-                     "matmul: expected float32 tensors, found \(a.dtype) and \(b.dtype)")
-        precondition(a.rank >= 2 && b.rank >= 2, "matmul: expected rank ≥ 2 operands, found \(a.shape) and \(b.shape)")
+        opCheck(a.dtype == .float32 && b.dtype == .float32,
+                "matmul: expected float32 tensors, found \(a.dtype) \(a.shape) and \(b.dtype) \(b.shape)")
+        opCheck(a.rank >= 2 && b.rank >= 2, "matmul: expected rank ≥ 2 operands, found \(a.shape) and \(b.shape)")
         if a.rank > 2 && b.rank == 2 && !transposeA {
             let k = a.shape[a.rank - 1]
-            let flat = a.reshaped([-1, k]).matmul(b, transposeB: transposeB)
+            opCheck(k == b.shape[transposeB ? 1 : 0],
+                    "matmul: inner dimensions differ: \(a.shape) × \(b.shape)\(transposeB ? "ᵀ" : "")")
+            // Rows counted, not inferred: a -1 cannot be inferred when k is 0.
+            let flat = a.reshaped([ShapeMath.count(Array(a.shape.dropLast())), k]).matmul(b, transposeB: transposeB)
             return flat.reshaped(Array(a.shape.dropLast()) + [flat.shape[1]])
         }
         let batchA = Array(a.shape.dropLast(2)), batchB = Array(b.shape.dropLast(2))
-        precondition(batchA == batchB,
-                     "matmul: batch dimensions \(batchA) and \(batchB) differ (shapes \(a.shape) and \(b.shape))")
+        opCheck(batchA == batchB,
+                "matmul: batch dimensions \(batchA) and \(batchB) differ (shapes \(a.shape) and \(b.shape))")
         let (ar, ac) = (a.shape[a.rank - 2], a.shape[a.rank - 1])
         let (br, bc) = (b.shape[b.rank - 2], b.shape[b.rank - 1])
         let m = transposeA ? ac : ar, k = transposeA ? ar : ac
         let kb = transposeB ? bc : br, n = transposeB ? br : bc
-        precondition(k == kb, "matmul: inner dimensions differ: \(a.shape)\(transposeA ? "ᵀ" : "") × \(b.shape)\(transposeB ? "ᵀ" : "")")
+        opCheck(k == kb, "matmul: inner dimensions differ: \(a.shape)\(transposeA ? "ᵀ" : "") × \(b.shape)\(transposeB ? "ᵀ" : "")")
         let batch = ShapeMath.count(batchA)
         let out = Tensor(uninitializedShape: batchA + [m, n])
         if m > 0 && n > 0 {

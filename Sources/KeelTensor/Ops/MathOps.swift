@@ -33,7 +33,7 @@ extension Tensor {
 
     /// Runs one of the C kernels (CKernels) over the elements, split across cores when large.
     func vectorKernel(_ op: String, _ kernel: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void) -> Tensor {
-        precondition(dtype == .float32, "\(op): expected a float32 tensor, found \(dtype)")
+        opCheck(dtype == .float32, "\(op): expected a float32 tensor, found \(dtype) \(shape)")
         let out = Tensor(uninitializedShape: shape)
         let x = UnsafePointer(storage.floats), o = out.storage.floats
         Parallel.forRanges(count) { range in kernel(x + range.lowerBound, o + range.lowerBound, range.count) }

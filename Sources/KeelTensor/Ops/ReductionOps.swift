@@ -3,7 +3,7 @@ extension Tensor {
     /// Runs `kind` over `axes`: contiguous axes reduce in place; others are first moved to the
     /// end by a transpose.
     func reduce(_ kind: ReductionKind, axes: [Int]?, keepDims: Bool, op: String) -> Tensor {
-        precondition(dtype == .float32, "\(op): expected a float32 tensor, found \(dtype)")
+        opCheck(dtype == .float32, "\(op): expected a float32 tensor, found \(dtype) \(shape)")
         let reduced = axes.map { ShapeMath.normalizedAxes($0, rank: rank, op: op) } ?? Array(0..<rank)
         let keptShape = shape.indices.map { reduced.contains($0) ? 1 : shape[$0] }
         let outShape = keepDims ? keptShape : shape.indices.filter { !reduced.contains($0) }.map { shape[$0] }
@@ -32,18 +32,18 @@ extension Tensor {
         return out
     }
 
-    private func reducedShapeWithKeptDims(_ axes: [Int]?) -> [Int] {
-        let reduced = axes.map { ShapeMath.normalizedAxes($0, rank: rank, op: "reduce") } ?? Array(0..<rank)
+    private func reducedShapeWithKeptDims(_ axes: [Int]?, op: String) -> [Int] {
+        let reduced = axes.map { ShapeMath.normalizedAxes($0, rank: rank, op: op) } ?? Array(0..<rank)
         return shape.indices.map { reduced.contains($0) ? 1 : shape[$0] }
     }
 
-    private func reducedCount(_ axes: [Int]?) -> Int {
-        count / Swift.max(1, ShapeMath.count(reducedShapeWithKeptDims(axes)))
+    private func reducedCount(_ axes: [Int]?, op: String) -> Int {
+        count / Swift.max(1, ShapeMath.count(reducedShapeWithKeptDims(axes, op: op)))
     }
 
     public func sum(axes: [Int]? = nil, keepDims: Bool = false) -> Tensor {
         let x = self
-        let kept = reducedShapeWithKeptDims(axes)
+        let kept = reducedShapeWithKeptDims(axes, op: "sum")
         return differentiable(reduce(.sum, axes: axes, keepDims: keepDims, op: "sum"), [x], { g in
             [g.reshaped(kept).broadcasted(to: x.shape)]
         })
@@ -52,7 +52,7 @@ extension Tensor {
     public func sum(axis: Int, keepDims: Bool = false) -> Tensor { sum(axes: [axis], keepDims: keepDims) }
 
     public func mean(axes: [Int]? = nil, keepDims: Bool = false) -> Tensor {
-        let n = reducedCount(axes)
+        let n = reducedCount(axes, op: "mean")
         return sum(axes: axes, keepDims: keepDims) * (1 / Float(Swift.max(n, 1)))
     }
 
@@ -72,7 +72,7 @@ extension Tensor {
 
     private func extremum(_ kind: ReductionKind, axes: [Int]?, keepDims: Bool, op: String) -> Tensor {
         let x = self
-        let kept = reducedShapeWithKeptDims(axes)
+        let kept = reducedShapeWithKeptDims(axes, op: op)
         let y = reduce(kind, axes: axes, keepDims: keepDims, op: op)
         return differentiable(y, [x], { g in
             let mask = Tensor.zipFloats(x, y.reshaped(kept), op) { $0 == $1 ? 1 : 0 }
@@ -84,7 +84,7 @@ extension Tensor {
     /// Product; the gradient is y/x, so it is defined where x ≠ 0.
     public func product(axes: [Int]? = nil, keepDims: Bool = false) -> Tensor {
         let x = self
-        let kept = reducedShapeWithKeptDims(axes)
+        let kept = reducedShapeWithKeptDims(axes, op: "prod")
         let y = reduce(.product, axes: axes, keepDims: keepDims, op: "prod")
         return differentiable(y, [x], { g in [g.reshaped(kept) * y.reshaped(kept) / x] })
     }
@@ -109,10 +109,11 @@ extension Tensor {
     public func argmin(axis: Int = -1) -> Tensor { argExtremum(axis: axis, greater: false) }
 
     private func argExtremum(axis: Int, greater: Bool) -> Tensor {
-        precondition(dtype == .float32, "argmax/argmin: expected a float32 tensor, found \(dtype)")
+        opCheck(dtype == .float32, "\(greater ? "argmax" : "argmin"): expected a float32 tensor, found \(dtype) \(shape)")
         let a = ShapeMath.normalizedAxis(axis, rank: rank, op: greater ? "argmax" : "argmin")
         let outer = shape[..<a].reduce(1, *), length = shape[a], inner = shape[(a + 1)...].reduce(1, *)
-        precondition(length > 0, "argmax/argmin: axis \(axis) of shape \(shape) is empty")
+        opCheck(length > 0, "\(greater ? "argmax" : "argmin"): axis \(axis) of shape \(shape) is empty")
+        opCheck(length <= Int(Int32.max), "\(greater ? "argmax" : "argmin"): axis \(axis) of shape \(shape) is longer than int32 indices reach")
         var outShape = shape
         outShape.remove(at: a)
         let out = Tensor(uninitializedShape: outShape, dtype: .int32)

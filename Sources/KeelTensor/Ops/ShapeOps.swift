@@ -2,16 +2,11 @@
 extension Tensor {
     /// The same elements in a new shape; one dimension may be -1 (inferred).
     public func reshaped(_ newShape: [Int]) -> Tensor {
-        var resolved = newShape
-        if let unknown = newShape.firstIndex(of: -1) {
-            precondition(newShape.filter({ $0 == -1 }).count == 1, "reshape: more than one -1 in \(newShape)")
-            let known = newShape.enumerated().filter { $0.offset != unknown }.reduce(1) { $0 * $1.element }
-            precondition(known > 0 && count % known == 0,
-                         "reshape: cannot reshape \(shape) (\(count) elements) to \(newShape)")
-            resolved[unknown] = count / known
+        let resolved: [Int]
+        switch ShapeMath.reshapeTarget(count: count, to: newShape) {
+        case .success(let target): resolved = target
+        case .failure(let problem): OpCheck.fail("reshape: cannot reshape \(shape) (\(count) elements) to \(newShape): \(problem)")
         }
-        precondition(ShapeMath.count(resolved) == count && resolved.allSatisfy { $0 >= 0 },
-                     "reshape: cannot reshape \(shape) (\(count) elements) to \(newShape)")
         let x = self
         let out = Tensor(sharing: storage, shape: resolved, dtype: dtype)
         return differentiable(out, [x], { g in [g.reshaped(x.shape)] })
@@ -21,8 +16,8 @@ extension Tensor {
 
     /// Axes reordered: output axis i is input axis `permutation[i]`.
     public func transposed(_ permutation: [Int]) -> Tensor {
-        precondition(permutation.sorted() == Array(0..<rank),
-                     "transpose: \(permutation) is not a permutation of the axes of a rank-\(rank) tensor")
+        opCheck(permutation.sorted() == Array(0..<rank),
+                "transpose: \(permutation) is not a permutation of the axes of a rank-\(rank) tensor")
         if permutation == Array(0..<rank) { return self }
         let out = Tensor(uninitializedShape: permutation.map { shape[$0] }, dtype: dtype)
         PermuteKernel.permute(UnsafePointer(storage.floats), shape: shape, permutation: permutation,
@@ -34,7 +29,7 @@ extension Tensor {
 
     /// Swaps the last two axes.
     public func transposed() -> Tensor {
-        precondition(rank >= 2, "transpose: expected rank ≥ 2, found shape \(shape)")
+        opCheck(rank >= 2, "transpose: expected rank ≥ 2, found shape \(shape)")
         var permutation = Array(0..<rank)
         permutation.swapAt(rank - 1, rank - 2)
         return transposed(permutation)
@@ -42,7 +37,7 @@ extension Tensor {
 
     public func expandingDims(at axis: Int) -> Tensor {
         let resolved = axis < 0 ? axis + rank + 1 : axis
-        precondition(resolved >= 0 && resolved <= rank, "expand_dims: axis \(axis) is out of range for shape \(shape)")
+        opCheck(resolved >= 0 && resolved <= rank, "expand_dims: axis \(axis) is out of range for shape \(shape)")
         var newShape = shape
         newShape.insert(1, at: resolved)
         return reshaped(newShape)
@@ -53,7 +48,7 @@ extension Tensor {
         let remove = axes.map { ShapeMath.normalizedAxes($0, rank: rank, op: "squeeze") }
             ?? shape.indices.filter { shape[$0] == 1 }
         for axis in remove {
-            precondition(shape[axis] == 1, "squeeze: axis \(axis) of shape \(shape) has size \(shape[axis]), not 1")
+            opCheck(shape[axis] == 1, "squeeze: axis \(axis) of shape \(shape) has size \(shape[axis]), not 1")
         }
         return reshaped(shape.indices.filter { !remove.contains($0) }.map { shape[$0] })
     }
@@ -61,10 +56,11 @@ extension Tensor {
     /// The tensor repeated along broadcast axes to `target` (NumPy rules).
     public func broadcasted(to target: [Int]) -> Tensor {
         if shape == target { return self }
-        precondition(ShapeMath.broadcast(shape, target) == target,
-                     "broadcast_to: shape \(shape) cannot be broadcast to \(target)")
+        opCheck(ShapeMath.broadcast(shape, target) == target,
+                "broadcast_to: shape \(shape) cannot be broadcast to \(target)")
         let x = self
-        let out = Tensor(uninitializedShape: target)
+        // Int32 tensors broadcast too: the kernel copies 4-byte patterns without arithmetic.
+        let out = Tensor(uninitializedShape: target, dtype: dtype)
         if out.count > 0 {
             let strides = ElementwiseKernels.broadcastStrides(x.shape, to: target)
             ElementwiseKernels.broadcastZip(x.storage.floats, aStrides: strides, x.storage.floats, bStrides: strides,

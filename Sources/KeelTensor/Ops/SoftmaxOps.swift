@@ -24,7 +24,7 @@ extension Tensor {
     }
 
     public func softmax(axis: Int = -1) -> Tensor {
-        precondition(dtype == .float32, "softmax: expected a float32 tensor, found \(dtype)")
+        opCheck(dtype == .float32, "softmax: expected a float32 tensor, found \(dtype) \(shape)")
         let out = Tensor(uninitializedShape: shape)
         forEachLane(axisLayout(axis, op: "softmax"), into: out) { x, o, n, stride in
             var m = -Float.infinity
@@ -45,7 +45,7 @@ extension Tensor {
     }
 
     public func logSoftmax(axis: Int = -1) -> Tensor {
-        precondition(dtype == .float32, "log_softmax: expected a float32 tensor, found \(dtype)")
+        opCheck(dtype == .float32, "log_softmax: expected a float32 tensor, found \(dtype) \(shape)")
         let out = Tensor(uninitializedShape: shape)
         forEachLane(axisLayout(axis, op: "log_softmax"), into: out) { x, o, n, stride in
             var m = -Float.infinity

@@ -105,7 +105,7 @@ public final class RandomGenerator {
 
     /// A uniformly random integer in 0..<bound (unbiased, by rejection).
     public func integer(below bound: Int) -> Int {
-        precondition(bound > 0 && bound <= Int(UInt32.max), "RandomGenerator.integer: bound \(bound) out of range")
+        opCheck(bound > 0 && bound <= Int(UInt32.max), "RandomGenerator.integer: bound \(bound) out of range")
         let limit = UInt64(UInt32.max) + 1 - (UInt64(UInt32.max) + 1) % UInt64(bound)
         while true {
             var word: UInt32 = 0
@@ -116,6 +116,7 @@ public final class RandomGenerator {
 
     /// A random ordering of 0..<count (Fisher–Yates).
     public func permutation(_ count: Int) -> [Int] {
+        opCheck(count >= 0, "RandomGenerator.permutation: count \(count) is negative")
         var order = Array(0..<count)
         var i = count - 1
         while i > 0 {
