@@ -159,6 +159,9 @@ public struct ExperimentRunner {
         KeelRandom.setSeed(seed)
         let context = ExperimentContext(experimentName: type.name, runDirectory: run, hyperparameters: hyperparameters,
                                         seed: seed, resumeFrom: resumeFrom, output: output)
+        // A failed op check inside the experiment ends the process; the run records why first.
+        OpCheck.onFailure = { [self] message in try? writeStatus(run, "crashed", detail: message) }
+        defer { OpCheck.onFailure = nil }
         do {
             try type.init().run(context)
         } catch {

@@ -8,3 +8,13 @@ func differentiable(_ output: Tensor, _ inputs: @autoclosure () -> [Tensor],
     }
     return output
 }
+
+/// `differentiable` for a rule that skips the input gradients no tape asked for (`needed[i]`).
+@inline(__always)
+func differentiable(_ output: Tensor, _ inputs: @autoclosure () -> [Tensor],
+                    skipping backward: @autoclosure () -> (Tensor, [Bool]) -> [Tensor?]) -> Tensor {
+    if GradientTape.isRecording {
+        GradientTape.recordOp(output: output, inputs: inputs(), backwardSkipping: backward())
+    }
+    return output
+}

@@ -18,7 +18,9 @@ public final class GradientTape {
         /// The shape the gradient handed to `backward` must have: backward rules index their
         /// buffers by it.
         let outputShape: [Int]
-        let backward: (Tensor) -> [Tensor?]
+        /// Gradient of the output, and which inputs the tape needs a gradient for (expensive rules
+        /// such as matrix products skip the others, e.g. the gradient of a model's input data).
+        let backward: (Tensor, [Bool]) -> [Tensor?]
     }
 
     private var tracked = Set<UInt64>()
@@ -42,16 +44,6 @@ public final class GradientTape {
 
     final class Stack {
         var tapes: [GradientTape] = []
-        /// While a backward rule runs: which of its op's inputs the tape needs a gradient for.
-        var neededInputs: [Bool]?
-    }
-
-    /// Whether the backward rule running now must produce a gradient for its op's input `index`.
-    /// Expensive rules (matrix products, convolutions) skip the ones nobody asked for — e.g. the
-    /// gradient with respect to a model's input data.
-    public static func inputNeedsGradient(_ index: Int) -> Bool {
-        guard let needed = currentStack.neededInputs, index < needed.count else { return true }
-        return needed[index]
     }
 
     static var currentStack: Stack {
@@ -105,6 +97,13 @@ public final class GradientTape {
     /// Records `output = op(inputs)` on every recording tape that tracks one of the inputs.
     /// `backward` maps the gradient of the output to one gradient (or nil) per input.
     public static func recordOp(output: Tensor, inputs: [Tensor], backward: @escaping (Tensor) -> [Tensor?]) {
+        recordOp(output: output, inputs: inputs, backwardSkipping: { gradient, _ in backward(gradient) })
+    }
+
+    /// `recordOp` for a rule that skips the gradients nobody needs: it gets, with the output's
+    /// gradient, one flag per input telling whether the tape wants that input's gradient.
+    public static func recordOp(output: Tensor, inputs: [Tensor],
+                                backwardSkipping backward: @escaping (Tensor, [Bool]) -> [Tensor?]) {
         guard isRecording else { return }
         let stack = currentStack
         for tape in stack.tapes where !tape.spent {
@@ -159,9 +158,7 @@ public final class GradientTape {
             guard let outputGradient = gradients[entry.output] else { continue }
             GradientTape.checkGradient(outputGradient, of: entry.outputShape)
             if !wanted.contains(entry.output) { gradients[entry.output] = nil }
-            stack.neededInputs = entry.inputs.map { tracked.contains($0) }
-            let inputGradients = entry.backward(outputGradient)
-            stack.neededInputs = nil
+            let inputGradients = entry.backward(outputGradient, entry.inputs.map { tracked.contains($0) })
             for (inputID, inputGradient) in zip(entry.inputs, inputGradients) {
                 guard let inputGradient, tracked.contains(inputID) else { continue }
                 if let existing = gradients[inputID] {

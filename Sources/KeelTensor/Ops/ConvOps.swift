@@ -71,8 +71,8 @@ extension Tensor {
         if g.isEmpty { y.storage.floats.update(repeating: 0, count: y.count) } else {
             ConvKernels.forward(x.storage.floats, kernel.storage.floats, g, into: y.storage.floats)
         }
-        return differentiable(y, [x, kernel], { dy in
-            let needX = GradientTape.inputNeedsGradient(0), needKernel = GradientTape.inputNeedsGradient(1)
+        return differentiable(y, [x, kernel], skipping: { dy, needed in
+            let needX = needed[0], needKernel = needed[1]
             return [needX ? transposedConvolution(dy, kernel, g) : nil, needKernel ? convolutionKernelGradient(x, dy, g) : nil]
         })
     }

@@ -36,8 +36,8 @@ extension Tensor {
                 }
             }
         }
-        return differentiable(out, [a, b], { g in
-            let needA = GradientTape.inputNeedsGradient(0), needB = GradientTape.inputNeedsGradient(1)
+        return differentiable(out, [a, b], skipping: { g, needed in
+            let needA = needed[0], needB = needed[1]
             switch (transposeA, transposeB) {
             case (false, false):
                 return [needA ? g.matmul(b, transposeB: true) : nil, needB ? a.matmul(g, transposeA: true) : nil]
