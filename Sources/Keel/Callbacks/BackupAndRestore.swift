@@ -55,7 +55,7 @@ public final class BackupAndRestore: Callback {
     /// wrote also carries the random generator and the other callbacks' state, so the resumed run
     /// continues exactly as the interrupted one would have.
     func restore() throws {
-        guard let model else { preconditionFailure("BackupAndRestore: no model is attached") }
+        guard let model else { OpCheck.fail("BackupAndRestore: no model is attached") }
         guard model.isBuilt else {
             throw KeelError("BackupAndRestore model '\(model.name)'", expected: "a model built before fit (give it an input shape)",
                             found: "an unbuilt model")
@@ -139,7 +139,7 @@ public final class BackupAndRestore: Callback {
     }
 
     private func save() throws {
-        guard let model else { preconditionFailure("BackupAndRestore: no model is attached") }
+        guard let model else { OpCheck.fail("BackupAndRestore: no model is attached") }
         let files = FileManager.default
         do {
             try files.createDirectory(atPath: backupDirectory, withIntermediateDirectories: true)

@@ -110,7 +110,7 @@ public final class ModelCheckpoint: Callback, MonitorCallback {
     }
 
     private func save(epoch: Int, batch: Int?, logs: Logs) throws {
-        guard let model else { preconditionFailure("ModelCheckpoint: no model is attached") }
+        guard let model else { OpCheck.fail("ModelCheckpoint: no model is attached") }
         do {
             let path = try self.path(epoch: epoch, batch: batch, logs: logs)
             guard try shouldSave(epoch: epoch, logs: logs, path: path) else { return }

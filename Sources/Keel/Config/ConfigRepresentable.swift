@@ -88,7 +88,7 @@ public struct IntTuple<Arity: TupleArity>: ConfigRepresentable, Equatable, Expre
     public var values: [Int]
 
     public init(_ values: [Int]) {
-        precondition(values.count == Arity.count, "IntTuple: \(Arity.count) values expected, got \(values.count)")
+        opCheck(values.count == Arity.count, "IntTuple: \(Arity.count) values expected, got \(values.count)")
         self.values = values
     }
     public init(integerLiteral value: Int) { values = Array(repeating: value, count: Arity.count) }

@@ -35,7 +35,7 @@ public final class Hyper<Value: ConfigRepresentable>: DeclaredHyperparameter {
     public var wrappedValue: Value {
         get {
             guard let storage else {
-                fatalError("hyper-parameter '\(key)' was read before it was set: its class's initialiser must set it")
+                OpCheck.fail("hyper-parameter '\(key)' was read before it was set: its class's initialiser must set it")
             }
             return storage
         }

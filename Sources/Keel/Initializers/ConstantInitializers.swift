@@ -28,7 +28,7 @@ public final class Identity: Initializer {
     @Hyper("gain") public var gain: Double = 1.0
 
     public override func callAsFunction(_ shape: [Int]) -> Tensor {
-        precondition(shape.count == 2, "Identity initializer: only 2-D shapes have an identity, got shape \(shape)")
+        opCheck(shape.count == 2, "Identity initializer: only 2-D shapes have an identity, got shape \(shape)")
         var values = [Float](repeating: 0, count: shape[0] * shape[1])
         for i in 0..<min(shape[0], shape[1]) { values[i * shape[1] + i] = Float(gain) }
         return Tensor(shape: shape, scalars: values)

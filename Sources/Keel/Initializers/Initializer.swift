@@ -4,7 +4,7 @@ open class Initializer: PlainComponent {
     open override class var kerasModule: String { "keras.initializers" }
 
     open func callAsFunction(_ shape: [Int]) -> Tensor {
-        preconditionFailure("\(type(of: self)) must override callAsFunction(_:)")
+        OpCheck.fail("\(type(of: self)) must override callAsFunction(_:)")
     }
 
     /// Resolves a config value: a name ("glorot_uniform"), a serialized object, or null (nil).

@@ -9,7 +9,7 @@ public final class Orthogonal: Initializer, RandomInitializer {
     @Hyper("gain") public var gain: Double = 1.0
 
     public override func callAsFunction(_ shape: [Int]) -> Tensor {
-        precondition(shape.count >= 2, "Orthogonal initializer: the shape must have at least 2 dimensions, got \(shape)")
+        opCheck(shape.count >= 2, "Orthogonal initializer: the shape must have at least 2 dimensions, got \(shape)")
         let rows = shape.dropLast().reduce(1, *), columns = shape[shape.count - 1]
         let tall = max(rows, columns), narrow = min(rows, columns)
         let random = generator.normal([tall, narrow]).scalars.map(Double.init)

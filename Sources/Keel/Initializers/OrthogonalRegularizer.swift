@@ -10,7 +10,7 @@ public final class OrthogonalRegularizer: Regularizer {
     @Hyper("mode") public var mode: Mode = .rows
 
     public override func callAsFunction(_ weight: Tensor) -> Tensor {
-        precondition(weight.rank == 2, "OrthogonalRegularizer: the weight must have rank 2, got shape \(weight.shape)")
+        opCheck(weight.rank == 2, "OrthogonalRegularizer: the weight must have rank 2, got shape \(weight.shape)")
         let vectors = mode == .rows ? weight : weight.transposed()
         let unit = OrthogonalRegularizer.l2Normalized(rows: vectors)
         let size = vectors.shape[0]

@@ -3,7 +3,7 @@ open class Regularizer: PlainComponent {
     open override class var kerasModule: String { "keras.regularizers" }
 
     open func callAsFunction(_ weight: Tensor) -> Tensor {
-        preconditionFailure("\(type(of: self)) must override callAsFunction(_:)")
+        OpCheck.fail("\(type(of: self)) must override callAsFunction(_:)")
     }
 
     public static func from(_ value: JSONValue?) throws -> Regularizer? {

@@ -33,7 +33,7 @@ open class Dropout: Layer {
         guard training && rate > 0 else { return input }
         let generator = seededGenerator ?? KeelRandom.generator
         guard let noiseShape else { return input.dropout(rate: Float(rate), generator: generator) }
-        precondition(noiseShape.count == input.rank,
+        opCheck(noiseShape.count == input.rank,
                      "Dropout '\(name)': noise shape \(noiseShape) does not match the input's rank (shape \(input.shape))")
         if rate >= 1 { return input * 0 }
         let maskShape = noiseShape.enumerated().map { axis, size in size ?? input.shape[axis] }

@@ -7,7 +7,7 @@ open class GlobalPooling2D: Layer {
 
     /// The reduction over `axes`.
     open func reduce(_ x: Tensor, axes: [Int]) -> Tensor {
-        preconditionFailure("\(type(of: self)) must override reduce(_:axes:)")
+        OpCheck.fail("\(type(of: self)) must override reduce(_:axes:)")
     }
 
     open override func outputShape(for inputShapes: [[Int?]]) throws -> [Int?] {

@@ -192,12 +192,12 @@ open class Layer: ConfigConstructible {
 
     /// The computation on one input. Single-input layers override this one.
     open func call(_ input: Tensor, training: Bool) -> Tensor {
-        preconditionFailure("\(type(of: self)) must override call(_:training:)")
+        OpCheck.fail("\(type(of: self)) must override call(_:training:)")
     }
 
     /// The computation on several inputs. Multi-input layers (Concatenate, Add) override this one.
     open func call(_ inputs: [Tensor], training: Bool) -> Tensor {
-        precondition(inputs.count == 1, "layer '\(name)' (\(Self.kerasClassName)) takes one input, got \(inputs.count)")
+        opCheck(inputs.count == 1, "layer '\(name)' (\(Self.kerasClassName)) takes one input, got \(inputs.count)")
         return call(inputs[0], training: training)
     }
 

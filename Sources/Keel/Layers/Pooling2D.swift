@@ -32,7 +32,7 @@ open class Pooling2D: Layer {
 
     /// The pooling itself, on a channels-last input.
     open func pool(_ x: Tensor) -> Tensor {
-        preconditionFailure("\(type(of: self)) must override pool(_:)")
+        OpCheck.fail("\(type(of: self)) must override pool(_:)")
     }
 
     open override func call(_ input: Tensor, training: Bool) -> Tensor {

@@ -56,7 +56,7 @@ open class Loss: ConfigConstructible {
 
     /// Per-sample loss values.
     open func values(yTrue: Tensor, yPred: Tensor) -> Tensor {
-        preconditionFailure("\(type(of: self)) must override values(yTrue:yPred:)")
+        OpCheck.fail("\(type(of: self)) must override values(yTrue:yPred:)")
     }
 
     /// Positions to leave out (1 = keep), shaped like the values; nil keeps everything.

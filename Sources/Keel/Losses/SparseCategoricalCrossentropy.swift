@@ -31,7 +31,7 @@ public final class SparseCategoricalCrossentropy: Loss {
     private func classIDs(_ yTrue: Tensor, _ yPred: Tensor) -> Tensor {
         var labels = LossMath.floats(yTrue)
         if labels.rank == yPred.rank && labels.shape.last == 1 { labels = labels.squeezed(axes: [-1]) }
-        precondition(labels.shape == Array(yPred.shape.dropLast()),
+        opCheck(labels.shape == Array(yPred.shape.dropLast()),
                      "\(Self.kerasClassName): labels of shape \(yTrue.shape) do not match predictions of shape \(yPred.shape)")
         return labels
     }

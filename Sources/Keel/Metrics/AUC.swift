@@ -83,7 +83,7 @@ extension Metrics {
         public override func updateState(yTrue: Tensor, yPred: Tensor, sampleWeight: Tensor? = nil) {
             guard !evaluatedThresholds.isEmpty else { stopForInvalidConfiguration() }
             if counts == nil {
-                precondition(yPred.rank == 2, "AUC: multi_label needs predictions of rank 2, found shape \(yPred.shape)")
+                opCheck(yPred.rank == 2, "AUC: multi_label needs predictions of rank 2, found shape \(yPred.shape)")
                 buildCounts(shape: [numThresholds, yPred.shape[1]])
             }
             let scores = fromLogits ? stopGradient(yPred).sigmoid() : yPred

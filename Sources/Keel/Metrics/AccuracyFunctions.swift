@@ -53,7 +53,7 @@ enum AccuracyFunctions {
     static func inTopK(_ targets: Tensor, _ predictions: Tensor, k: Int) -> Tensor {
         let classes = predictions.shape.last ?? 1
         let rows = predictions.count / Swift.max(classes, 1)
-        precondition(targets.count == rows,
+        opCheck(targets.count == rows,
                      "in_top_k: \(targets.count) labels for \(rows) rows of predictions of shape \(predictions.shape)")
         let ids = (targets.dtype == .int32 ? targets : targets.cast(to: .int32)).int32Scalars
         let hits: [Float] = predictions.withUnsafeFloats { scores in

@@ -5,7 +5,7 @@ extension Metrics {
     @Component(.metric)
     public class ConfusionMatrixConditionCount: Metric {
         enum Condition { case truePositives, falsePositives, trueNegatives, falseNegatives }
-        class var condition: Condition { preconditionFailure("\(self) must name the count it keeps") }
+        class var condition: Condition { OpCheck.fail("\(self) must name the count it keeps") }
 
         @Hyper("thresholds", .withinZeroAndOne) public var thresholds: MetricThresholds? = nil
 

@@ -39,12 +39,12 @@ enum ConfusionMatrixUpdate {
         }
         if let k = options.topK { predictions = keepingTopK(predictions, k) }
         if let classID = options.classID {
-            precondition(predictions.rank >= 2,
+            opCheck(predictions.rank >= 2,
                          "class_id needs predictions of shape (samples, classes), found \(predictions.shape)")
             predictions = column(classID, of: predictions)
             labels = column(classID, of: labels)
         }
-        precondition(ShapeMath.broadcast(labels.shape, predictions.shape) == predictions.shape,
+        opCheck(ShapeMath.broadcast(labels.shape, predictions.shape) == predictions.shape,
                      "confusion matrix: labels of shape \(labels.shape) do not match predictions of shape \(predictions.shape)")
         labels = labels.broadcasted(to: predictions.shape)
         weights = weights.map { $0.broadcasted(to: predictions.shape) }
@@ -54,7 +54,7 @@ enum ConfusionMatrixUpdate {
         var elementWeights = weights?.scalars ?? [Float](repeating: 1, count: scores.count)
         if let labelWeights = options.labelWeights, !options.multiLabel {
             let width = predictions.shape.last ?? 1
-            precondition(labelWeights.count == width, "label_weights: \(labelWeights.count) weights for \(width) labels")
+            opCheck(labelWeights.count == width, "label_weights: \(labelWeights.count) weights for \(width) labels")
             for i in elementWeights.indices { elementWeights[i] *= labelWeights[i % width] }
         }
         var counts = Counts(thresholds: options.thresholds.count, columns: columns)
@@ -152,7 +152,7 @@ enum ConfusionMatrixUpdate {
 
     private static func add(_ delta: [Float], to variable: Variable?) {
         guard let variable else { return }
-        precondition(variable.shape.reduce(1, *) == delta.count,
+        opCheck(variable.shape.reduce(1, *) == delta.count,
                      "confusion matrix: \(delta.count) counts for variable \(variable.name) of shape \(variable.shape)")
         variable.updateInPlace { values in
             for i in values.indices { values[i] += delta[i] }

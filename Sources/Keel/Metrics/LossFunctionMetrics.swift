@@ -7,7 +7,7 @@ extension Metrics {
 
         /// The loss this metric averages, made from its hyper-parameters.
         open func makeLoss() -> Loss {
-            preconditionFailure("\(type(of: self)) must override makeLoss()")
+            OpCheck.fail("\(type(of: self)) must override makeLoss()")
         }
 
         open override func didConfigure() {

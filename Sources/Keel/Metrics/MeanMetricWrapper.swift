@@ -96,7 +96,7 @@ extension Metrics {
         /// The per-sample values this metric averages.
         open func values(yTrue: Tensor, yPred: Tensor) -> Tensor {
             guard let function else {
-                fatalError("\(Self.kerasClassName) '\(name)': no function to average; give one or override values(yTrue:yPred:)")
+                OpCheck.fail("\(Self.kerasClassName) '\(name)': no function to average; give one or override values(yTrue:yPred:)")
             }
             return function(yTrue, yPred)
         }

@@ -74,9 +74,9 @@ open class Metric: ConfigConstructible {
     public func stopForInvalidConfiguration() -> Never {
         do {
             try check()
-            fatalError("\(Self.kerasClassName) '\(name)': used before its state was created")
+            OpCheck.fail("\(Self.kerasClassName) '\(name)': used before its state was created")
         } catch {
-            fatalError("\(error)")
+            OpCheck.fail("\(error)")
         }
     }
 
@@ -91,11 +91,11 @@ open class Metric: ConfigConstructible {
     }
 
     open func updateState(yTrue: Tensor, yPred: Tensor, sampleWeight: Tensor? = nil) {
-        preconditionFailure("\(type(of: self)) must override updateState(yTrue:yPred:sampleWeight:)")
+        OpCheck.fail("\(type(of: self)) must override updateState(yTrue:yPred:sampleWeight:)")
     }
 
     open func result() -> Tensor {
-        preconditionFailure("\(type(of: self)) must override result()")
+        OpCheck.fail("\(type(of: self)) must override result()")
     }
 
     /// Puts every state variable back to its initial value.

@@ -6,7 +6,7 @@ extension Metrics {
     @Component(.metric)
     public class ConfusionRatioMetric: Metric {
         /// `false_positives` (precision) or `false_negatives` (recall).
-        class var otherCountName: String { preconditionFailure("\(self) must name its other count") }
+        class var otherCountName: String { OpCheck.fail("\(self) must name its other count") }
 
         @Hyper("thresholds", .withinZeroAndOne) public var thresholds: MetricThresholds? = nil
         @Hyper("top_k", .whenSet(.positive)) public var topK: Int? = nil

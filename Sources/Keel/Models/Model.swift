@@ -115,7 +115,7 @@ open class Model: Layer {
     /// Every output for these inputs (one tensor per model input, in order).
     public func forward(_ inputs: [Tensor], training: Bool = false) -> [Tensor] {
         if let graph {
-            precondition(inputs.count == graph.inputs.count,
+            opCheck(inputs.count == graph.inputs.count,
                          "model '\(name)': \(inputs.count) inputs given, the model has \(graph.inputs.count)")
             var collected: [Tensor] = []
             let outputs = graph.run(inputs, training: training, losses: &collected)
@@ -130,7 +130,7 @@ open class Model: Layer {
     open override func call(_ inputs: [Tensor], training: Bool) -> Tensor {
         if graph != nil {
             let outputs = forward(inputs, training: training)
-            precondition(outputs.count == 1, "model '\(name)' has \(outputs.count) outputs; use forward(_:training:)")
+            opCheck(outputs.count == 1, "model '\(name)' has \(outputs.count) outputs; use forward(_:training:)")
             return outputs[0]
         }
         return call(inputs[0], training: training)

@@ -6,7 +6,7 @@ open class LearningRateSchedule: PlainComponent {
 
     /// The learning rate for `step` (the number of updates already applied).
     open func callAsFunction(_ step: Int) -> Float {
-        preconditionFailure("\(type(of: self)) must override callAsFunction(_:)")
+        OpCheck.fail("\(type(of: self)) must override callAsFunction(_:)")
     }
 }
 

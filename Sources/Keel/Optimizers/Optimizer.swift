@@ -151,7 +151,7 @@ open class Optimizer: ConfigConstructible {
     /// Keeps `variables`, and every variable whose name matches one of `names` (regular
     /// expressions searched in the name, as Keras), out of weight decay. Only before building.
     public func excludeFromWeightDecay(variables: [Variable] = [], names: [String] = []) {
-        precondition(!isBuilt, "\(name).excludeFromWeightDecay: call it before the optimizer is built")
+        opCheck(!isBuilt, "\(name).excludeFromWeightDecay: call it before the optimizer is built")
         weightDecayExclusion.configure(variables: variables, names: names)
     }
 
@@ -197,7 +197,7 @@ open class Optimizer: ConfigConstructible {
 
     public func slot(_ slotName: String, for variable: Variable) -> Variable {
         guard let slot = slotsByVariable[ObjectIdentifier(variable)]?[slotName] else {
-            preconditionFailure("\(name): no slot '\(slotName)' for \(variable.path); the optimizer was built for other variables")
+            OpCheck.fail("\(name): no slot '\(slotName)' for \(variable.path); the optimizer was built for other variables")
         }
         return slot
     }
@@ -206,11 +206,11 @@ open class Optimizer: ConfigConstructible {
 
     /// One update of each variable with its gradient (Keras's `apply`); nil gradients are skipped.
     public func apply(_ gradients: [Tensor?], to variables: [Variable]) {
-        precondition(gradients.count == variables.count,
+        opCheck(gradients.count == variables.count,
                      "\(name).apply: \(gradients.count) gradients for \(variables.count) variables")
         buildIfNeeded(for: variables)
         let pairs = zip(gradients, variables).compactMap { g, v in g.map { ($0, v) } }
-        precondition(!pairs.isEmpty, "\(name).apply: no gradient for any of \(variables.map(\.path)); does the loss depend on them?")
+        opCheck(!pairs.isEmpty, "\(name).apply: no gradient for any of \(variables.map(\.path)); does the loss depend on them?")
         var grads = pairs.map(\.0)
         if let lossScaleFactor { grads = GradientClipping.scaled(grads, by: Float(1 / lossScaleFactor)) }
         grads = clip(grads)
@@ -222,7 +222,7 @@ open class Optimizer: ConfigConstructible {
         }
         beginStep()
         for ((_, variable), gradient) in zip(pairs, grads) {
-            precondition(gradient.shape == variable.shape,
+            opCheck(gradient.shape == variable.shape,
                          "\(name).apply: gradient of shape \(gradient.shape) for \(variable.path) of shape \(variable.shape)")
             update(variable, gradient: gradient, learningRate: rate)
         }
@@ -242,7 +242,7 @@ open class Optimizer: ConfigConstructible {
 
     /// The subclass's rule: updates `variable` in place from `gradient` at `learningRate`.
     open func update(_ variable: Variable, gradient: Tensor, learningRate: Float) {
-        preconditionFailure("\(type(of: self)) must override update(_:gradient:learningRate:)")
+        OpCheck.fail("\(type(of: self)) must override update(_:gradient:learningRate:)")
     }
 
     /// Decoupled weight decay, `w ← w − (w·wd)·lr`, in Keras's float32 operation order.

@@ -59,7 +59,7 @@ extension Optimizer {
 
     private func checkedCount(_ variable: Variable, _ gradient: Tensor, _ slots: Variable...) -> Int {
         let n = gradient.count
-        precondition(variable.shape.reduce(1, *) == n && slots.allSatisfy { $0.shape == variable.shape },
+        opCheck(variable.shape.reduce(1, *) == n && slots.allSatisfy { $0.shape == variable.shape },
                      "\(name): gradient, variable \(variable.path) and its slots differ in size")
         return n
     }
