@@ -3,16 +3,16 @@
 open class Softmax: Layer {
     open override class var kerasClassName: String { "Softmax" }
 
-    @Hyper("axis", HyperCheck("at least one axis") { !$0.axes.isEmpty }) public var axis: Axes = -1
+    @Hyper("axis", HyperCheck("at least one axis") { !$0.values.isEmpty }) public var axis: Axes = -1
 
     open override func outputShape(for inputShapes: [[Int?]]) throws -> [Int?] {
         let shape = try singleInput(inputShapes, rank: 1...8)
-        for axis in axis.axes { _ = try checkedAxis(axis, rank: shape.count, shapes: inputShapes) }
+        for axis in axis.values { _ = try checkedAxis(axis, rank: shape.count, shapes: inputShapes) }
         return shape
     }
 
     open override func call(_ input: Tensor, training: Bool) -> Tensor {
-        let axes = axis.axes
+        let axes = axis.values
         if axes.count == 1 { return input.softmax(axis: axes[0]) }
         return (input - input.logSumExp(axes: axes, keepDims: true)).exp()
     }

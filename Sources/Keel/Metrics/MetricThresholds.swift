@@ -1,40 +1,8 @@
 /// Keras's `thresholds` argument of the confusion-matrix metrics: one number or a list
 /// (`parse_init_thresholds`), written back in the form it was given.
-public enum MetricThresholds: ConfigRepresentable, Equatable, Sendable, ExpressibleByFloatLiteral,
-    ExpressibleByArrayLiteral {
-    case single(Double)
-    case list([Double])
+public typealias MetricThresholds = OneOrMany<Double>
 
-    public var values: [Double] {
-        switch self {
-        case .single(let value): return [value]
-        case .list(let values): return values
-        }
-    }
-
-    public init(floatLiteral value: Double) { self = .single(value) }
-    public init(arrayLiteral elements: Double...) { self = .list(elements) }
-
-    public init(configValue: JSONValue) throws {
-        if let value = configValue.doubleValue {
-            self = .single(value)
-            return
-        }
-        let expected = "a number or a list of numbers"
-        guard let items = configValue.arrayValue else { throw ConfigMismatch(expected) }
-        self = .list(try items.map { item in
-            guard let value = item.doubleValue else { throw ConfigMismatch(expected) }
-            return value
-        })
-    }
-
-    public var configValue: JSONValue {
-        switch self {
-        case .single(let value): return .double(value)
-        case .list(let values): return .array(values.map { .double($0) })
-        }
-    }
-
+extension OneOrMany where Element == Double {
     /// Keras's `is_evenly_distributed_thresholds`: at least three, each within `allclose` of
     /// i/(n−1) computed in float32. Such thresholds take the bucketed counting path.
     static func areEvenlyDistributed(_ thresholds: [Double]) -> Bool {
