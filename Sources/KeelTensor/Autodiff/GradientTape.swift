@@ -18,9 +18,23 @@ public final class GradientTape {
         /// The shape the gradient handed to `backward` must have: backward rules index their
         /// buffers by it.
         let outputShape: [Int]
-        /// Gradient of the output, and which inputs the tape needs a gradient for (expensive rules
-        /// such as matrix products skip the others, e.g. the gradient of a model's input data).
-        let backward: (Tensor, [Bool]) -> [Tensor?]
+        let backward: BackwardRule
+    }
+
+    /// An op's backward rule. Most map the output's gradient to one per input; expensive ones
+    /// (matrix products, convolutions) also get which inputs the tape needs a gradient for and
+    /// skip the others, e.g. the gradient of a model's input data. Kept as two cases rather than
+    /// wrapping the first kind in a closure of the second: every recorded op would pay for one.
+    enum BackwardRule {
+        case plain((Tensor) -> [Tensor?])
+        case skipping((Tensor, [Bool]) -> [Tensor?])
+
+        func callAsFunction(_ gradient: Tensor, needed: @autoclosure () -> [Bool]) -> [Tensor?] {
+            switch self {
+            case .plain(let rule): return rule(gradient)
+            case .skipping(let rule): return rule(gradient, needed())
+            }
+        }
     }
 
     private var tracked = Set<UInt64>()
@@ -97,13 +111,17 @@ public final class GradientTape {
     /// Records `output = op(inputs)` on every recording tape that tracks one of the inputs.
     /// `backward` maps the gradient of the output to one gradient (or nil) per input.
     public static func recordOp(output: Tensor, inputs: [Tensor], backward: @escaping (Tensor) -> [Tensor?]) {
-        recordOp(output: output, inputs: inputs, backwardSkipping: { gradient, _ in backward(gradient) })
+        record(output: output, inputs: inputs, .plain(backward))
     }
 
     /// `recordOp` for a rule that skips the gradients nobody needs: it gets, with the output's
     /// gradient, one flag per input telling whether the tape wants that input's gradient.
     public static func recordOp(output: Tensor, inputs: [Tensor],
                                 backwardSkipping backward: @escaping (Tensor, [Bool]) -> [Tensor?]) {
+        record(output: output, inputs: inputs, .skipping(backward))
+    }
+
+    private static func record(output: Tensor, inputs: [Tensor], _ backward: BackwardRule) {
         guard isRecording else { return }
         let stack = currentStack
         for tape in stack.tapes where !tape.spent {
@@ -158,7 +176,7 @@ public final class GradientTape {
             guard let outputGradient = gradients[entry.output] else { continue }
             GradientTape.checkGradient(outputGradient, of: entry.outputShape)
             if !wanted.contains(entry.output) { gradients[entry.output] = nil }
-            let inputGradients = entry.backward(outputGradient, entry.inputs.map { tracked.contains($0) })
+            let inputGradients = entry.backward(outputGradient, needed: entry.inputs.map { tracked.contains($0) })
             for (inputID, inputGradient) in zip(entry.inputs, inputGradients) {
                 guard let inputGradient, tracked.contains(inputID) else { continue }
                 if let existing = gradients[inputID] {
