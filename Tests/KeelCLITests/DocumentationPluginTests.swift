@@ -24,29 +24,53 @@ final class DocumentationPluginTests: XCTestCase {
         }
     }
 
-    /// A model the user builds wrongly inside an experiment: `keel run` ends with one `Error:`
-    /// line naming the layer and the shapes, a non-zero status and no backtrace.
-    func testAWronglyBuiltModelInAPluginIsOneErrorLine() throws {
+    /// Every model-building mistake of issue 11, made inside an experiment: `keel run` ends with
+    /// one `Error:` line naming the layer (or the metric) and what did not fit, a non-zero status
+    /// and no backtrace.
+    func testEveryWronglyBuiltModelInAPluginIsOneErrorLine() throws {
         let keel = KeelProcess()
         defer { keel.remove() }
-        let folder = try keel.plugin("WrongShapes", ["WrongShapes.swift": """
+        let folder = try keel.plugin("WrongModels", ["WrongModels.swift": """
             import Keel
-            final class WrongShapes: Experiment {
-                override class var name: String { "wrong-shapes" }
+            final class WrongModels: Experiment {
+                override class var name: String { "wrong-models" }
+                override class var defaults: [String: HyperValue] { ["case": .string("add")] }
                 override func run(_ context: ExperimentContext) throws {
-                    let a = Input(shape: [8]), b = Input(shape: [5])
-                    _ = try Model(inputs: [a, b], outputs: [try Add()([a, b])])
+                    let image = Input(shape: [2, 2, 1]), flat = Input(shape: [8])
+                    switch try context.string("case") {
+                    case "add": _ = try Add()([flat, Input(shape: [5])])
+                    case "reshape": _ = try Reshape(targetShape: [5, 5])(Input(shape: [12]))
+                    case "concatenate": _ = try Concatenate()([Input(shape: [8, 3]), Input(shape: [5, 2])])
+                    case "one-input": _ = try Concatenate()([flat])
+                    case "kernel": _ = try Conv2D(filters: 2, kernelSize: 5)(image)
+                    case "conv-rank": _ = try Conv2D(filters: 2, kernelSize: 3)(flat)
+                    case "pool-rank": _ = try MaxPooling2D()(flat)
+                    case "units": _ = try Dense(units: 0)(flat)
+                    case "activation": _ = try Dense(units: 2, activation: "relux")(flat)
+                    default:
+                        let model = try Model(inputs: flat, outputs: try Dense(units: 2)(flat))
+                        try model.compile(optimizer: "adam", loss: "mse", metrics: ["acc", "f1", "bogus"])
+                    }
                 }
             }
-            public func registerPlugin(_ plugin: PluginRegistrar) throws { try plugin.addExperiment(WrongShapes.self) }
+            public func registerPlugin(_ plugin: PluginRegistrar) throws { try plugin.addExperiment(WrongModels.self) }
             """])
-        let run = try keel.run(["run", folder.path, "--run-dir", "run"])
-        XCTAssertNotEqual(run.status, 0, run.stdout)
-        let errorLines = run.stderr.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
-        XCTAssertEqual(errorLines.count, 1, "stderr:\n\(run.stderr)")
-        let line = String(errorLines.first ?? "")
-        XCTAssertTrue(line.hasPrefix("Error:"), line)
-        XCTAssertTrue(line.contains("Add") && line.contains("(None, 8)") && line.contains("(None, 5)"), line)
+        let expectations: [(String, [String])] = [
+            ("add", ["Add", "(None, 8)", "(None, 5)"]), ("reshape", ["Reshape", "(None, 12)", "[5, 5]"]),
+            ("concatenate", ["Concatenate", "(None, 8, 3)", "(None, 5, 2)"]), ("one-input", ["Concatenate", "(None, 8)"]),
+            ("kernel", ["Conv2D", "(None, 2, 2, 1)"]), ("conv-rank", ["Conv2D", "(None, 8)"]),
+            ("pool-rank", ["MaxPooling2D", "(None, 8)"]), ("units", ["Dense", "units"]),
+            ("activation", ["Dense", "relux"]), ("metrics", ["f1"]),
+        ]
+        for (name, fragments) in expectations {
+            let run = try keel.run(["run", folder.path, "--run-dir", "run-\(name)", "--set", "case=\(name)"])
+            XCTAssertNotEqual(run.status, 0, "\(name): \(run.stdout)")
+            let lines = run.stderr.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+            XCTAssertEqual(lines.count, 1, "\(name): stderr:\n\(run.stderr)")
+            let line = String(lines.first ?? "")
+            XCTAssertTrue(line.hasPrefix("Error:"), "\(name): \(line)")
+            for fragment in fragments { XCTAssertTrue(line.contains(fragment), "\(name): '\(fragment)' missing from \(line)") }
+        }
     }
 
     /// The first ```swift block after `heading`.
