@@ -3,12 +3,7 @@ extension Tensor {
     /// Conv2D: input (n, h, w, c), kernel (kh, kw, c, filters).
     public func conv2d(_ kernel: Tensor, strides: (Int, Int) = (1, 1), padding: Padding = .valid,
                        dilation: (Int, Int) = (1, 1)) -> Tensor {
-        opCheck(rank == 4 && kernel.rank == 4,
-                "conv2d: expected an NHWC input and an (kh, kw, in, out) kernel, found \(shape) and \(kernel.shape)")
-        opCheck(dtype == .float32 && kernel.dtype == .float32,
-                "conv2d: expected float32 tensors, found \(dtype) \(shape) and \(kernel.dtype) \(kernel.shape)")
-        opCheck(kernel.shape[2] == shape[3],
-                "conv2d: the kernel \(kernel.shape) expects \(kernel.shape[2]) input channels, the input \(shape) has \(shape[3])")
+        checkConvolutionOperands("conv2d", kernel, kernelLayout: "(kh, kw, in, out)", inputChannelAxis: 2)
         for axis in 0..<2 {
             let problem = ConvArithmetic.axisProblem(length: shape[1 + axis], kernel: kernel.shape[axis],
                                                      stride: axis == 0 ? strides.0 : strides.1,
@@ -34,12 +29,7 @@ extension Tensor {
     /// An output padding must be less than the stride along its axis (Keras's rule).
     public func conv2dTranspose(_ kernel: Tensor, strides: (Int, Int) = (1, 1), padding: Padding = .valid,
                                 dilation: (Int, Int) = (1, 1), outputPadding: (Int, Int)? = nil) -> Tensor {
-        opCheck(rank == 4 && kernel.rank == 4,
-                "conv2d_transpose: expected an NHWC input and an (kh, kw, out, in) kernel, found \(shape) and \(kernel.shape)")
-        opCheck(dtype == .float32 && kernel.dtype == .float32,
-                "conv2d_transpose: expected float32 tensors, found \(dtype) \(shape) and \(kernel.dtype) \(kernel.shape)")
-        opCheck(kernel.shape[3] == shape[3],
-                "conv2d_transpose: the kernel \(kernel.shape) expects \(kernel.shape[3]) input channels, the input \(shape) has \(shape[3])")
+        checkConvolutionOperands("conv2d_transpose", kernel, kernelLayout: "(kh, kw, out, in)", inputChannelAxis: 3)
         for axis in 0..<2 {
             let problem = ConvArithmetic.axisProblem(length: shape[1 + axis], kernel: kernel.shape[axis],
                                                      stride: axis == 0 ? strides.0 : strides.1,
@@ -64,6 +54,17 @@ extension Tensor {
                 "conv2d_transpose: the output \(g.inputShape) of input \(shape) with kernel \(kernel.shape) holds more elements than memory can")
         if let problem = g.workspaceProblem { OpCheck.fail("conv2d_transpose: input \(shape), kernel \(kernel.shape): \(problem)") }
         return Tensor.transposedConvolution(self, kernel, g)
+    }
+
+    /// Rank, dtype and channel count, the same for a convolution and its transpose but for where
+    /// the kernel keeps the input's channels.
+    private func checkConvolutionOperands(_ op: String, _ kernel: Tensor, kernelLayout: String, inputChannelAxis: Int) {
+        opCheck(rank == 4 && kernel.rank == 4,
+                "\(op): expected an NHWC input and an \(kernelLayout) kernel, found \(shape) and \(kernel.shape)")
+        opCheck(dtype == .float32 && kernel.dtype == .float32,
+                "\(op): expected float32 tensors, found \(dtype) \(shape) and \(kernel.dtype) \(kernel.shape)")
+        opCheck(kernel.shape[inputChannelAxis] == shape[3],
+                "\(op): the kernel \(kernel.shape) expects \(kernel.shape[inputChannelAxis]) input channels, the input \(shape) has \(shape[3])")
     }
 
     static func convolution(_ x: Tensor, _ kernel: Tensor, _ g: ConvGeometry) -> Tensor {
