@@ -64,6 +64,7 @@ final class StepSamples: Callback {
         guard step % every == 0 else { return }
         let name = String(format: "step_%05d.png", step)
         do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             try SampleGrid.write(images: generate(), rows: rows, columns: rows, to: "\(directory)/\(name)", range: .unit)
         } catch {
             print("keel: warning: sample grid \(name) not written: \(error)")
@@ -85,6 +86,7 @@ final class GANCheckpoint: Callback {
     override func onEpochEnd(_ epoch: Int, logs: Logs) {
         for model in models {
             do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
                 try model.save(to: "\(directory)/\(model.name).h5")
             } catch {
                 print("keel: warning: checkpoint of \(model.name) failed: \(error)")

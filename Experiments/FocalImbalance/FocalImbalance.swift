@@ -34,7 +34,7 @@ final class FocalImbalance: Experiment {
             let line = ["auc", "precision", "recall"].map { "\($0) \(String(format: "%.4f", results[$0] ?? .nan))" }.joined(separator: ", ")
             context.log("\(label): \(line)")
             rows.append([label] + ["auc", "precision", "recall", "loss"].map { JSONValue.pythonRepr(results[$0] ?? .nan) })
-            try model.save(to: context.runDirectory.checkpoints + "/\(label).h5")
+            try model.save(to: context.runDirectory.file("checkpoints/\(label).h5"))
             if label == "focal" { try model.save(to: context.runDirectory.model) }
         }
         try CSV.write([["loss", "val_auc", "val_precision", "val_recall", "val_loss"]] + rows, to: context.runDirectory.log)

@@ -56,7 +56,7 @@ final class Minimize: Experiment {
                               series: zip(contenders, losses).map { contender, values in
                                   LineSeries(label: contender.0, y: values.map { log10(max($0, 1e-12)) })
                               })
-        try chart.write(to: context.runDirectory.plots + "/trajectories.png")
+        try chart.write(to: context.runDirectory.file("plots/trajectories.png"))
     }
 }
 

@@ -33,7 +33,7 @@ final class TicketClassifier: Experiment {
                           metrics: .perOutput([["mean_absolute_error"], ["accuracy"]]))
         let run = context.runDirectory
         context.log(model.summary())
-        try plotModel(model, toFile: run.plots + "/ticket_classifier.png")
+        try plotModel(model, toFile: run.file("plots/ticket_classifier.png"))
         try model.fit([title, body, tags], [priority, department], batchSize: try context.int("batch_size"),
                       epochs: try context.int("epochs"), verbose: .auto, callbacks: [CSVLogger(filename: run.log)],
                       validationSplit: 0.2)

@@ -53,7 +53,7 @@ final class VGGCNN: Experiment {
                                validation["loss"] ?? .nan, validation["accuracy"] ?? .nan))
             try csv.append([String(epoch), JSONValue.pythonRepr(accuracy), JSONValue.pythonRepr(loss),
                             JSONValue.pythonRepr(validation["accuracy"] ?? .nan), JSONValue.pythonRepr(validation["loss"] ?? .nan)])
-            try model.save(to: run.checkpoints + "/epoch_\(epoch + 1).h5")
+            try model.save(to: run.file("checkpoints/epoch_\(epoch + 1).h5"))
         }
         try model.save(to: run.model)
     }

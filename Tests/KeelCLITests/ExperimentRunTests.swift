@@ -15,6 +15,12 @@ final class ExperimentRunTests: XCTestCase {
         }
         let status = try String(contentsOfFile: keel.path("run/status.json"), encoding: .utf8)
         XCTAssertTrue(status.contains("\"finished\""), "\(name): status \(status)")
+        XCTAssertTrue(status.contains("\"started\"") && status.contains("\"pid\""), "\(name): status \(status)")
+        // Folders exist only when something was written into them.
+        for folder in ["checkpoints", "samples", "plots"] where keel.exists("run/" + folder) {
+            let entries = try FileManager.default.contentsOfDirectory(atPath: keel.path("run/" + folder))
+            XCTAssertFalse(entries.isEmpty, "\(name): run/\(folder) is empty")
+        }
     }
 
     func testFashionMLP() throws {

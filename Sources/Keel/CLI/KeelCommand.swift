@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The root of the `keel` command line. The launcher calls `keel_main`, which runs this.
 struct KeelCommand: ParsableCommand {
@@ -20,7 +23,15 @@ struct KeelCommand: ParsableCommand {
 @_cdecl("keel_main")
 public func keelMain(argc: Int32, argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> Int32 {
     let arguments = (1..<Int(argc)).map { String(cString: argv[$0]!) }
+    // Piped or redirected, stdout would be block-buffered while progress bars write straight to
+    // the file descriptor: "Run directory:" and the model summary would come out after training.
+    setvbuf(stdout, nil, _IOLBF, 0)
     do {
+        if let experiment = ExperimentHelp.requestedExperiment(arguments) {
+            // ArgumentParser's help knows `run`'s flags, not the hyper-parameters of experiment X.
+            print(try ExperimentHelp.runHelp(for: experiment))
+            return 0
+        }
         var command = try KeelCommand.parseAsRoot(arguments)
         try command.run()
         return 0

@@ -5,21 +5,27 @@ struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run an experiment by name, or the one in a folder of Swift sources.",
-        discussion: "Writes runs/<experiment>/<timestamp>/ with config.json, log.csv, checkpoints/, model.h5, summary.txt and images.")
+        discussion: """
+            Writes runs/<experiment>/<timestamp>/ with config.json, status.json, log.csv, model.h5, summary.txt, \
+            and checkpoints/, samples/ and plots/ when the experiment writes any. \
+            `keel help run <experiment>` lists its hyper-parameters.
+            """)
 
     @Argument(help: "An experiment name (see `keel list`) or a folder of Swift sources.")
     var experiment: String
 
-    @Option(help: "Number of epochs (sets the experiment's `epochs`).")
+    // `.unconditional`: a value such as `-5` is the option's value, not an unknown flag, so
+    // negative numbers reach the range checks with their own message.
+    @Option(parsing: .unconditional, help: "Number of epochs (sets the experiment's `epochs`).")
     var epochs: Int?
 
-    @Option(name: .customLong("batch-size"), help: "Batch size (sets the experiment's `batch_size`).")
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Batch size (sets the experiment's `batch_size`).")
     var batchSize: Int?
 
-    @Option(help: "Random seed.")
-    var seed: UInt64 = 1337
+    @Option(parsing: .unconditional, help: "Random seed, any 64-bit integer (a negative seed is its two's complement).")
+    var seed: Int64 = 1337
 
-    @Option(name: .customLong("set"), help: "Override a hyper-parameter: --set key=value (repeatable).")
+    @Option(name: .customLong("set"), parsing: .unconditionalSingleValue, help: "Override a hyper-parameter: --set key=value (repeatable).")
     var settings: [String] = []
 
     @Option(name: .customLong("run-dir"), help: "Use this run directory instead of a new one under runs/.")
@@ -27,8 +33,8 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let runner = ExperimentRunner()
-        let type = try runner.resolve(experiment)
-        let hyper = try ExperimentRunner.hyperparameters(for: type, epochs: epochs, batchSize: batchSize, settings: settings)
-        try runner.run(type, hyperparameters: hyper, seed: seed, runDirectory: runDirectory)
+        let experiment = try runner.resolve(experiment)
+        let hyper = try ExperimentRunner.hyperparameters(for: experiment.type, epochs: epochs, batchSize: batchSize, settings: settings)
+        try runner.run(experiment, hyperparameters: hyper, seed: Int(seed), runDirectory: runDirectory)
     }
 }

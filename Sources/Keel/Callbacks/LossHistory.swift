@@ -36,11 +36,6 @@ public final class LossHistory: Callback {
         epochValues = [:]
         writtenFiles = []
         currentEpochBatchValues = [:]
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw KeelError("LossHistory: cannot create the chart directory \(directory): \(error)")
-        }
     }
 
     public override func onBatchEnd(_ batch: Int, logs: Logs) {
@@ -85,6 +80,8 @@ public final class LossHistory: Callback {
     private func write(_ chart: LineChart, named name: String) throws {
         let path = URL(fileURLWithPath: directory).appendingPathComponent(name).path
         do {
+            // Made with the first chart, so a run that draws none has no empty folder.
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             try chart.write(to: path)
         } catch {
             throw KeelError("LossHistory: cannot write \(path): \(error)")

@@ -13,6 +13,12 @@ open class Experiment {
     open func run(_ context: ExperimentContext) throws {
         OpCheck.fail("experiment \(type(of: self)) must override run(_:)")
     }
+
+    /// One row per hyper-parameter, sorted by name: key, default, type (for `keel list` and
+    /// `keel help run <experiment>`).
+    public static var hyperParameterRows: [[String]] {
+        defaults.keys.sorted().map { key in [key, defaults[key]!.description, defaults[key]!.typeName] }
+    }
 }
 
 /// A hyper-parameter value as configs and the command line carry it.
@@ -28,6 +34,16 @@ public enum HyperValue: Equatable, CustomStringConvertible {
         case .double(let v): return JSONValue.pythonRepr(v)
         case .bool(let v): return String(v)
         case .string(let v): return v
+        }
+    }
+
+    /// The kind `--set` expects for this value.
+    public var typeName: String {
+        switch self {
+        case .int: return "int"
+        case .double: return "float"
+        case .bool: return "bool"
+        case .string: return "string"
         }
     }
 

@@ -54,6 +54,7 @@ public final class ExperimentContext {
 
 /// A run's folder, `runs/<experiment>/<id>/`, and the names of what goes in it. Every file is
 /// written atomically, so a killed run leaves complete files that `keel resume` continues from.
+/// Its subfolders (checkpoints/, samples/, plots/) are made by whatever writes into them.
 public struct RunDirectory {
     public let path: String
 
@@ -72,11 +73,20 @@ public struct RunDirectory {
             path = "\(root)/\(experiment)/\(stamp)-\(n)"
         }
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        let run = RunDirectory(path: path)
-        for folder in [run.checkpoints, run.samples, run.plots] {
+        return RunDirectory(path: path)
+    }
+
+    /// The path of `relative` in the run (`"plots/loss.png"`), its folder created first. Folders
+    /// such as samples/ and plots/ exist only once something is written into them.
+    public func file(_ relative: String) throws -> String {
+        let full = path + "/" + relative
+        let folder = (full as NSString).deletingLastPathComponent
+        do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw KeelError("run folder \(folder)", expected: "a directory that can be created", found: "\(error)")
         }
-        return run
+        return full
     }
 
     public var config: String { path + "/config.json" }

@@ -15,9 +15,16 @@ public struct ExperimentRunner {
         self.warn = warn
     }
 
+    /// An experiment class and, when it came from a folder named on the command line, that folder
+    /// (absolute, symlinks resolved) so `keel resume` can load it again from anywhere.
+    public struct Resolved {
+        public let type: Experiment.Type
+        public let pluginFolder: String?
+    }
+
     /// Loads every plugin (reporting the ones that fail) and returns the experiment `target`
     /// names, or the one a plugin folder at path `target` brings.
-    public func resolve(_ target: String) throws -> Experiment.Type {
+    public func resolve(_ target: String) throws -> Resolved {
         var isDirectory: ObjCBool = false
         let isFolder = target.contains("/") || (FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory) && isDirectory.boolValue)
         let before = Set(Registries.experiments.classNames)
@@ -25,53 +32,61 @@ public struct ExperimentRunner {
             guard FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory), isDirectory.boolValue else {
                 throw KeelError("experiment folder \(target)", expected: "a directory of Swift sources", found: "no such directory")
             }
+            let folder = URL(fileURLWithPath: target).standardizedFileURL.resolvingSymlinksInPath().path
             for failure in PluginHost.shared.loadAll() { warn(failure.reason) }
             let alreadyLoaded = Set(Registries.experiments.classNames)
-            try PluginHost.shared.load(folder: target)
+            try PluginHost.shared.load(folder: folder)
             let added = Registries.experiments.classNames.filter { !alreadyLoaded.contains($0) }
             let candidates = added.isEmpty ? Registries.experiments.classNames.filter { !before.contains($0) } : added
             guard candidates.count == 1, let type = experimentType(candidates[0]) else {
                 throw KeelError("plugin folder \(target)", expected: "exactly one experiment",
                                 found: candidates.isEmpty ? "none" : candidates.joined(separator: ", "))
             }
-            return type
+            return Resolved(type: type, pluginFolder: folder)
         }
         for failure in PluginHost.shared.loadAll() { warn(failure.reason) }
         guard Registries.experiments.contains(target), let type = experimentType(target) else {
             throw Registries.experiments.unknown(target)
         }
-        return type
+        return Resolved(type: type, pluginFolder: nil)
     }
 
     private func experimentType(_ name: String) -> Experiment.Type? {
         (try? Registries.experiments.make(name)).map { type(of: $0) }
     }
 
-    /// Defaults overridden by `--epochs`, `--batch-size` and `--set key=value`.
+    /// Defaults overridden by `--epochs`, `--batch-size` and `--set key=value`. Setting one key
+    /// twice on the same command line (`--epochs 3 --set epochs=5`) is an error naming both.
     public static func hyperparameters(for type: Experiment.Type, epochs: Int?, batchSize: Int?,
                                        settings: [String]) throws -> [String: HyperValue] {
         var values = type.defaults
+        var setBy: [String: String] = [:]
         func set(_ key: String, _ text: String, flag: String) throws {
             guard let example = values[key] else {
                 throw KeelError("\(flag) for experiment '\(type.name)'",
                                 expected: "one of its hyper-parameters: \(values.keys.sorted().joined(separator: ", "))",
                                 found: "'\(key)'")
             }
+            if let earlier = setBy[key] {
+                throw KeelError("\(flag)", expected: "each hyper-parameter set once on the command line",
+                                found: "'\(key)' also set by \(earlier)")
+            }
+            setBy[key] = flag
             values[key] = try HyperValue.parse(text, like: example, key: key)
         }
         if let epochs {
             guard epochs > 0 else { throw KeelError("--epochs", expected: "a positive integer", found: "\(epochs)") }
-            try set("epochs", String(epochs), flag: "--epochs")
+            try set("epochs", String(epochs), flag: "--epochs \(epochs)")
         }
         if let batchSize {
             guard batchSize > 0 else { throw KeelError("--batch-size", expected: "a positive integer", found: "\(batchSize)") }
-            try set("batch_size", String(batchSize), flag: "--batch-size")
+            try set("batch_size", String(batchSize), flag: "--batch-size \(batchSize)")
         }
         for setting in settings {
             guard let eq = setting.firstIndex(of: "="), eq != setting.startIndex else {
                 throw KeelError("--set \(setting)", expected: "key=value", found: "'\(setting)'")
             }
-            try set(String(setting[..<eq]), String(setting[setting.index(after: eq)...]), flag: "--set")
+            try set(String(setting[..<eq]), String(setting[setting.index(after: eq)...]), flag: "--set \(setting)")
         }
         try checkRanges(values, of: type, source: "--set")
         return values
@@ -92,8 +107,9 @@ public struct ExperimentRunner {
         }
     }
 
-    /// Continues the run in `path` (`keel resume`): the same experiment, hyper-parameters and
-    /// seed, in the same directory, from its last snapshot.
+    /// Continues the run in `path` (`keel resume`): the same experiment (from the same plugin
+    /// folder, if it came from one), hyper-parameters and seed, in the same directory, from its
+    /// last snapshot. A finished run, or one whose process is still alive, is refused.
     @discardableResult
     public func resume(_ path: String) throws -> RunDirectory {
         let run = RunDirectory(path: path)
@@ -102,10 +118,28 @@ public struct ExperimentRunner {
         }
         let config = ConfigReader(try JSONValue.parse(text, source: run.config).objectValue ?? JSONObject(),
                                   owner: run.config)
-        if let status = try? String(contentsOfFile: run.status, encoding: .utf8), status.contains("\"finished\"") {
+        let status = RunStatus.read(run.status)
+        switch status?.observedState {
+        case .finished?:
             throw KeelError("run directory \(path)", expected: "an interrupted run", found: "a finished run")
+        case .running?:
+            throw KeelError("run directory \(path)", expected: "a run that is no longer running",
+                            found: "process \(status?.process?.pid ?? 0) is still running it")
+        default:
+            break
         }
-        let type = try resolve(try config.string("experiment"))
+        let name = try config.string("experiment")
+        let resolved: Resolved
+        if let folder = try config.optionalString("plugin_folder") {
+            resolved = try resolve(folder)
+            guard resolved.type.name == name else {
+                throw KeelError("plugin folder \(folder) recorded in \(run.config)", expected: "experiment '\(name)'",
+                                found: "experiment '\(resolved.type.name)'")
+            }
+        } else {
+            resolved = try resolve(name)
+        }
+        let type = resolved.type
         var hyperparameters = type.defaults
         for (key, value) in try config.object("hyperparameters") {
             guard let example = hyperparameters[key] else { continue }
@@ -122,59 +156,64 @@ public struct ExperimentRunner {
             }
         }
         try ExperimentRunner.checkRanges(hyperparameters, of: type, source: run.config)
-        let seed = UInt64(bitPattern: Int64(try config.int("seed")))
-        return try execute(type, hyperparameters: hyperparameters, seed: seed, run: run, resumeFrom: path)
+        let seed = ExperimentRunner.generatorSeed(try config.int("seed"))
+        return try execute(type, hyperparameters: hyperparameters, seed: seed, run: run, resumeFrom: path,
+                           status: .runningHere(startedAt: status?.started))
     }
 
-    /// Runs `type` in a new run directory (or `runDirectory` if given) and returns it.
+    /// The generator's seed for a seed as given (`--seed`) and stored in config.json: negative
+    /// seeds map to their two's complement, so `--seed -5` is one fixed stream, the same on resume.
+    public static func generatorSeed(_ seed: Int) -> UInt64 { UInt64(bitPattern: Int64(seed)) }
+
+    /// Runs `experiment` in a new run directory (or `runDirectory` if given) and returns it.
     @discardableResult
-    public func run(_ type: Experiment.Type, hyperparameters: [String: HyperValue], seed: UInt64,
+    public func run(_ experiment: Resolved, hyperparameters: [String: HyperValue], seed: Int,
                     runDirectory requested: String? = nil) throws -> RunDirectory {
+        let type = experiment.type
         let run: RunDirectory
         if let requested {
             try FileManager.default.createDirectory(atPath: requested, withIntermediateDirectories: true)
             run = RunDirectory(path: requested)
-            for folder in [run.checkpoints, run.samples, run.plots] {
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            }
         } else {
             run = try RunDirectory.create(root: runsRoot, experiment: type.name)
         }
         var config = JSONObject()
         config["experiment"] = .string(type.name)
-        config["seed"] = .int(Int(truncatingIfNeeded: seed))
+        if let folder = experiment.pluginFolder { config["plugin_folder"] = .string(folder) }
+        config["seed"] = .int(seed)
         var hyper = JSONObject()
         for key in hyperparameters.keys.sorted() { hyper[key] = hyperparameters[key]!.json }
         config["hyperparameters"] = .object(hyper)
         config["keel_version"] = .string(KeelVersion.string)
         config["engine"] = .string(Engine.buildIdentity)
         try AtomicFile.write(Array((JSONValue.object(config).serialized() + "\n").utf8), to: run.config)
-        return try execute(type, hyperparameters: hyperparameters, seed: seed, run: run, resumeFrom: nil)
+        return try execute(type, hyperparameters: hyperparameters, seed: ExperimentRunner.generatorSeed(seed), run: run,
+                           resumeFrom: nil, status: .runningHere())
     }
 
     private func execute(_ type: Experiment.Type, hyperparameters: [String: HyperValue], seed: UInt64,
-                         run: RunDirectory, resumeFrom: String?) throws -> RunDirectory {
-        try writeStatus(run, "running")
+                         run: RunDirectory, resumeFrom: String?, status running: RunStatus) throws -> RunDirectory {
+        try running.write(to: run.status)
         output((resumeFrom == nil ? "Run directory: " : "Resuming run: ") + run.path)
         KeelRandom.setSeed(seed)
         let context = ExperimentContext(experimentName: type.name, runDirectory: run, hyperparameters: hyperparameters,
                                         seed: seed, resumeFrom: resumeFrom, output: output)
+        func record(_ state: RunStatus.State, _ detail: String? = nil) throws {
+            var status = running
+            status.state = state
+            status.error = detail
+            try status.write(to: run.status)
+        }
         // A failed op check inside the experiment ends the process; the run records why first.
-        OpCheck.onFailure = { [self] message in try? writeStatus(run, "crashed", detail: message) }
+        OpCheck.onFailure = { message in try? record(.crashed, message) }
         defer { OpCheck.onFailure = nil }
         do {
             try type.init().run(context)
         } catch {
-            try? writeStatus(run, "failed", detail: "\(error)")
+            try? record(.failed, "\(error)")
             throw error
         }
-        try writeStatus(run, "finished")
+        try record(.finished)
         return run
-    }
-
-    func writeStatus(_ run: RunDirectory, _ status: String, detail: String? = nil) throws {
-        var object: JSONObject = ["status": .string(status)]
-        if let detail { object["error"] = .string(detail) }
-        try AtomicFile.write(Array((JSONValue.object(object).serialized() + "\n").utf8), to: run.status)
     }
 }
