@@ -79,6 +79,16 @@ final class PluginModelCommandTests: XCTestCase {
         XCTAssertTrue(keel.exists("p.npy"))
         XCTAssertEqual(predicted.stderr, "", "nothing to warn about")
 
+        // A plugin that does not compile is a warning when the model does not need it, and named
+        // among the plugins not loaded when it does.
+        let broken = try keel.plugin("Broken", ["Broken.swift": "import Keel\nlet x: Int = \"not a number\"\n"])
+        let despiteBroken = try keel.run(["predict", h5, "--plugin", broken.path, "--plugin", plugin.path,
+                                          "--input", x, "--output", keel.path("q.npy")])
+        XCTAssertEqual(despiteBroken.status, 0, despiteBroken.stderr)
+        XCTAssertTrue(despiteBroken.stderr.hasPrefix("keel: warning: plugin 'Broken'") && despiteBroken.stderr.contains("does not compile"),
+                      despiteBroken.stderr)
+        assertFails(try keel.run(["summary", h5, "--plugin", broken.path]), mentioning: ["FeatureScale", "not loaded: Broken"])
+
         // $KEEL_PLUGIN_PATH naming the plugin folder.
         let evaluated = try keel.run(["evaluate", h5, "--x", x, "--y", y, "--json"], environment: ["KEEL_PLUGIN_PATH": plugin.path])
         XCTAssertEqual(evaluated.status, 0, evaluated.stderr)
