@@ -2,11 +2,12 @@ import ArgumentParser
 import Foundation
 
 /// `keel doctor`: proves an installation works: the engine loads, BLAS runs and computes
-/// correct products, and the Fashion-MNIST files the default experiments use are present.
+/// correct products, the Swift compiler that builds plugins (every experiment is one) is on
+/// PATH, and the Fashion-MNIST files the default experiments use are present.
 struct DoctorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
-        abstract: "Check the installation: engine, BLAS speed and correctness, datasets.")
+        abstract: "Check the installation: engine, BLAS speed and correctness, Swift compiler for plugins, datasets.")
 
     @Option(help: "Size n of the n×n single-precision matrix product used for the check.")
     var size: Int = 512
@@ -32,6 +33,46 @@ struct DoctorCommand: ParsableCommand {
             FileManager.default.fileExists(atPath: dataset + "/" + $0)
         }
         print("Fashion-MNIST in \(dataset): \(present.count) of \(FashionMNISTFiles.required.count) files")
+        print("engine: \(Engine.libraryPath) (build \(Engine.buildIdentity))")
+        print(PluginCacheReport(directory: PluginBuilder.defaultCacheDirectory).line)
+        // Last, so that every other line is printed before a missing compiler ends the command.
+        let compiler = try PluginBuilder.swiftCompiler()
+        print("swiftc: \(compiler)\(Self.version(of: compiler).map { " (\($0))" } ?? "")")
+    }
+
+    /// The first line of `swiftc --version`, or nil when it cannot be run.
+    static func version(of compiler: String) -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: compiler)
+        process.arguments = ["--version"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let first = String(decoding: data, as: UTF8.self).split(separator: "\n").first.map(String.init)
+        return process.terminationStatus == 0 ? first : nil
+    }
+}
+
+/// What the plugin cache holds: libraries built for this engine and ones left by earlier builds
+/// (each build folder records the engine identity it was compiled against).
+struct PluginCacheReport {
+    let directory: String
+
+    var line: String {
+        let folders = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        var current = 0, stale = 0
+        for folder in folders {
+            let info = (try? String(contentsOfFile: "\(directory)/\(folder)/KeelPluginBuildInfo.swift", encoding: .utf8)) ?? ""
+            guard !info.isEmpty else { continue }
+            if info.contains("\"\(Engine.buildIdentity)\"") { current += 1 } else { stale += 1 }
+        }
+        var existing = directory
+        while !FileManager.default.fileExists(atPath: existing), existing != "/" { existing = (existing as NSString).deletingLastPathComponent }
+        let writable = FileManager.default.isWritableFile(atPath: existing) ? "" : " (not writable: plugins cannot be built)"
+        return "plugin cache: \(directory): \(current) built for this engine, \(stale) from earlier builds\(writable)"
     }
 }
 

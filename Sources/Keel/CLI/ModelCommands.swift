@@ -9,8 +9,11 @@ struct SummaryCommand: ParsableCommand {
     @Argument(help: "A model file: .h5 (legacy Keras) or .keras.")
     var model: String
 
+    @OptionGroup var plugins: PluginOptions
+
     func run() throws {
-        print(try Model.load(from: model).summary(), terminator: "")
+        plugins.load()
+        print(try Model.load(from: model, for: .inference).summary(), terminator: "")
     }
 }
 
@@ -33,13 +36,16 @@ struct PredictCommand: ParsableCommand {
     @Option(name: .customLong("batch-size"), help: "Batch size.")
     var batchSize: Int = 32
 
+    @OptionGroup var plugins: PluginOptions
+
     func validate() throws {
         guard !inputs.isEmpty else { throw ValidationError("--input is required (x.npy or name=x.npy)") }
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive, found \(batchSize)") }
     }
 
     func run() throws {
-        let loaded = try Model.load(from: model)
+        plugins.load()
+        let loaded = try Model.load(from: model, for: .inference)
         let x = try ModelInputs.read(inputs, for: loaded)
         let outputs = try loaded.predict(x, batchSize: batchSize, verbose: 0)
         if outputs.count == 1 {
@@ -121,14 +127,38 @@ struct ModelData: ParsableArguments {
     @Option(name: .customLong("batch-size"), help: "Batch size.")
     var batchSize: Int = 32
 
+    @OptionGroup var plugins: PluginOptions
+
     func validate() throws {
         guard !x.isEmpty, !y.isEmpty else { throw ValidationError("--x and --y are required") }
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive, found \(batchSize)") }
     }
 
     func load() throws -> (model: Model, x: [Tensor], y: [Tensor]) {
+        plugins.load()
         let loaded = try Model.load(from: model)
         return (loaded, try ModelInputs.read(x, for: loaded), try ModelInputs.readTargets(y, for: loaded))
+    }
+}
+
+/// `--plugin DIR` (repeatable), and the plugins every model command loads as `keel run` does:
+/// the package's `Experiments/` and `Plugins/`, `$KEEL_PLUGIN_PATH`, then these folders. A plugin
+/// that fails to load is a warning; a model that needs one of its classes then fails naming
+/// the class and the folders searched.
+struct PluginOptions: ParsableArguments {
+    @Option(name: .customLong("plugin"),
+            help: ArgumentHelp("A plugin folder, or a folder of plugin folders, to load besides the default ones (repeatable).",
+                               valueName: "dir"))
+    var folders: [String] = []
+
+    func validate() throws {
+        for folder in folders where !PluginHost.isDirectory(folder) {
+            throw ValidationError("--plugin \(folder): no such directory")
+        }
+    }
+
+    func load() {
+        for failure in PluginHost.shared.loadAll(extraFolders: folders) { printError("keel: warning: \(failure.reason)") }
     }
 }
 

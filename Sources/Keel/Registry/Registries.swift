@@ -19,6 +19,11 @@ public enum Registries {
     /// Experiments come only from plugins (the Experiments/ folder holds Keel's own).
     public static let experiments = Registry<Experiment>(kind: "experiment")
 
+    /// Appended to every "unknown <kind>" error when set: the plugin host says which folders it
+    /// searched and which plugins failed to load, so a component a plugin should bring says where
+    /// Keel looked for it.
+    nonisolated(unsafe) public static var unknownNameNote: () -> String? = { nil }
+
     private static func builtIn<T>(_ kind: String, _ register: (Registry<T>) throws -> Void) -> Registry<T> {
         let registry = Registry<T>(kind: kind)
         do {

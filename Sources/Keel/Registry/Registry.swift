@@ -131,8 +131,9 @@ public final class Registry<Component>: @unchecked Sendable {
         let scored: [(name: String, distance: Int)] = candidates.map { ($0, editDistance(lowered, $0.lowercased())) }
         let ranked = scored.sorted { a, b in a.distance != b.distance ? a.distance < b.distance : a.name < b.name }
         let near = ranked.prefix(5).map { $0.name }
+        let note = Registries.unknownNameNote().map { "; \($0)" } ?? ""
         return KeelError("unknown \(kind) '\(name)'", expected: "a registered \(kind) name",
-                         found: "no such name; closest: \(near.joined(separator: ", "))")
+                         found: "no such name; closest: \(near.joined(separator: ", "))\(note)")
     }
 }
 

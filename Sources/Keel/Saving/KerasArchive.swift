@@ -21,13 +21,13 @@ enum KerasArchive {
         ], source: path).write(to: path)
     }
 
-    static func read(_ path: String, skipMismatch: Bool) throws -> Model {
+    static func read(_ path: String, skipMismatch: Bool, purpose: Model.LoadPurpose = .training) throws -> Model {
         let archive = try ZipArchive.read(bytes: FileBytes.read(path, what: ".keras file"), name: path)
         let configText = String(decoding: try archive.contents(of: configMember), as: UTF8.self)
         let config = try JSONValue.parse(configText, source: "\(path) member '\(configMember)'")
         let model = try ModelConfig.model(from: config)
         if let compileConfig = config.objectValue?["compile_config"]?.objectValue {
-            try TrainingConfig.compile(model, from: compileConfig, source: path)
+            try TrainingConfig.compile(model, from: compileConfig, source: path, purpose: purpose)
         }
         try withWeightsFile(of: archive) { file in
             try KerasWeightsFile.read(file, into: model, skipMismatch: skipMismatch, source: path)

@@ -21,7 +21,7 @@ enum LegacyH5ModelFile {
 
     /// Rebuilds the model, loads its weights and, when the file has a `training_config`,
     /// compiles it and restores the optimizer's state.
-    static func read(_ file: HDF5File, skipMismatch: Bool) throws -> Model {
+    static func read(_ file: HDF5File, skipMismatch: Bool, purpose: Model.LoadPurpose = .training) throws -> Model {
         let root = file.root
         let source = file.path
         guard try root.hasAttribute("model_config") else {
@@ -38,7 +38,7 @@ enum LegacyH5ModelFile {
         guard let trainingConfig = try JSONValue.parse(trainingText, source: "\(source) training_config").objectValue else {
             throw KeelError("\(source) training_config", expected: "a JSON object", found: String(trainingText.prefix(60)))
         }
-        try TrainingConfig.compile(model, from: trainingConfig, source: source)
+        guard try TrainingConfig.compile(model, from: trainingConfig, source: source, purpose: purpose) else { return model }
         if try root.kind(of: "optimizer_weights") == .group, let optimizer = model.optimizer {
             let saved = try LegacyH5Weights.readOptimizer(from: root.group("optimizer_weights"))
             try OptimizerStateRestore.restore(saved, into: optimizer, for: model, source: source)

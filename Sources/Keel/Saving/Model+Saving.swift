@@ -31,15 +31,20 @@ extension Model {
         try KerasWeightsFile.write(self, to: path)
     }
 
+    /// What a loaded model is for. Training (the default) needs the file's compile arguments;
+    /// inference does not, so a file whose optimizer, loss or metric cannot be rebuilt (a class
+    /// no registry knows) still loads for it, uncompiled, with one warning naming the class.
+    public enum LoadPurpose: Sendable { case training, inference }
+
     /// Loads a model saved by Keel or Keras: a `.keras` archive, a legacy `.h5` full model
     /// (Keras 3 or tf.keras 2.x). A file with compile arguments gives a compiled model whose
     /// optimizer continues where it stopped.
-    public static func load(from path: String, skipMismatch: Bool = false) throws -> Model {
+    public static func load(from path: String, skipMismatch: Bool = false, for purpose: LoadPurpose = .training) throws -> Model {
         try SavedFileFormat.naming(path) {
-            if SavedFileFormat.isZipArchive(path) { return try KerasArchive.read(path, skipMismatch: skipMismatch) }
+            if SavedFileFormat.isZipArchive(path) { return try KerasArchive.read(path, skipMismatch: skipMismatch, purpose: purpose) }
             let file = try HDF5File(path)
             defer { try? file.close() }
-            return try LegacyH5ModelFile.read(file, skipMismatch: skipMismatch)
+            return try LegacyH5ModelFile.read(file, skipMismatch: skipMismatch, purpose: purpose)
         }
     }
 

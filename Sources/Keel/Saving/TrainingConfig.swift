@@ -78,6 +78,22 @@ enum TrainingConfig {
     // MARK: Loading
 
     /// Compiles `model` from a `training_config` or `compile_config`; `source` names the file.
+    /// For inference a config that cannot be compiled leaves the model uncompiled, with a
+    /// warning; returns whether the model was compiled.
+    @discardableResult
+    static func compile(_ model: Model, from config: JSONObject, source: String, purpose: Model.LoadPurpose) throws -> Bool {
+        do {
+            try compile(model, from: config, source: source)
+            return true
+        } catch where purpose == .inference {
+            SavingWarnings.emit("\(source): loaded without its compile configuration (prediction needs no optimizer, loss or metrics): \(error)")
+            return false
+        } catch let error as KeelError where !error.message.contains("compile configuration") {
+            // A class no registry knows says where it was named.
+            throw KeelError("\(source): compile configuration: \(error.message)")
+        }
+    }
+
     static func compile(_ model: Model, from config: JSONObject, source: String) throws {
         let owner = "\(source): compile configuration"
         guard let optimizerValue = config["optimizer_config"] ?? config["optimizer"], !optimizerValue.isNull else {
