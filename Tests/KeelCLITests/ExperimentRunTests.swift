@@ -69,6 +69,16 @@ final class ExperimentRunTests: XCTestCase {
         XCTAssertTrue(listing.stdout.contains("minimize") && listing.stdout.contains("finished"), listing.stdout)
     }
 
+    /// A repository experiment named by its folder is the same plugin the search already loaded.
+    func testAnExperimentFolderAlreadyInTheSearchPathRuns() throws {
+        let keel = KeelProcess()
+        defer { keel.remove() }
+        let folder = ProjectPaths.root.appendingPathComponent("Experiments/Minimize").path
+        try keel.succeed(["run", folder, "--set", "steps=3", "--run-dir", "by-folder"])
+        let config = try String(contentsOfFile: keel.path("by-folder/config.json"), encoding: .utf8)
+        XCTAssertTrue(config.contains("\"minimize\""), config)
+    }
+
     func testBadRequestsFailBeforeAnyRunDirectory() throws {
         let keel = KeelProcess()
         defer { keel.remove() }

@@ -27,17 +27,17 @@ public struct ExperimentRunner {
     public func resolve(_ target: String) throws -> Resolved {
         var isDirectory: ObjCBool = false
         let isFolder = target.contains("/") || (FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory) && isDirectory.boolValue)
-        let before = Set(Registries.experiments.classNames)
         if isFolder {
             guard FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory), isDirectory.boolValue else {
                 throw KeelError("experiment folder \(target)", expected: "a directory of Swift sources", found: "no such directory")
             }
             let folder = URL(fileURLWithPath: target).standardizedFileURL.resolvingSymlinksInPath().path
             for failure in PluginHost.shared.loadAll() { warn(failure.reason) }
-            let alreadyLoaded = Set(Registries.experiments.classNames)
-            try PluginHost.shared.load(folder: folder)
-            let added = Registries.experiments.classNames.filter { !alreadyLoaded.contains($0) }
-            let candidates = added.isEmpty ? Registries.experiments.classNames.filter { !before.contains($0) } : added
+            // The folder may be among the search folders (Experiments/Minimize): then it is already
+            // loaded and `load` returns what it registered then.
+            let experimentPrefix = "experiment "
+            let candidates = try PluginHost.shared.load(folder: folder)
+                .filter { $0.hasPrefix(experimentPrefix) }.map { String($0.dropFirst(experimentPrefix.count)) }
             guard candidates.count == 1, let type = experimentType(candidates[0]) else {
                 throw KeelError("plugin folder \(target)", expected: "exactly one experiment",
                                 found: candidates.isEmpty ? "none" : candidates.joined(separator: ", "))

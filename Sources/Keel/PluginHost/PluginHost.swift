@@ -9,6 +9,8 @@ public final class PluginHost {
 
     /// Plugin name → the folder it was loaded from (symlinks resolved).
     public private(set) var loaded: [String: String] = [:]
+    /// Folder (symlinks resolved) → what its plugin registered ("experiment fashion-mlp", ...).
+    private var registeredBy: [String: [String]] = [:]
     public let builder = PluginBuilder()
     /// The folders the last `loadAll` searched and the plugins it could not load; an unknown
     /// component name is reported with them, so a missing plugin says where Keel looked.
@@ -74,14 +76,15 @@ public final class PluginHost {
         return plugins
     }
 
-    /// Builds and loads one plugin folder. Loading the same folder twice (also through a
-    /// symlink) is a no-op; a different folder with an already loaded name is an error naming both.
-    /// Without a Swift compiler, a plugin that needs building throws `SwiftCompilerNotFound`.
+    /// Builds and loads one plugin folder and returns what it registered. Loading the same
+    /// folder twice (also through a symlink) loads it once and returns the same list; a different
+    /// folder with an already loaded name is an error naming both. Without a Swift compiler, a
+    /// plugin that needs building throws `SwiftCompilerNotFound`.
     @discardableResult
     public func load(folder: String) throws -> [String] {
         let path = PluginHost.standardized(folder)
         let real = PluginBuilder.resolvingSymlinks(path)
-        if loaded.values.contains(real) { return [] }
+        if let registered = registeredBy[real] { return registered }
         // Named by the folder itself, not by a link to it.
         let name = PluginBuilder.pluginName(of: real)
         if let existing = loaded[name] {
@@ -91,6 +94,7 @@ public final class PluginHost {
         let library = try builder.library(for: path)
         let registered = try PluginLoader.load(library, name: name)
         loaded[name] = real
+        registeredBy[real] = registered
         return registered
     }
 
