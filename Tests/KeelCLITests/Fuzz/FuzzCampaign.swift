@@ -65,7 +65,7 @@ final class FuzzCampaign {
 
     /// The reproducer line printed with every finding.
     func reproducer(_ index: Int) -> String {
-        "KEEL_FUZZ_SEED=\(seed) KEEL_FUZZ_ONLY=\(index) swift test --skip-build --disable-swift-testing --filter FuzzTests"
+        "KEEL_FUZZ_SEED=\(seed) KEEL_FUZZ_ONLY=\(index) KEEL_FUZZ_KEEL=\(keel) swift test --skip-build --disable-swift-testing --filter FuzzTests"
     }
 
     func run(parallel: Int = 2) {
