@@ -62,7 +62,7 @@ fuzz: EXTRA_DEB_PACKAGES = $(TEST_DEB_PACKAGES)
 fuzz: deps venv
 	swift build -c release
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
-	KEEL_FUZZ_INPUTS=$(FUZZ_INPUTS) KEEL_FUZZ_SEED=$(FUZZ_SEED) KEEL_FUZZ_KEEL=$(CURDIR)/.build/release/keel \
+	KEEL_FUZZ_INPUTS=$(FUZZ_INPUTS) KEEL_FUZZ_SEED=$(FUZZ_SEED) KEEL_FUZZ_TIMEOUT=20 KEEL_FUZZ_KEEL=$(CURDIR)/.build/release/keel \
 	KEEL_FUZZ_REPORT=$(CURDIR)/.build/fuzz.json KEEL_FUZZ_FINDINGS=$(CURDIR)/.build/fuzz-findings \
 	  swift test --skip-build --disable-swift-testing $(SWIFT_BUILD_FLAGS) --filter FuzzTests
 
