@@ -72,48 +72,60 @@ enum FuzzBinary {
 /// continuation).
 enum HDF5Map {
     /// An address or size field: where it is and how wide.
-    struct Field { let offset: Int; let width: Int }
+    struct Field {
+        let offset: Int
+        let width: Int
+        var what = ""
+    }
 
     /// The fields libhdf5 follows or allocates by: B-tree children and siblings, symbol-table
     /// entries, heap data addresses, continuation blocks, and the sizes inside attribute,
     /// datatype, dataspace and layout messages.
     static func critical(_ bytes: [UInt8]) -> [Field] {
-        var found: [Field] = [Field(offset: 24, width: 8), Field(offset: 32, width: 8), Field(offset: 40, width: 8),
-                              Field(offset: 64, width: 8), Field(offset: 80, width: 8), Field(offset: 88, width: 8)]
+        var found: [Field] = [Field(offset: 24, width: 8, what: "superblock base address"),
+                              Field(offset: 32, width: 8, what: "superblock free-space address"),
+                              Field(offset: 40, width: 8, what: "superblock end-of-file address"),
+                              Field(offset: 64, width: 8, what: "root object header address"),
+                              Field(offset: 80, width: 8, what: "root B-tree address"),
+                              Field(offset: 88, width: 8, what: "root local heap address")]
         for at in FuzzBinary.find(Array("TREE".utf8), in: bytes) {
-            found += [Field(offset: at + 6, width: 2), Field(offset: at + 8, width: 8), Field(offset: at + 16, width: 8)]
+            found += [Field(offset: at + 6, width: 2, what: "B-tree entries used"),
+                      Field(offset: at + 8, width: 8, what: "B-tree left sibling"), Field(offset: at + 16, width: 8, what: "B-tree right sibling")]
             let used = Int(FuzzBinary.read(bytes, at + 6, width: 2) ?? 0)
-            for child in 0..<min(used, 64) { found.append(Field(offset: at + 32 + 16 * child, width: 8)) }
+            for child in 0..<min(used, 64) { found.append(Field(offset: at + 32 + 16 * child, width: 8, what: "group B-tree child address")) }
         }
         for at in FuzzBinary.find(Array("HEAP".utf8), in: bytes) {
-            found += [Field(offset: at + 8, width: 8), Field(offset: at + 16, width: 8), Field(offset: at + 24, width: 8)]
+            found += [Field(offset: at + 8, width: 8, what: "local heap data size"), Field(offset: at + 16, width: 8, what: "local heap free list"),
+                      Field(offset: at + 24, width: 8, what: "local heap data address")]
         }
         for at in FuzzBinary.find(Array("SNOD".utf8), in: bytes) {
             let count = Int(FuzzBinary.read(bytes, at + 6, width: 2) ?? 0)
-            found.append(Field(offset: at + 6, width: 2))
+            found.append(Field(offset: at + 6, width: 2, what: "symbol table node count"))
             for entry in 0..<min(count, 64) {
                 let base = at + 8 + 40 * entry
-                found += [Field(offset: base, width: 8), Field(offset: base + 8, width: 8),
-                          Field(offset: base + 24, width: 8), Field(offset: base + 32, width: 8)]
+                found += [Field(offset: base, width: 8, what: "symbol name offset"), Field(offset: base + 8, width: 8, what: "symbol object header address"),
+                          Field(offset: base + 24, width: 8, what: "symbol cached B-tree address"), Field(offset: base + 32, width: 8, what: "symbol cached heap address")]
             }
         }
-        for at in FuzzBinary.find(Array("GCOL".utf8), in: bytes) { found.append(Field(offset: at + 8, width: 8)) }
+        for at in FuzzBinary.find(Array("GCOL".utf8), in: bytes) { found.append(Field(offset: at + 8, width: 8, what: "global heap collection size")) }
         var messages: [(type: UInt64, data: Int)] = []
         _ = fields(bytes, messages: &messages)
         for (type, data) in messages {
             switch type {
-            case 0x01: found += [Field(offset: data + 1, width: 1), Field(offset: data + 8, width: 8), Field(offset: data + 16, width: 8)]
-            case 0x03: found += [Field(offset: data + 4, width: 4)]
-            case 0x08: found += [Field(offset: data + 2, width: 8), Field(offset: data + 10, width: 8)]
-            case 0x10: found += [Field(offset: data, width: 8), Field(offset: data + 8, width: 8)]
-            case 0x11: found += [Field(offset: data, width: 8), Field(offset: data + 8, width: 8)]
+            case 0x01: found += [Field(offset: data + 1, width: 1, what: "dataspace rank"), Field(offset: data + 8, width: 8, what: "dataspace dimension"),
+                                 Field(offset: data + 16, width: 8, what: "dataspace dimension")]
+            case 0x03: found += [Field(offset: data + 4, width: 4, what: "datatype size")]
+            case 0x08: found += [Field(offset: data + 2, width: 8, what: "layout data address"), Field(offset: data + 10, width: 8, what: "layout data size")]
+            case 0x10: found += [Field(offset: data, width: 8, what: "continuation address"), Field(offset: data + 8, width: 8, what: "continuation length")]
+            case 0x11: found += [Field(offset: data, width: 8, what: "symbol table B-tree address"), Field(offset: data + 8, width: 8, what: "symbol table heap address")]
             case 0x0C: // attribute v1: name, datatype and dataspace sizes, then each padded to 8
-                found += [Field(offset: data + 2, width: 2), Field(offset: data + 4, width: 2), Field(offset: data + 6, width: 2)]
+                found += [Field(offset: data + 2, width: 2, what: "attribute name size"), Field(offset: data + 4, width: 2, what: "attribute datatype size"),
+                          Field(offset: data + 6, width: 2, what: "attribute dataspace size")]
                 if let nameSize = FuzzBinary.read(bytes, data + 2, width: 2), let typeSize = FuzzBinary.read(bytes, data + 4, width: 2) {
                     let datatype = data + 8 + (Int(nameSize) + 7) / 8 * 8
                     let dataspace = datatype + (Int(typeSize) + 7) / 8 * 8
-                    found += [Field(offset: datatype + 4, width: 4), Field(offset: dataspace + 1, width: 1),
-                              Field(offset: dataspace + 8, width: 8)]
+                    found += [Field(offset: datatype + 4, width: 4, what: "attribute's datatype size"), Field(offset: dataspace + 1, width: 1, what: "attribute's dataspace rank"),
+                              Field(offset: dataspace + 8, width: 8, what: "attribute's dataspace dimension")]
                 }
             default: break
             }

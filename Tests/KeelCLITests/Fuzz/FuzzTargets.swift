@@ -16,7 +16,7 @@ enum FuzzTargets {
             let field = random.pick(critical)
             let value = random.chance(0.4) ? UInt64.max : random.pick(FuzzExtremes.unsigned)
             FuzzBinary.write(value, width: field.width, at: field.offset, into: &out)
-            return (out, "HDF5 \(field.width)-byte address/size field at \(field.offset) set to 0x\(String(field.width == 8 ? value : value & ((1 << UInt64(8 * field.width)) - 1), radix: 16))")
+            return (out, "HDF5 \(field.what) (\(field.width) bytes at \(field.offset)) set to 0x\(String(field.width == 8 ? value : value & ((1 << UInt64(8 * field.width)) - 1), radix: 16))")
         }
         func archive(_ data: [UInt8], _ random: inout FuzzRandom) -> ([UInt8], String) {
             switch random.weighted([4, 2, 3, 2]) {
