@@ -7,7 +7,7 @@ import KeelTestSupport
 /// run through the built `keel`: none may end in a signal, a trap or a time-out.
 ///
 /// The suite runs a short campaign; `make fuzz` runs a long one on the release binary. Settings
-/// (environment): KEEL_FUZZ_INPUTS (default 100), KEEL_FUZZ_SEED (default 1), KEEL_FUZZ_ONLY (rerun
+/// (environment): KEEL_FUZZ_INPUTS (default 150), KEEL_FUZZ_SEED (default 1), KEEL_FUZZ_ONLY (rerun
 /// one input), KEEL_FUZZ_KEEL (the binary; default this build's), KEEL_FUZZ_TIMEOUT (seconds,
 /// default 60), KEEL_FUZZ_REPORT (a JSON file for the table), KEEL_FUZZ_FINDINGS (where crashing
 /// and hanging inputs are kept; default .build/fuzz-findings).
@@ -25,7 +25,7 @@ final class FuzzTests: XCTestCase {
         let campaign = FuzzCampaign(
             keel: keel, targets: FuzzTargets.all(corpus),
             seed: UInt64(environment["KEEL_FUZZ_SEED"] ?? "") ?? 1,
-            count: Int(environment["KEEL_FUZZ_INPUTS"] ?? "") ?? 100,
+            count: Int(environment["KEEL_FUZZ_INPUTS"] ?? "") ?? 150,
             // A debug keel on a busy machine is slow: the suite's time-out is generous, `make fuzz` uses 20 s.
             timeout: Double(environment["KEEL_FUZZ_TIMEOUT"] ?? "") ?? 60,
             workDirectory: scratch + "/inputs",
@@ -48,9 +48,18 @@ final class FuzzTests: XCTestCase {
                 command: keel \(finding.arguments.joined(separator: " "))
                 input kept in \(finding.kept) (FINDING.txt there)
                 reproduce: \(campaign.reproducer(finding.index))
-                stderr: \(finding.result.stderr.suffix(600))
+                stderr: \(Self.gist(finding.result.stderr))
                 """)
         }
+    }
+
+    /// The lines of a crash report that say what happened (the runtime's message, the signal),
+    /// not the register dump that ends it.
+    static func gist(_ stderr: String) -> String {
+        let lines = stderr.split(separator: "\n").filter {
+            ["Fatal error", "Program crashed", "Error", "error:", "Illegal instruction", "Segmentation fault"].contains(where: $0.contains)
+        }
+        return lines.isEmpty ? String(stderr.prefix(400)) : lines.prefix(4).joined(separator: "\n")
     }
 
     /// Every seed, unmutated, is read successfully: otherwise the mutations of it would only
