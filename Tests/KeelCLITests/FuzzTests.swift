@@ -7,7 +7,7 @@ import KeelTestSupport
 /// run through the built `keel`: none may end in a signal, a trap or a time-out.
 ///
 /// The suite runs a short campaign; `make fuzz` runs a long one on the release binary. Settings
-/// (environment): KEEL_FUZZ_INPUTS (default 150), KEEL_FUZZ_SEED (default 1), KEEL_FUZZ_ONLY (rerun
+/// (environment): KEEL_FUZZ_INPUTS (default 100), KEEL_FUZZ_SEED (default 1), KEEL_FUZZ_ONLY (rerun
 /// one input), KEEL_FUZZ_KEEL (the binary; default this build's), KEEL_FUZZ_TIMEOUT (seconds,
 /// default 60), KEEL_FUZZ_REPORT (a JSON file for the table), KEEL_FUZZ_FINDINGS (where crashing
 /// and hanging inputs are kept; default .build/fuzz-findings).
@@ -25,7 +25,7 @@ final class FuzzTests: XCTestCase {
         let campaign = FuzzCampaign(
             keel: keel, targets: FuzzTargets.all(corpus),
             seed: UInt64(environment["KEEL_FUZZ_SEED"] ?? "") ?? 1,
-            count: Int(environment["KEEL_FUZZ_INPUTS"] ?? "") ?? 150,
+            count: Int(environment["KEEL_FUZZ_INPUTS"] ?? "") ?? 100,
             // A debug keel on a busy machine is slow: the suite's time-out is generous, `make fuzz` uses 20 s.
             timeout: Double(environment["KEEL_FUZZ_TIMEOUT"] ?? "") ?? 60,
             workDirectory: scratch + "/inputs",
