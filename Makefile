@@ -12,7 +12,7 @@ VENV := .venv-test
 VENV_STAMP := $(VENV)/.requirements-installed
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: demo test bench deps venv build clean
+.PHONY: demo test fuzz bench deps venv build clean
 
 ## Install the Debian packages that are missing (apt lists are refreshed first: a fresh
 ## machine has empty ones).
@@ -51,6 +51,20 @@ test: EXTRA_DEB_PACKAGES = $(TEST_DEB_PACKAGES)
 test: deps venv
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
 	swift test --skip-build --disable-swift-testing $(SWIFT_BUILD_FLAGS)
+
+## A long fuzzing campaign: FUZZ_INPUTS mutated inputs of every reader (from FUZZ_SEED) through
+## the release keel, two at a time; a table per reader on the console and in .build/fuzz.json,
+## crashing or hanging inputs kept under .build/fuzz-findings/. The harness is the test suite's
+## FuzzTests (debug test bundle driving the release binary).
+FUZZ_INPUTS ?= 2400
+FUZZ_SEED ?= 1
+fuzz: EXTRA_DEB_PACKAGES = $(TEST_DEB_PACKAGES)
+fuzz: deps venv
+	swift build -c release
+	swift build --build-tests $(SWIFT_BUILD_FLAGS)
+	KEEL_FUZZ_INPUTS=$(FUZZ_INPUTS) KEEL_FUZZ_SEED=$(FUZZ_SEED) KEEL_FUZZ_TIMEOUT=20 KEEL_FUZZ_KEEL=$(CURDIR)/.build/release/keel \
+	KEEL_FUZZ_REPORT=$(CURDIR)/.build/fuzz.json KEEL_FUZZ_FINDINGS=$(CURDIR)/.build/fuzz-findings \
+	  swift test --skip-build --disable-swift-testing $(SWIFT_BUILD_FLAGS) --filter FuzzTests
 
 ## Speed figures with their references and ratios, also written to .build/bench.json. The
 ## OpenBLAS variables some machines preset are cleared so the launcher picks the kernel for
