@@ -46,6 +46,12 @@ final class PlotExtremeValueTests: XCTestCase {
         }
     }
 
+    func testTicksSpanTheWholeDoubleRange() {
+        let ticks = AxisTicks(minimum: -1.7e308, maximum: 1.7e308)
+        XCTAssertEqual(ticks.values, [-1e308, 0, 1e308])
+        XCTAssertEqual(ticks.values.map(ticks.label), ["-1.0e+308", "0.0e+00", "1.0e+308"])
+    }
+
     func testChartsOfExtremeValuesRenderAndShowTheirFiniteData() {
         var cases = Cases(state: 12)
         for number in 0..<250 {

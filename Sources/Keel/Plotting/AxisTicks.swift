@@ -49,9 +49,11 @@ public struct AxisTicks: Equatable, Sendable {
         let start = (lower / step).rounded(.up) * step
         // Ticks as start + i·step, at most 100: a range too small (or too large) for Double
         // arithmetic to step through must still end.
+        // `i * step` alone can overflow (2 × 1e308) where the tick itself does not.
+        let first = lower / step
         var i = 0.0
         while i < 100, start.isFinite, step.isFinite, step > 0 {
-            let tick = start + i * step
+            let tick = (first.rounded(.up) + i) * step
             guard tick.isFinite, tick <= upper + step * 1e-9 else { break }
             // Multiples computed this way can land a hair off zero; a label must not read "-0".
             if tick >= lower - step * 1e-9 { values.append(abs(tick) < step * 1e-9 ? 0 : tick) }
