@@ -25,7 +25,7 @@ final class ExperimentRunTests: XCTestCase {
 
     func testFashionMLP() throws {
         try runExperiment("fashion-mlp", ["epochs=2", "train_samples=600", "validation_samples=200", "units=32"],
-                          expecting: ["log.csv", "model.h5", "summary.txt", "checkpoints/epoch_01.h5", "plots/history_loss.png"])
+                          expecting: ["log.csv", "model.h5", "summary.txt", "checkpoints/epoch_01.h5", "plots/history.png"])
     }
 
     func testCustomLoop() throws {

@@ -60,7 +60,7 @@ final class PlotChartTests: XCTestCase {
         // Four 2×2 gray images with constant values 0, 0.25, 0.5, 1 in a 2×3 grid, 1 pixel apart.
         let levels: [Float] = [0, 0.25, 0.5, 1]
         let images = Tensor(shape: [4, 2, 2, 1], scalars: levels.flatMap { Array(repeating: $0, count: 4) })
-        let grid = try SampleGrid.image(images: images, rows: 2, columns: 3, spacing: 1, background: 1)
+        let grid = try SampleGrid.image(images: images, rows: 2, columns: 3, scale: 1, spacing: 1, background: 1)
         XCTAssertEqual([grid.width, grid.height, grid.channels], [10, 7, 1])
         func pixel(_ x: Int, _ y: Int) -> UInt8 { grid.pixels[y * grid.width + x] }
         XCTAssertEqual(pixel(1, 1), 0)
@@ -74,10 +74,10 @@ final class PlotChartTests: XCTestCase {
 
     func testSampleGridMapsTanhOutputsAndChecksItsInput() throws {
         let images = Tensor(shape: [2, 1, 1, 3], scalars: [-1, 0, 1, 1, 0, -1])
-        let grid = try SampleGrid.image(images: images, rows: 1, columns: 2, spacing: 0)
+        let grid = try SampleGrid.image(images: images, rows: 1, columns: 2, scale: 1, spacing: 0)
         XCTAssertEqual(grid.pixels, [0, 128, 255, 255, 128, 0])
         let unit = try SampleGrid.image(images: Tensor(shape: [1, 1, 1, 1], scalars: [0.5]), rows: 1, columns: 1,
-                                        range: .symmetric, spacing: 0)
+                                        range: .symmetric, scale: 1, spacing: 0)
         XCTAssertEqual(unit.pixels, [191])
         XCTAssertThrowsError(try SampleGrid.image(images: Tensor(repeating: 0, shape: [5, 2, 2, 1]), rows: 2, columns: 2))
         XCTAssertThrowsError(try SampleGrid.image(images: Tensor(repeating: 0, shape: [1, 2, 2, 2]), rows: 1, columns: 1))

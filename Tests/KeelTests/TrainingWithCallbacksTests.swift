@@ -67,23 +67,26 @@ final class TrainingWithCallbacksTests: XCTestCase {
             }
         }
 
-        // Charts: every file LossHistory wrote is a PNG that libpng and `file` recognise.
+        // Charts: every file LossHistory wrote is a PNG that libpng and `file` recognise; the
+        // history is one figure of three panels (loss, accuracy, learning rate).
         let expectedCharts = (0..<epochs).flatMap { ["plot_at_epoch_\($0).png", "accuracy_at_epoch_\($0).png"] }
-            + ["history_loss.png", "history_accuracy.png"]
+            + ["history.png"]
         XCTAssertEqual(lossHistory.writtenFiles.map { URL(fileURLWithPath: $0).lastPathComponent }.sorted(), expectedCharts.sorted())
         for chart in lossHistory.writtenFiles {
             let image = try PNGImage.read(chart)
-            XCTAssertEqual([image.width, image.height, image.channels], [800, 500, 3], chart)
+            let size = chart.hasSuffix("history.png") ? [3 * 640, image.height, 3] : [800, 500, 3]
+            XCTAssertEqual([image.width, image.height, image.channels], size, chart)
             let described = try runProcess(URL(fileURLWithPath: "/usr/bin/file"), ["-b", chart])
-            XCTAssertTrue(described.stdout.hasPrefix("PNG image data, 800 x 500, 8-bit/color RGB"), described.stdout)
+            XCTAssertTrue(described.stdout.hasPrefix("PNG image data, \(size[0]) x \(size[1]), 8-bit/color RGB"), described.stdout)
         }
         XCTAssertEqual(lossHistory.batchValues["loss"]?.count, epochs * 6)
+        XCTAssertEqual(lossHistory.epochValues["learning_rate"]?.count, epochs, "the learning rate is charted too")
 
-        // Sample grids, one per epoch, 2×2 tiles of 4×4 pixels 2 apart.
+        // Sample grids, one per epoch, 2×2 tiles of 4×4 pixels enlarged to a viewable size.
         XCTAssertEqual(samples.writtenFiles.map { URL(fileURLWithPath: $0).lastPathComponent },
                        (1...epochs).map { String(format: "epoch_%03d.png", $0) })
         let grid = try PNGImage.read(try XCTUnwrap(samples.writtenFiles.last))
-        XCTAssertEqual([grid.width, grid.height, grid.channels], [14, 14, 1])
+        XCTAssertEqual([grid.width, grid.height, grid.channels], [2 * 4 * 16 + 3 * 16, 2 * 4 * 16 + 3 * 16, 1])
 
         // Checkpoints: one full model per epoch, named from the logs, and the best weights.
         let saved = try FileManager.default.contentsOfDirectory(atPath: path("checkpoints")).sorted()

@@ -27,26 +27,3 @@ struct PlotCommand: ParsableCommand {
         print("wrote \(destination)")
     }
 }
-
-/// A line chart of every numeric column of a CSV log against its first column (the epoch).
-enum LogPlot {
-    static func chart(csv path: String) throws -> LineChart {
-        let table = try CSVTable.read(path)
-        guard table.header.count >= 2, !table.rows.isEmpty else {
-            throw KeelError("CSV log \(path)", expected: "a header and at least one row with a value column",
-                            found: "\(table.header.count) columns, \(table.rows.count) rows")
-        }
-        let x = table.rows.map { Double($0.first ?? "") ?? 0 }
-        var series: [LineSeries] = []
-        for (index, name) in table.header.enumerated().dropFirst() {
-            let values = table.rows.map { index < $0.count ? Double($0[index]) : nil }
-            guard values.contains(where: { $0 != nil }) else { continue }
-            let pairs = zip(x, values).compactMap { a, b in b.map { (a, $0) } }
-            series.append(LineSeries(label: name, x: pairs.map(\.0), y: pairs.map(\.1)))
-        }
-        guard !series.isEmpty else {
-            throw KeelError("CSV log \(path)", expected: "at least one numeric column", found: "none")
-        }
-        return LineChart(title: (path as NSString).lastPathComponent, xLabel: table.header[0], yLabel: "value", series: series)
-    }
-}

@@ -3,7 +3,8 @@ import Foundation
 /// Saves a grid of generated images after every `every` epochs, as the GAN tutorials'
 /// `GANMonitor` does: `generate(epoch)` returns a batch of images (NHWC, values in [0, 1] or
 /// [-1, 1]) and the grid goes to `<directory>/samples/epoch_<NNN>.png`, NNN being the 1-based
-/// epoch (the number the progress bar shows).
+/// epoch (the number the progress bar shows). Small images are enlarged pixel for pixel to a
+/// viewable grid (`SampleGrid`'s automatic scale), as one would look at them anyway.
 @Component(.plain)
 public final class GANMonitor: Callback {
     public override class var kerasClassName: String { "GANMonitor" }

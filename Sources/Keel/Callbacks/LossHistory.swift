@@ -6,9 +6,11 @@ import Foundation
 ///
 /// Files, in `directory`:
 /// - with `.everyEpoch`, after each epoch: `plot_at_epoch_<e>.png` (the loss of each batch of
-///   epoch e, 0-based as in the book) and `<metric>_at_epoch_<e>.png` for the other metrics;
-/// - at the end of training, in both modes: `history_<metric>.png`, the metric and its `val_`
-///   twin per epoch (epochs numbered from 1, as the book's charts do).
+///   epoch e; the file name 0-based as in the book, the chart's title and batches counted from 1
+///   as the progress bar shows them) and `<metric>_at_epoch_<e>.png` for the other metrics;
+/// - at the end of training, in both modes: `history.png`, the epoch curves in the panels
+///   `keel plot` draws (losses, each metric with its `val_` twin, the learning rate alone),
+///   epochs numbered from 1.
 @Component(.plain)
 public final class LossHistory: Callback {
     public override class var kerasClassName: String { "LossHistory" }
@@ -25,8 +27,11 @@ public final class LossHistory: Callback {
 
     /// Each metric's value after every training batch of the run.
     public private(set) var batchValues: [String: [Double]] = [:]
-    /// Each key's value per epoch (metrics and their `val_` twins), with the epoch index.
+    /// Each key's value per epoch (metrics, their `val_` twins and the learning rate), with the
+    /// epoch index.
     public private(set) var epochValues: [String: [(epoch: Int, value: Double)]] = [:]
+    /// The keys of `epochValues` in the order they first appeared.
+    private var epochKeys: [String] = []
     /// Every chart written, in order.
     public private(set) var writtenFiles: [String] = []
     private var currentEpochBatchValues: [String: [Double]] = [:]
@@ -34,6 +39,7 @@ public final class LossHistory: Callback {
     public override func onTrainBegin(logs: Logs) throws {
         batchValues = [:]
         epochValues = [:]
+        epochKeys = []
         writtenFiles = []
         currentEpochBatchValues = [:]
     }
@@ -47,16 +53,20 @@ public final class LossHistory: Callback {
     }
 
     public override func onEpochEnd(_ epoch: Int, logs: Logs) throws {
-        for key in metrics + metrics.map({ "val_" + $0 }) {
-            if let value = logs[key] { epochValues[key, default: []].append((epoch, value)) }
+        // The learning rate has its own panel in the history chart, as in `keel plot`.
+        var seen = Set<String>()
+        for key in metrics + metrics.map({ "val_" + $0 }) + TrainingCurves.learningRateNames.sorted() where seen.insert(key).inserted {
+            guard let value = logs[key] else { continue }
+            if epochValues[key] == nil { epochKeys.append(key) }
+            epochValues[key, default: []].append((epoch, value))
         }
         if frequency == .everyEpoch {
             for metric in metrics {
                 guard let values = currentEpochBatchValues[metric], !values.isEmpty else { continue }
                 let name = metric == "loss" ? "plot_at_epoch_\(epoch).png" : "\(metric)_at_epoch_\(epoch).png"
-                let chart = LineChart(title: "Epoch \(epoch)", xLabel: "Batch (epoch \(epoch))",
-                                      yLabel: LossHistory.displayName(metric),
-                                      series: [LineSeries(label: "Training \(metric) for each batch", y: values)])
+                let chart = LineChart(title: "Epoch \(epoch + 1)", xLabel: "batch", yLabel: LossHistory.displayName(metric),
+                                      series: [LineSeries(label: "Training \(metric) for each batch",
+                                                          x: values.indices.map { Double($0 + 1) }, y: values)])
                 try write(chart, named: name)
             }
         }
@@ -64,17 +74,18 @@ public final class LossHistory: Callback {
     }
 
     public override func onTrainEnd(logs: Logs) throws {
-        for metric in metrics {
-            var series: [LineSeries] = []
-            for (key, label) in [(metric, "Training \(metric)"), ("val_" + metric, "Validation \(metric)")] {
-                guard let points = epochValues[key], !points.isEmpty else { continue }
-                series.append(LineSeries(label: label, x: points.map { Double($0.epoch + 1) }, y: points.map(\.value)))
-            }
-            guard !series.isEmpty else { continue }
-            let chart = LineChart(title: "Training and validation \(metric)", xLabel: "Epochs",
-                                  yLabel: LossHistory.displayName(metric), series: series)
-            try write(chart, named: "history_\(metric).png")
+        let columns = epochKeys.compactMap { key in
+            epochValues[key].map { TrainingCurves.Column(name: key, x: $0.map { Double($0.epoch) }, values: $0.map(\.value)) }
         }
+        guard !columns.isEmpty else { return }
+        let figure = try TrainingCurves.figure(title: "Training history", xName: "epoch", epochColumn: true, columns: columns)
+        let path = URL(fileURLWithPath: directory).appendingPathComponent("history.png").path
+        do {
+            try figure.write(to: path)
+        } catch {
+            throw KeelError("LossHistory: cannot write \(path): \(error)")
+        }
+        writtenFiles.append(path)
     }
 
     private func write(_ chart: LineChart, named name: String) throws {

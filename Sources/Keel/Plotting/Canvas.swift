@@ -70,22 +70,24 @@ public struct Canvas: Sendable {
     /// so joints are not painted twice (which would darken them when anti-aliasing).
     public mutating func drawPolyline(_ points: [Point], color: Color, thickness: Double = 1, antialiased: Bool = true) {
         guard points.count >= 2 else { return }
-        let halfWidth = max(thickness, 0.5) / 2
+        // A thickness from a caller's arithmetic may be anything; a line wider than the canvas
+        // diagonal covers it all anyway.
+        let halfWidth = (thickness.isFinite ? min(max(thickness, 0.5), 4096) : 1) / 2
         let reach = halfWidth + 1
         let finite = points.filter { $0.x.isFinite && $0.y.isFinite }
         guard finite.count == points.count else { return }
-        let left = max(0, Int((points.map(\.x).min()! - reach).rounded(.down)))
-        let right = min(width - 1, Int((points.map(\.x).max()! + reach).rounded(.up)))
-        let top = max(0, Int((points.map(\.y).min()! - reach).rounded(.down)))
-        let bottom = min(height - 1, Int((points.map(\.y).max()! + reach).rounded(.up)))
+        let left = max(0, PixelIndex.from(points.map(\.x).min()! - reach))
+        let right = min(width - 1, PixelIndex.from(points.map(\.x).max()! + reach, rounding: .up))
+        let top = max(0, PixelIndex.from(points.map(\.y).min()! - reach))
+        let bottom = min(height - 1, PixelIndex.from(points.map(\.y).max()! + reach, rounding: .up))
         guard left <= right, top <= bottom else { return }
         let boxWidth = right - left + 1
         var coverage = [Double](repeating: 0, count: boxWidth * (bottom - top + 1))
         for (a, b) in zip(points, points.dropFirst()) {
-            let x0 = max(left, Int((min(a.x, b.x) - reach).rounded(.down)))
-            let x1 = min(right, Int((max(a.x, b.x) + reach).rounded(.up)))
-            let y0 = max(top, Int((min(a.y, b.y) - reach).rounded(.down)))
-            let y1 = min(bottom, Int((max(a.y, b.y) + reach).rounded(.up)))
+            let x0 = max(left, PixelIndex.from(min(a.x, b.x) - reach))
+            let x1 = min(right, PixelIndex.from(max(a.x, b.x) + reach, rounding: .up))
+            let y0 = max(top, PixelIndex.from(min(a.y, b.y) - reach))
+            let y1 = min(bottom, PixelIndex.from(max(a.y, b.y) + reach, rounding: .up))
             guard x0 <= x1, y0 <= y1 else { continue }
             for row in y0...y1 {
                 for column in x0...x1 {
@@ -114,10 +116,10 @@ public struct Canvas: Sendable {
     public mutating func fillTriangle(_ a: Point, _ b: Point, _ c: Point, color: Color, antialiased: Bool = true) {
         let corners = [a, b, c]
         guard corners.allSatisfy({ $0.x.isFinite && $0.y.isFinite }) else { return }
-        let left = max(0, Int(corners.map(\.x).min()!.rounded(.down)))
-        let right = min(width - 1, Int(corners.map(\.x).max()!.rounded(.up)))
-        let top = max(0, Int(corners.map(\.y).min()!.rounded(.down)))
-        let bottom = min(height - 1, Int(corners.map(\.y).max()!.rounded(.up)))
+        let left = max(0, PixelIndex.from(corners.map(\.x).min()!))
+        let right = min(width - 1, PixelIndex.from(corners.map(\.x).max()!, rounding: .up))
+        let top = max(0, PixelIndex.from(corners.map(\.y).min()!))
+        let bottom = min(height - 1, PixelIndex.from(corners.map(\.y).max()!, rounding: .up))
         guard left <= right, top <= bottom else { return }
         func inside(_ x: Double, _ y: Double) -> Bool {
             func side(_ p: Point, _ q: Point) -> Double { (q.x - p.x) * (y - p.y) - (q.y - p.y) * (x - p.x) }
@@ -185,6 +187,20 @@ public struct Canvas: Sendable {
                 for row in 0..<BitmapFont.glyphRows where BitmapFont.isSet(character, column: column, row: row) {
                     fillRectangle(x: x + row * scale, y: y - (along + column + 1) * scale, width: scale, height: scale, color: color)
                 }
+            }
+        }
+    }
+
+    /// Copies `other` with its top-left corner at (x, y), clipped to this canvas: how a figure
+    /// puts its panels side by side.
+    public mutating func draw(_ other: Canvas, x: Int, y: Int) {
+        for row in max(0, -y)..<max(min(other.height, height - y), max(0, -y)) {
+            for column in max(0, -x)..<max(min(other.width, width - x), max(0, -x)) {
+                let source = (row * other.width + column) * 3
+                let target = ((y + row) * width + (x + column)) * 3
+                pixels[target] = other.pixels[source]
+                pixels[target + 1] = other.pixels[source + 1]
+                pixels[target + 2] = other.pixels[source + 2]
             }
         }
     }
