@@ -179,7 +179,7 @@ final class HDF5StructureChecker {
         case 0, 1: try checkOldSuperblock(version: version)
         case 2, 3: try checkNewSuperblock()
         default:
-            throw HDF5Damage(expected: "superblock version 0 to 3", found: "version \(version)")
+            throw HDF5Damage(expected: "an HDF5 superblock of version 0 to 3", found: "version \(version)")
         }
     }
 
