@@ -108,8 +108,9 @@ struct HDF5FractalHeap {
 
     private mutating func collectIndirect(_ blockAddress: UInt64, offset: UInt64, rows: Int, depth: Int,
                                           checker: HDF5StructureChecker) throws {
-        guard depth <= 64, rows <= 64 else {
-            throw HDF5Damage(expected: "fractal heap blocks nested at most 64 deep", found: "deeper ones")
+        guard depth <= 64, (1...64).contains(rows) else {
+            throw HDF5Damage(expected: "fractal heap indirect blocks of 1 to 64 rows, nested at most 64 deep",
+                             found: "\(rows) rows at depth \(depth)")
         }
         try checker.markVisited(blockAddress, "each fractal heap block")
         let entries = UInt64(rows) * width
