@@ -130,6 +130,26 @@ final class HDF5StructureCheckTests: XCTestCase {
         }
     }
 
+    /// Files Keel writes keep links and attributes in fractal heaps indexed by v2 B-trees; a
+    /// root node or root block outside the file is refused before libhdf5 sees it.
+    func testDenseStorageAddressesOutsideTheFileAreKeelErrors() throws {
+        let bytes = try keelWrittenFileBytes()
+        func firstOffset(of signature: String) throws -> Int {
+            let pattern = Array(signature.utf8)
+            let found = (0..<bytes.count - pattern.count).first { Array(bytes[$0..<$0 + pattern.count]) == pattern }
+            return try XCTUnwrap(found, "a Keel-written file has a \(signature)")
+        }
+        let beyond = UInt64(bytes.count) + 4096
+        // The root node address of a v2 B-tree header, and the root block address of a fractal heap header.
+        let treeRoot = try firstOffset(of: "BTHD") + 16
+        let heapRoot = try firstOffset(of: "FRHP") + 132
+        for (name, field, mentions) in [("tree_root_outside.h5", treeRoot, ["v2 B-tree node", "inside the file"]),
+                                        ("heap_root_outside.h5", heapRoot, ["fractal heap", "inside the file"])] {
+            let path = try write(patched(bytes, at: UInt64(field), beyond, width: 8), named: name)
+            HDF5TestSupport.assertKeelError(try HDF5File(path), mentions: [path, "\(beyond)"] + mentions)
+        }
+    }
+
     // MARK: Fuzzing
 
     /// A small deterministic generator, so a failing variant can be reproduced.
