@@ -41,6 +41,8 @@ public final class HDF5File {
     /// empty, not HDF5, truncated or damaged.
     public convenience init(_ path: String, mode: AccessMode = .readOnly) throws {
         try HDF5Signature.check(path)
+        // libhdf5 follows the file's addresses and sizes without checking them; walk them first.
+        try HDF5StructureCheck.check(path)
         let location = HDF5Location(filePath: path, objectPath: "/")
         let core = try HDF5Library.locked {
             try HDF5File.withFileAccessList(at: location) { fapl in
