@@ -135,6 +135,22 @@ final class CallbackFileTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: backupDirectory), "deleted when training completes")
     }
 
+    /// A resumed fit's history chart covers the epochs before the interruption too.
+    func testLossHistoryIsPartOfTheBackup() throws {
+        let (x, y) = TinyProblem.data()
+        let model = try TinyProblem.model()
+        let backupDirectory = path("backup")
+        let first = LossHistory(directory: path("plots"), metrics: ["loss"], frequency: .trainEnd)
+        try model.fit(x, y, batchSize: 8, epochs: 2, verbose: 0,
+                      callbacks: [first, BackupAndRestore(backupDirectory: backupDirectory, deleteCheckpoint: false)], shuffle: false)
+        let resumedHistory = LossHistory(directory: path("plots"), metrics: ["loss"], frequency: .trainEnd)
+        try model.fit(x, y, batchSize: 8, epochs: 3, verbose: 0,
+                      callbacks: [resumedHistory, BackupAndRestore(backupDirectory: backupDirectory)], shuffle: false)
+        XCTAssertEqual(resumedHistory.epochValues["loss"]?.map(\.epoch), [0, 1, 2])
+        XCTAssertEqual(resumedHistory.epochValues["loss"]?.prefix(2).map(\.value), first.epochValues["loss"]?.map(\.value))
+        XCTAssertEqual(resumedHistory.batchValues["loss"]?.count, 3 * first.batchValues["loss"]!.count / 2)
+    }
+
     func testRegistryBuildsEveryBuiltInFromKerasArguments() throws {
         let arguments: [String: JSONObject] = [
             "EarlyStopping": ["monitor": "val_accuracy", "mode": "max", "patience": 3],

@@ -106,3 +106,47 @@ public final class LossHistory: Callback {
         return words.prefix(1).uppercased() + words.dropFirst()
     }
 }
+
+extension LossHistory: ResumableCallback {
+    /// The epoch curves so far (and the batch values behind the per-epoch charts), so the
+    /// history chart of a resumed run covers every epoch, not just those after the resume.
+    /// Values go in float64 datasets: a NaN loss survives where JSON could not carry it.
+    public func saveResumeState(into group: HDF5Group) throws {
+        try group.writeState(["epoch_keys": .array(epochKeys.map { .string($0) }),
+                              "batch_keys": .array(batchValues.keys.sorted().map { .string($0) })])
+        for (index, key) in epochKeys.enumerated() {
+            let points = epochValues[key] ?? []
+            _ = try group.createDataset("epoch_values/\(index)/epoch", data: ArrayData(points.map { Int64($0.epoch) }, shape: [points.count]))
+            _ = try group.createDataset("epoch_values/\(index)/value", data: ArrayData(points.map(\.value), shape: [points.count]))
+        }
+        for (index, key) in batchValues.keys.sorted().enumerated() {
+            let values = batchValues[key] ?? []
+            _ = try group.createDataset("batch_values/\(index)", data: ArrayData(values, shape: [values.count]))
+        }
+    }
+
+    public func restoreResumeState(from group: HDF5Group) throws {
+        let state = try group.readState()
+        let owner = "\(group.filePath) [\(group.path)] LossHistory state"
+        func keys(_ name: String) throws -> [String] {
+            guard let keys = state[name]?.arrayValue?.compactMap(\.stringValue) else {
+                throw KeelError(owner, expected: "a list of strings '\(name)'", found: state[name]?.summary ?? "none")
+            }
+            return keys
+        }
+        epochKeys = try keys("epoch_keys")
+        epochValues = [:]
+        for (index, key) in epochKeys.enumerated() {
+            let epochs = try group.dataset("epoch_values/\(index)/epoch").readValues(as: Int64.self)
+            let values = try group.dataset("epoch_values/\(index)/value").readValues(as: Double.self)
+            guard epochs.count == values.count else {
+                throw KeelError(owner, expected: "as many epochs as values for '\(key)'", found: "\(epochs.count) and \(values.count)")
+            }
+            epochValues[key] = zip(epochs, values).map { (epoch: Int($0), value: $1) }
+        }
+        batchValues = [:]
+        for (index, key) in try keys("batch_keys").enumerated() {
+            batchValues[key] = try group.dataset("batch_values/\(index)").readValues(as: Double.self)
+        }
+    }
+}
