@@ -98,3 +98,38 @@ public final class LossHistory: Callback {
         return words.prefix(1).uppercased() + words.dropFirst()
     }
 }
+
+extension LossHistory: ResumableCallback {
+    /// The values recorded so far, so a resumed run's `history_*.png` covers every epoch. Values
+    /// are float64 datasets (JSON would round them); keys go in the state, in dataset order.
+    public func saveResumeState(into group: HDF5Group) throws {
+        let batchKeys = batchValues.keys.sorted(), epochKeys = epochValues.keys.sorted()
+        try group.writeState(["batch_keys": .array(batchKeys.map { .string($0) }), "epoch_keys": .array(epochKeys.map { .string($0) }),
+                              "written": .array(writtenFiles.map { .string($0) })])
+        for (index, key) in batchKeys.enumerated() {
+            _ = try group.createDataset("batch_\(index)", data: ArrayData(batchValues[key]!, shape: [batchValues[key]!.count]))
+        }
+        for (index, key) in epochKeys.enumerated() {
+            let points = epochValues[key]!
+            _ = try group.createDataset("epoch_\(index)_epochs", data: ArrayData(points.map { Int64($0.epoch) }, shape: [points.count]))
+            _ = try group.createDataset("epoch_\(index)_values", data: ArrayData(points.map(\.value), shape: [points.count]))
+        }
+    }
+
+    public func restoreResumeState(from group: HDF5Group) throws {
+        let state = try group.readState()
+        func strings(_ key: String) -> [String] { state[key]?.arrayValue?.compactMap(\.stringValue) ?? [] }
+        var batch: [String: [Double]] = [:], epochs: [String: [(epoch: Int, value: Double)]] = [:]
+        for (index, key) in strings("batch_keys").enumerated() {
+            batch[key] = try group.dataset("batch_\(index)").readValues(as: Double.self)
+        }
+        for (index, key) in strings("epoch_keys").enumerated() {
+            let indices = try group.dataset("epoch_\(index)_epochs").readValues(as: Int64.self)
+            let values = try group.dataset("epoch_\(index)_values").readValues(as: Double.self, shape: [indices.count])
+            epochs[key] = zip(indices, values).map { (Int(clamping: $0), $1) }
+        }
+        batchValues = batch
+        epochValues = epochs
+        writtenFiles = strings("written")
+    }
+}

@@ -105,6 +105,7 @@ public struct ExperimentRunner {
         if let status = try? String(contentsOfFile: run.status, encoding: .utf8), status.contains("\"finished\"") {
             throw KeelError("run directory \(path)", expected: "an interrupted run", found: "a finished run")
         }
+        try ExperimentContext.requireResumePoint(run, experiment: try config.string("experiment"))
         let type = try resolve(try config.string("experiment"))
         var hyperparameters = type.defaults
         for (key, value) in try config.object("hyperparameters") {
@@ -161,7 +162,9 @@ public struct ExperimentRunner {
                                         seed: seed, resumeFrom: resumeFrom, output: output)
         // A failed op check inside the experiment ends the process; the run records why first.
         OpCheck.onFailure = { [self] message in try? writeStatus(run, "crashed", detail: message) }
-        defer { OpCheck.onFailure = nil }
+        // Each `fit` inside the run keeps a backup for `keel resume` (ExperimentContext.defaultBackup).
+        FitDefaults.backup = context.defaultBackup
+        defer { OpCheck.onFailure = nil; FitDefaults.backup = nil }
         do {
             try type.init().run(context)
         } catch {
@@ -169,6 +172,7 @@ public struct ExperimentRunner {
             throw error
         }
         try writeStatus(run, "finished")
+        do { try context.discardResumeState() } catch { warn("\(error)") }
         return run
     }
 
