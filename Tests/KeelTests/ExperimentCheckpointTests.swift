@@ -33,7 +33,7 @@ final class ExperimentCheckpointTests: XCTestCase {
         try "epoch\r\n0\r\n".write(toFile: log, atomically: true, encoding: .utf8)
         let model = try trainedModel()
         let saving = context().checkpoint
-        saving.track(model)
+        saving.track(model, as: "net")
         saving.track(file: log)
         XCTAssertNil(try saving.restore(), "a fresh run has nothing to restore")
         KeelRandom.generator.state = RandomState(seed: 42, counter: 7)
@@ -45,7 +45,7 @@ final class ExperimentCheckpointTests: XCTestCase {
         let fresh = try trainedModel()
         XCTAssertNotEqual(state(fresh), saved)
         let restoring = context().checkpoint
-        restoring.track(fresh)
+        restoring.track(fresh, as: "net")
         restoring.track(file: log)
         let position = try XCTUnwrap(try restoring.restore())
         XCTAssertEqual(position.epoch, 3)

@@ -26,8 +26,8 @@ public final class ExperimentContext {
     // MARK: resuming
 
     /// Save and restore for a hand-written training loop (see ExperimentCheckpoint).
-    public private(set) lazy var checkpoint = ExperimentCheckpoint(path: runDirectory.checkpoints + "/resume.h5") { [unowned self] in
-        try self.recordResumePoint("checkpoint")
+    public private(set) lazy var checkpoint = ExperimentCheckpoint(path: runDirectory.checkpoints + "/resume.h5") { [runDirectory] in
+        try ExperimentContext.recordResumePoint(runDirectory, "checkpoint")
     }
 
     private var backupDirectories: [String] = []
@@ -38,7 +38,7 @@ public final class ExperimentContext {
     /// checkpoint. The snapshots stay until the run finishes: a completed `fit` resumed is skipped.
     public func defaultBackup() throws -> BackupAndRestore? {
         guard !checkpoint.isInUse else { return nil }
-        try recordResumePoint("fit")
+        try ExperimentContext.recordResumePoint(runDirectory, "fit")
         let count = backupDirectories.count + 1
         backupDirectories.append(runDirectory.checkpoints + (count == 1 ? "/backup" : "/backup_\(count)"))
         let backup = BackupAndRestore(backupDirectory: backupDirectories[count - 1])
@@ -50,10 +50,10 @@ public final class ExperimentContext {
     /// resume` continues only runs that have it, so it never restarts one that cannot continue.
     static func resumeRecord(_ run: RunDirectory) -> String { run.checkpoints + "/resume.json" }
 
-    private func recordResumePoint(_ kind: String) throws {
-        let record = ExperimentContext.resumeRecord(runDirectory)
+    private static func recordResumePoint(_ run: RunDirectory, _ kind: String) throws {
+        let record = resumeRecord(run)
         guard !FileManager.default.fileExists(atPath: record) else { return }
-        try FileManager.default.createDirectory(atPath: runDirectory.checkpoints, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: run.checkpoints, withIntermediateDirectories: true)
         try AtomicFile.write(Array((JSONValue.object(["resumes_by": .string(kind)]).serialized() + "\n").utf8), to: record)
     }
 
