@@ -32,8 +32,13 @@ final class CustomLoop: Experiment {
         let train = Dataset(x: [x], y: [y], batchSize: batchSize, shuffle: true)
         let validation = Dataset(x: [vx], y: [vy], batchSize: batchSize)
         let csv = try CSVLogFile(path: context.runDirectory.log, header: ["epoch", "accuracy", "loss", "val_accuracy"])
+        // `keel resume` continues from the last finished epoch: weights, SGD state, random state, log.
+        let checkpoint = context.checkpoint
+        checkpoint.track(model)
+        checkpoint.track(optimizer, of: model.trainableWeights, as: "sgd")
+        checkpoint.track(file: csv.path)
 
-        for epoch in 0..<(try context.int("epochs")) {
+        for epoch in try checkpoint.remainingEpochs(of: try context.int("epochs")) {
             context.log("\nStart of epoch \(epoch)")
             let start = Date()
             var lastLoss: Float = 0
@@ -64,6 +69,7 @@ final class CustomLoop: Experiment {
             context.log(String(format: "Time taken: %.2fs", Date().timeIntervalSince(start)))
             try csv.append([String(epoch), JSONValue.pythonRepr(Double(accuracy)), JSONValue.pythonRepr(Double(lastLoss)),
                             JSONValue.pythonRepr(Double(validationResult))])
+            try checkpoint.save(LoopPosition(epoch: epoch + 1))
         }
         try model.save(to: context.runDirectory.model)
         try model.summary().write(toFile: context.runDirectory.summary, atomically: true, encoding: .utf8)

@@ -29,27 +29,36 @@ final class DCGANExperiment: Experiment {
         let grid = try context.int("grid")
         let fixedLatent = RandomGenerator(seed: context.seed).normal([grid * grid, latentDim])
         let generate: () -> Tensor = { generator(fixedLatent, training: false) }
+        // The GAN's state is two models with their own optimizers, so it keeps its own checkpoint
+        // (`keel resume` continues from the last finished epoch) rather than fit's backup.
+        let checkpoint = context.checkpoint
+        checkpoint.track(discriminator)
+        checkpoint.track(generator)
+        checkpoint.track(file: run.log)
+        let firstEpoch = try checkpoint.restore()?.epoch ?? 0
         let callbacks: [Callback] = [
             GANMonitor(directory: run.path, rows: grid, columns: grid, every: 1, range: .unit) { _ in generate() },
             StepSamples(directory: run.samples, rows: grid, every: try context.int("sample_every"), generate: generate),
-            CSVLogger(filename: run.log),
+            CSVLogger(filename: run.log, append: firstEpoch > 0),
             GANCheckpoint(directory: run.checkpoints, models: [discriminator, generator]),
+            checkpoint.savingEachEpoch(),  // last, once the others have seen the epoch
         ]
         let batchSize = try context.int("batch_size")
         let stepsPerEpoch = min(try context.int("steps"), (count + batchSize - 1) / batchSize)
         try gan.fit(images, batchSize: batchSize, epochs: try context.int("epochs"), verbose: .auto,
-                    callbacks: callbacks, stepsPerEpoch: stepsPerEpoch)
+                    callbacks: callbacks, initialEpoch: firstEpoch, stepsPerEpoch: stepsPerEpoch)
         try generator.save(to: run.model)
     }
 }
 
 /// A sample grid every `every` training steps (`samples/step_NNNNN.png`), between the per-epoch ones.
+/// The step is counted from the epoch, so a resumed run names its grids as an uninterrupted one.
 final class StepSamples: Callback {
     private(set) var directory = ""
     private(set) var rows = 1
     private(set) var every = 1
     private(set) var generate: () -> Tensor = { Tensor(0) }
-    private var step = 0
+    private var epoch = 0
 
     convenience init(directory: String, rows: Int, every: Int, generate: @escaping () -> Tensor) {
         self.init()
@@ -59,8 +68,10 @@ final class StepSamples: Callback {
         self.generate = generate
     }
 
+    override func onEpochBegin(_ epoch: Int, logs: Logs) { self.epoch = epoch }
+
     override func onTrainBatchEnd(_ batch: Int, logs: Logs) {
-        step += 1
+        let step = epoch * (params.steps ?? 0) + batch + 1
         guard step % every == 0 else { return }
         let name = String(format: "step_%05d.png", step)
         do {

@@ -34,9 +34,8 @@ final class FashionMLP: Experiment {
             ReduceLROnPlateau(monitor: "val_loss", factor: 0.5, patience: 1),
             CSVLogger(filename: run.log),
             LossHistory(directory: run.plots),
-            // Last, so it snapshots the other callbacks after they have seen the epoch (`keel resume`).
-            BackupAndRestore(backupDirectory: run.checkpoints + "/backup"),
         ]
+        // `keel run` adds a BackupAndRestore to `fit`, so `keel resume` continues an interrupted run.
         let history = try model.fit(x, y, batchSize: try context.int("batch_size"), epochs: try context.int("epochs"),
                                     verbose: .auto, callbacks: callbacks, validationData: (vx, vy))
         try model.save(to: run.model)

@@ -34,8 +34,12 @@ final class Minimize: Experiment {
     override func run(_ context: ExperimentContext) throws {
         let steps = try context.int("steps")
         let contenders = try Minimize.contenders(learningRate: Float(try context.double("learning_rate")))
-        var losses: [[Double]] = []
-        for (name, optimizer) in contenders {
+        // Each optimizer's run is one step of the loop: `keel resume` continues after the last one
+        // finished, with the trajectories so far.
+        let checkpoint = context.checkpoint
+        let done = try checkpoint.restore() ?? LoopPosition(epoch: 0)
+        var losses = try contenders.prefix(done.epoch).map { try done.value($0.0) }
+        for (name, optimizer) in contenders.dropFirst(losses.count) {
             let w = Variable(Tensor.zeros([2]), name: "w", path: "w")
             let target = Tensor(shape: [2], scalars: [3, -1]), scale = Tensor(shape: [2], scalars: [1, 10])
             let f = { ((w.value - target).squared() * scale).sum() }
@@ -48,6 +52,7 @@ final class Minimize: Experiment {
             context.log(name.padding(toLength: 24, withPad: " ", startingAt: 0)
                         + String(format: " f = %10.6f at w = (%.4f, %.4f)", trajectory.last ?? .nan, final[0], final[1]))
             losses.append(trajectory)
+            try checkpoint.save(LoopPosition(epoch: losses.count, values: Dictionary(uniqueKeysWithValues: zip(contenders.map(\.0), losses))))
         }
         let header = ["step"] + contenders.map(\.0)
         let rows = (0..<steps).map { step in [String(step + 1)] + losses.map { JSONValue.pythonRepr($0[step]) } }

@@ -30,7 +30,11 @@ final class VGGCNN: Experiment {
         let batchSize = try context.int("batch_size")
         let train = Dataset(x: [x], y: [y], batchSize: batchSize, shuffle: true)
         let csv = try CSVLogFile(path: run.log, header: ["epoch", "accuracy", "loss", "val_accuracy", "val_loss"])
-        for epoch in 0..<(try context.int("epochs")) {
+        // `keel resume` continues from the last finished epoch: weights with Adam's state, random state, log.
+        let checkpoint = context.checkpoint
+        checkpoint.track(model)
+        checkpoint.track(file: csv.path)
+        for epoch in try checkpoint.remainingEpochs(of: try context.int("epochs")) {
             context.log("[INFO] starting epoch \(epoch + 1)/\(try context.int("epochs"))...")
             let trainAccuracy = Metrics.CategoricalAccuracy()
             var lossTotal: Float = 0
@@ -54,6 +58,7 @@ final class VGGCNN: Experiment {
             try csv.append([String(epoch), JSONValue.pythonRepr(accuracy), JSONValue.pythonRepr(loss),
                             JSONValue.pythonRepr(validation["accuracy"] ?? .nan), JSONValue.pythonRepr(validation["loss"] ?? .nan)])
             try model.save(to: run.file("checkpoints/epoch_\(epoch + 1).h5"))
+            try checkpoint.save(LoopPosition(epoch: epoch + 1))
         }
         try model.save(to: run.model)
     }

@@ -2,70 +2,117 @@ import Foundation
 import XCTest
 import KeelTestSupport
 
-/// `keel resume`: a run killed with SIGKILL at different moments and resumed ends with weights,
-/// optimizer state and CSV log identical (bit for bit) to a run that was never interrupted.
+/// `keel resume`: every experiment in Experiments/, killed with SIGKILL in the middle of an epoch
+/// once its first snapshot exists and then resumed, ends with weights, optimizer state, logs and
+/// images identical (bit for bit) to a run that was never interrupted. Fit-based experiments
+/// resume from the backup `keel run` gives each `fit`; hand-written loops from `context.checkpoint`.
 final class ResumeTests: XCTestCase {
-    private let arguments = ["run", "fashion-mlp", "--epochs", "4", "--set", "train_samples=1200", "--set",
-                             "validation_samples=300", "--set", "units=32", "--set", "patience=10"]
-
-    /// Every array of a saved model file (weights and optimizer variables), read by h5py.
-    private func arrays(_ path: String) throws -> String {
-        let result = try runPython("""
-            import sys, h5py, hashlib
-            out = []
-            with h5py.File(sys.argv[1]) as f:
-                for g in ('model_weights', 'optimizer_weights'):
-                    if g in f:
-                        f[g].visititems(lambda n, o: out.append(g + '/' + n + ' ' + hashlib.sha256(o[()].tobytes()).hexdigest())
-                                        if isinstance(o, h5py.Dataset) else None)
-            print('\\n'.join(sorted(out)))
-            """, arguments: [path])
-        XCTAssertEqual(result.status, 0, result.stderr)
-        return result.stdout
+    private func harness(_ keel: KeelProcess, _ experiment: String, _ settings: [String]) -> ResumeHarness {
+        ResumeHarness(keel: keel, arguments: ["run", experiment] + settings.flatMap { ["--set", $0] })
     }
 
-    /// Starts a run and SIGKILLs it once its snapshot says `epoch`, after `delay` seconds more.
-    private func killedRun(_ keel: KeelProcess, directory: String, epoch: Int, delay: Double) throws -> Int32 {
-        let process = Process()
-        process.executableURL = ProjectPaths.keelExecutable
-        process.arguments = arguments + ["--run-dir", directory]
-        process.currentDirectoryURL = keel.directory
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let metadata = keel.path("\(directory)/checkpoints/backup/training_metadata.json")
-        let deadline = Date().addingTimeInterval(120)
-        while process.isRunning && Date() < deadline {
-            if let text = try? String(contentsOfFile: metadata, encoding: .utf8), text.contains("\"epoch\": \(epoch)") {
-                if delay > 0 { Thread.sleep(forTimeInterval: delay) }
-                kill(process.processIdentifier, SIGKILL)
-                break
-            }
-            Thread.sleep(forTimeInterval: 0.01)
-        }
-        process.waitUntilExit()
-        return process.terminationStatus
-    }
+    private let backup = "checkpoints/backup/training_metadata.json"
+    private let checkpoint = "checkpoints/resume.h5"
 
-    func testKilledRunsResumeToTheUninterruptedResult() throws {
+    func testFashionMLP() throws {
         let keel = KeelProcess()
         defer { keel.remove() }
-        try keel.succeed(arguments + ["--run-dir", "reference"])
-        let reference = try arrays(keel.path("reference/model.h5"))
-        let referenceLog = try String(contentsOfFile: keel.path("reference/log.csv"), encoding: .utf8)
-        XCTAssertFalse(reference.isEmpty)
-        var kills = 0
-        for (index, (epoch, delay)) in [(1, 0.0), (2, 0.05), (3, 0.0)].enumerated() {
-            let directory = "interrupted\(index)"
-            let status = try killedRun(keel, directory: directory, epoch: epoch, delay: delay)
-            if status == SIGKILL || status == 128 + SIGKILL || !keel.exists("\(directory)/model.h5") { kills += 1 }
-            try keel.succeed(["resume", directory])
-            XCTAssertEqual(try arrays(keel.path("\(directory)/model.h5")), reference, "run killed after epoch \(epoch)")
-            XCTAssertEqual(try String(contentsOfFile: keel.path("\(directory)/log.csv"), encoding: .utf8), referenceLog,
-                           "log of the run killed after epoch \(epoch)")
+        try harness(keel, "fashion-mlp", ["epochs=4", "train_samples=1200", "validation_samples=300", "units=32", "patience=10"])
+            .assertResumesExactly(snapshot: backup, containing: "\"epoch\": 1", delays: [0, 0.05],
+                                  arrays: ["model.h5", "checkpoints/epoch_04.h5"], files: ["log.csv"], folders: ["plots"])
+    }
+
+    /// Two fits in one run: killed in the second, the resumed run skips the finished first one.
+    func testFocalImbalance() throws {
+        let keel = KeelProcess()
+        defer { keel.remove() }
+        try harness(keel, "focal-imbalance", ["epochs=3", "negatives=2000", "ratio=10"])
+            .assertResumesExactly(snapshot: "checkpoints/backup_2/training_metadata.json", containing: "\"epoch\": 1",
+                                  arrays: ["model.h5", "checkpoints/focal.h5", "checkpoints/bce.h5"], files: ["log.csv"])
+    }
+
+    func testTicketClassifier() throws {
+        let keel = KeelProcess()
+        defer { keel.remove() }
+        try harness(keel, "ticket-classifier", ["epochs=3", "samples=640", "vocabulary=400", "tags=20"])
+            .assertResumesExactly(snapshot: backup, containing: "\"epoch\": 1", arrays: ["model.h5"], files: ["log.csv"])
+    }
+
+    func testCustomLoop() throws {
+        let keel = KeelProcess()
+        defer { keel.remove() }
+        try harness(keel, "custom-loop", ["epochs=3", "train_samples=1280", "validation_samples=256", "log_every=5"])
+            .assertResumesExactly(snapshot: checkpoint, delays: [0, 0.03], arrays: ["model.h5"], files: ["log.csv"])
+    }
+
+    func testVGGCNN() throws {
+        let keel = KeelProcess()
+        defer { keel.remove() }
+        try harness(keel, "vgg-cnn", ["epochs=3", "train_samples=128", "validation_samples=32", "batch_size=32"])
+            .assertResumesExactly(snapshot: checkpoint, arrays: ["model.h5", "checkpoints/epoch_3.h5"], files: ["log.csv"])
+    }
+
+    func testDCGAN() throws {
+        let keel = KeelProcess()
+        defer { keel.remove() }
+        try harness(keel, "dcgan", ["epochs=3", "steps=4", "batch_size=8", "width=8", "latent_dim=8", "sample_every=3",
+                                    "train_samples=64", "grid=2"])
+            .assertResumesExactly(snapshot: checkpoint, arrays: ["model.h5", "checkpoints/generator.h5", "checkpoints/discriminator.h5"],
+                                  files: ["log.csv"], folders: ["samples"])
+    }
+
+    func testMinimize() throws {
+        let keel = KeelProcess()
+        defer { keel.remove() }
+        try harness(keel, "minimize", ["steps=1500"])
+            .assertResumesExactly(snapshot: checkpoint, files: ["log.csv", "plots/trajectories.png"])
+    }
+
+    /// A damaged checkpoint is one clear error (no signal), and the run's files are left as they were.
+    func testDamagedCheckpointIsAnErrorAndStaysUntouched() throws {
+        let keel = KeelProcess()
+        defer { keel.remove() }
+        let run = harness(keel, "minimize", ["steps=1500"])
+        XCTAssertTrue(try run.killedRun(directory: "run", snapshot: checkpoint))
+        let path = keel.path("run/" + checkpoint)
+        let good = try Data(contentsOf: URL(fileURLWithPath: path))
+        for cut in [good.count / 2, 600, 0] {
+            let bytes = good.prefix(cut)
+            try bytes.write(to: URL(fileURLWithPath: path))
+            let result = try keel.run(["resume", "run"])
+            assertFails(result, mentioning: ["Error:", "checkpoint", "resume.h5"])
+            XCTAssertEqual(result.status, 1, "resume ended by a signal or a trap:\n\(result.stderr)")
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), bytes, "the damaged checkpoint was replaced")
+            XCTAssertFalse(keel.exists("run/log.csv"))
         }
-        XCTAssertGreaterThan(kills, 0, "no run was actually interrupted")
-        print("ResumeTests: \(kills) of 3 runs killed mid-training, all resumed to identical weights")
-        assertFails(try keel.run(["resume", "reference"]), mentioning: ["finished"])
+    }
+
+    /// An experiment whose own loop never checkpoints and that does not use `fit` records no resume
+    /// point: `keel resume` says it cannot continue it and changes nothing.
+    func testResumeRefusesAnExperimentThatCannotResume() throws {
+        let keel = KeelProcess()
+        defer { keel.remove() }
+        let folder = try keel.plugin("Unresumable", ["Unresumable.swift": """
+            import Keel
+            final class Unresumable: Experiment {
+                override class var name: String { "unresumable" }
+                override func run(_ context: ExperimentContext) throws {
+                    let w = Variable(Tensor.zeros([2]), name: "w", path: "w")
+                    let optimizer = SGD(learningRate: .constant(0.1))
+                    for _ in 0..<5 { optimizer.minimize({ (w.value - Tensor.ones([2])).squared().sum() }, variables: [w]) }
+                    try CSV.write([["w0"], [String(w.value.scalars[0])]], to: context.runDirectory.log)
+                    throw KeelError("the experiment", expected: "to be interrupted", found: "a stop")
+                }
+            }
+            public func registerPlugin(_ plugin: PluginRegistrar) throws { try plugin.addExperiment(Unresumable.self) }
+            """])
+        assertFails(try keel.run(["run", folder.path, "--run-dir", "run"]), mentioning: ["a stop"])
+        let status = try String(contentsOfFile: keel.path("run/status.json"), encoding: .utf8)
+        let log = try String(contentsOfFile: keel.path("run/log.csv"), encoding: .utf8)
+        let result = try keel.run(["resume", "run"], environment: ["KEEL_PLUGIN_PATH": folder.deletingLastPathComponent().path])
+        assertFails(result, mentioning: ["cannot resume", "unresumable"])
+        XCTAssertFalse(result.stdout.contains("Resuming run"), result.stdout)
+        XCTAssertEqual(try String(contentsOfFile: keel.path("run/status.json"), encoding: .utf8), status)
+        XCTAssertEqual(try String(contentsOfFile: keel.path("run/log.csv"), encoding: .utf8), log)
     }
 }

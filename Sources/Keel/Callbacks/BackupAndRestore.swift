@@ -96,8 +96,7 @@ public final class BackupAndRestore: Callback {
         let group = try file.root.group(Self.stateGroup)
         let state = ConfigReader(try group.readState(), owner: "\(weightsPath) training state")
         let epoch = try state.int("epoch")
-        KeelRandom.generator.state = RandomState(seed: UInt64(bitPattern: Int64(try state.int("random_seed"))),
-                                                 counter: UInt64(bitPattern: Int64(try state.int("random_counter"))))
+        KeelRandom.generator.state = try RandomState(snapshot: state)
         let peers = resumablePeers
         for (index, peer) in peers.enumerated() {
             let name = "callback_\(index)"
@@ -152,10 +151,9 @@ public final class BackupAndRestore: Callback {
             try model.saveWeights(to: snapshot)
             let hdf5 = try HDF5File(snapshot, mode: .readWrite)
             let group = try hdf5.root.createGroup(Self.stateGroup)
-            let random = KeelRandom.generator.state
-            try group.writeState(["epoch": .int(nextEpoch), "batch": .int(counter.lastBatchSeen),
-                                  "random_seed": .int(Int(Int64(bitPattern: random.seed))),
-                                  "random_counter": .int(Int(Int64(bitPattern: random.counter)))])
+            var state: JSONObject = ["epoch": .int(nextEpoch), "batch": .int(counter.lastBatchSeen)]
+            for (key, value) in KeelRandom.generator.state.snapshotFields { state[key] = value }
+            try group.writeState(state)
             for (index, peer) in resumablePeers.enumerated() {
                 let peerGroup = try group.createGroup("callback_\(index)")
                 try peerGroup.setAttribute("class", type(of: peer).kerasClassName)

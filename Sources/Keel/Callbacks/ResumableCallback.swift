@@ -27,3 +27,16 @@ extension JSONValue {
     /// A Double that may be absent (null).
     static func optional(_ value: Double?) -> JSONValue { value.map { .double($0) } ?? .null }
 }
+
+extension RandomState {
+    /// The state as snapshots store it (BackupAndRestore, ExperimentCheckpoint): two integers
+    /// holding the seed and counter bit patterns.
+    var snapshotFields: JSONObject {
+        ["random_seed": .int(Int(Int64(bitPattern: seed))), "random_counter": .int(Int(Int64(bitPattern: counter)))]
+    }
+
+    init(snapshot state: ConfigReader) throws {
+        self.init(seed: UInt64(bitPattern: Int64(try state.int("random_seed"))),
+                  counter: UInt64(bitPattern: Int64(try state.int("random_counter"))))
+    }
+}

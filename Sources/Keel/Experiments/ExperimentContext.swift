@@ -23,6 +23,64 @@ public final class ExperimentContext {
 
     public func log(_ message: String) { output(message) }
 
+    // MARK: resuming
+
+    /// Save and restore for a hand-written training loop (see ExperimentCheckpoint).
+    public private(set) lazy var checkpoint = ExperimentCheckpoint(path: runDirectory.checkpoints + "/resume.h5") { [runDirectory] in
+        try ExperimentContext.recordResumePoint(runDirectory, "checkpoint")
+    }
+
+    private var backupDirectories: [String] = []
+
+    /// The BackupAndRestore `fit` gets by default inside this run (FitDefaults): one folder per
+    /// `fit`, `checkpoints/backup` for the first and `backup_2`, ... for later ones, so an
+    /// experiment that fits several models resumes each. None when the experiment keeps its own
+    /// checkpoint. The snapshots stay until the run finishes: a completed `fit` resumed is skipped.
+    public func defaultBackup() throws -> BackupAndRestore? {
+        guard !checkpoint.isInUse else { return nil }
+        try ExperimentContext.recordResumePoint(runDirectory, "fit")
+        let count = backupDirectories.count + 1
+        backupDirectories.append(runDirectory.checkpoints + (count == 1 ? "/backup" : "/backup_\(count)"))
+        let backup = BackupAndRestore(backupDirectory: backupDirectories[count - 1])
+        backup.deleteCheckpoint = false
+        return backup
+    }
+
+    /// `checkpoints/resume.json`, written when the experiment first uses a way to resume: `keel
+    /// resume` continues only runs that have it, so it never restarts one that cannot continue.
+    static func resumeRecord(_ run: RunDirectory) -> String { run.checkpoints + "/resume.json" }
+
+    private static func recordResumePoint(_ run: RunDirectory, _ kind: String) throws {
+        let record = resumeRecord(run)
+        guard !FileManager.default.fileExists(atPath: record) else { return }
+        try FileManager.default.createDirectory(atPath: run.checkpoints, withIntermediateDirectories: true)
+        try AtomicFile.write(Array((JSONValue.object(["resumes_by": .string(kind)]).serialized() + "\n").utf8), to: record)
+    }
+
+    /// Refuses to resume a run whose experiment saved no way to continue (its loop neither uses
+    /// `fit` nor `context.checkpoint`, or it was stopped before it started training).
+    static func requireResumePoint(_ run: RunDirectory, experiment: String) throws {
+        // Runs of Keel versions before the record kept only fit backups.
+        let legacyBackup = run.checkpoints + "/backup/latest.weights.h5"
+        guard FileManager.default.fileExists(atPath: resumeRecord(run)) || FileManager.default.fileExists(atPath: legacyBackup) else {
+            throw KeelError("keel resume \(run.path)",
+                            expected: "a run that saved a point to continue from (an experiment training with fit or context.checkpoint)",
+                            found: "none: experiment '\(experiment)' cannot resume; start it again with `keel run \(experiment)`")
+        }
+    }
+
+    /// Removes the snapshots a finished run no longer needs.
+    func discardResumeState() throws {
+        let files = FileManager.default
+        for path in backupDirectories + [checkpoint.path, ExperimentContext.resumeRecord(runDirectory)] where files.fileExists(atPath: path) {
+            try files.removeItem(atPath: path)
+        }
+        // A run whose checkpoints were all resume state keeps no empty folder.
+        if (try? files.contentsOfDirectory(atPath: runDirectory.checkpoints))?.isEmpty == true {
+            try files.removeItem(atPath: runDirectory.checkpoints)
+        }
+    }
+
     private func value(_ key: String) throws -> HyperValue {
         guard let v = hyperparameters[key] else {
             throw KeelError("hyper-parameter '\(key)' of \(experimentName)",

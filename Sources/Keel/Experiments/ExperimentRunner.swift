@@ -129,6 +129,7 @@ public struct ExperimentRunner {
             break
         }
         let name = try config.string("experiment")
+        try ExperimentContext.requireResumePoint(run, experiment: name)
         let resolved: Resolved
         if let folder = try config.optionalString("plugin_folder") {
             resolved = try resolve(folder)
@@ -206,7 +207,9 @@ public struct ExperimentRunner {
         }
         // A failed op check inside the experiment ends the process; the run records why first.
         OpCheck.onFailure = { message in try? record(.crashed, message) }
-        defer { OpCheck.onFailure = nil }
+        // Each `fit` inside the run keeps a backup for `keel resume` (ExperimentContext.defaultBackup).
+        FitDefaults.backup = context.defaultBackup
+        defer { OpCheck.onFailure = nil; FitDefaults.backup = nil }
         do {
             try type.init().run(context)
         } catch {
@@ -214,6 +217,7 @@ public struct ExperimentRunner {
             throw error
         }
         try record(.finished)
+        do { try context.discardResumeState() } catch { warn("\(error)") }
         return run
     }
 }

@@ -101,7 +101,7 @@ extension Model {
         }
         let steps = stepsPerEpoch.map { min($0, training.batchCount) } ?? training.batchCount
         let level = verbose.level
-        var all = callbacks
+        var all = try FitDefaults.callbacks(adding: callbacks)
         let history = callbacks.compactMap { $0 as? History }.first ?? History()
         if !all.contains(where: { $0 === history }) { all.append(history) }
         if level != 0 { all.append(ProgbarLogger()) }
