@@ -199,6 +199,8 @@ final class RunLifecycleTests: XCTestCase {
             override func run(_ context: ExperimentContext) throws {
                 context.log("seed \\(context.seed) draw \\(KeelRandom.generator.uniform([3]).scalars)")
                 let marker = context.runDirectory.path + "/first-attempt.txt"
+                // Restoring (nothing, the first time) is what makes a hand-written loop resumable.
+                _ = try context.checkpoint.restore()
                 if context.resumeFrom == nil {
                     try "started".write(toFile: marker, atomically: true, encoding: .utf8)
                     throw KeelError("resumable-probe", expected: "to be resumed", found: "a deliberate failure mid-way")

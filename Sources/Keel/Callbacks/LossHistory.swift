@@ -81,6 +81,7 @@ public final class LossHistory: Callback {
         let figure = try TrainingCurves.figure(title: "Training history", xName: "epoch", epochColumn: true, columns: columns)
         let path = URL(fileURLWithPath: directory).appendingPathComponent("history.png").path
         do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             try figure.write(to: path)
         } catch {
             throw KeelError("LossHistory: cannot write \(path): \(error)")
