@@ -3,9 +3,11 @@ import Foundation
 import Glibc
 #endif
 internal import ZIPFoundation
+internal import CKeelZlib
 
 /// A zip archive held in memory as named members in order (what .npz and .keras files are),
-/// read and written through ZIPFoundation with every member's CRC and size checked.
+/// read by ZipDirectory and zlib with every member's offsets, sizes and CRC checked against the
+/// archive, written through ZIPFoundation.
 public struct ZipArchive: Sendable {
     public enum Compression: Sendable {
         case stored, deflated
@@ -34,7 +36,8 @@ public struct ZipArchive: Sendable {
         try read(bytes: FileBytes.read(path, what: "zip archive"), name: path)
     }
 
-    /// Every file member, in archive order. Damage anywhere (magic, directory, CRC, size) throws.
+    /// Every file member, in archive order. Damage anywhere (magic, directory, sizes, offsets,
+    /// CRC) throws; nothing is read past the archive's end and no scratch file is made.
     public static func read(bytes: [UInt8], name: String) throws -> ZipArchive {
         guard !bytes.isEmpty else {
             throw KeelError(name, expected: "a zip archive", found: "an empty file")
@@ -43,37 +46,13 @@ public struct ZipArchive: Sendable {
         guard bytes.starts(with: localHeaderMagic) || bytes.starts(with: emptyArchiveMagic) else {
             throw KeelError(name, expected: "zip magic PK\\x03\\x04", found: "bytes \(Gzip.hexPrefix(bytes)) (not a zip archive)")
         }
-        guard let listedCount = ZipDirectory.entryCount(in: bytes) else {
-            throw KeelError(name, expected: "a zip end-of-central-directory record",
-                            found: "none (the file is truncated or not a zip archive)")
-        }
-        // Read through a file, not ZIPFoundation's in-memory reader: that one traps on offsets
-        // past the end of a damaged archive, where file reads fail with an error.
-        let scratch = FileManager.default.temporaryDirectory
-            .appendingPathComponent("keel-zip-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).zip")
-        guard FileManager.default.createFile(atPath: scratch.path, contents: Data(bytes)) else {
-            throw KeelError(name, expected: "a scratch copy for reading", found: "\(scratch.path) could not be written")
-        }
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let archive: Archive
-        do {
-            archive = try Archive(url: scratch, accessMode: .read)
-        } catch {
-            throw KeelError(name, expected: "a readable zip archive", found: "\(error)")
-        }
         var result = ZipArchive(source: name)
-        var entryCount = 0
-        for entry in archive {
-            entryCount += 1
-            guard entry.type == .file else { continue }
-            guard !result.memberNames.contains(entry.path) else {
-                throw KeelError(name, expected: "one member per name", found: "'\(entry.path)' twice")
+        var seen = Set<String>()
+        for entry in try ZipDirectory(bytes, name: name).entries where !entry.isDirectory {
+            guard seen.insert(entry.name).inserted else {
+                throw KeelError(name, expected: "one member per name", found: "'\(entry.name)' twice")
             }
-            result.members.append((entry.path, try extract(entry, from: archive, name: "\(name) member '\(entry.path)'")))
-        }
-        if let listedCount, entryCount != listedCount {
-            throw KeelError(name, expected: "\(listedCount) members listed in the zip directory",
-                            found: "\(entryCount) readable members (the directory is damaged)")
+            result.members.append((entry.name, try extract(entry, from: bytes, name: "\(name) member '\(entry.name)'")))
         }
         return result
     }
@@ -107,39 +86,69 @@ public struct ZipArchive: Sendable {
         return [UInt8](data)
     }
 
-    private static func extract(_ entry: Entry, from archive: Archive, name: String) throws -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(Int(min(entry.uncompressedSize, 1 << 30)))
-        let checksum: CRC32
-        do {
-            checksum = try archive.extract(entry, bufferSize: 1 << 20) { chunk in bytes += chunk }
-        } catch {
-            throw KeelError(name, expected: "a readable zip member", found: "\(error)")
-        }
-        guard checksum == entry.checksum else {
-            throw KeelError(name, expected: "CRC-32 \(entry.checksum) from the zip directory",
-                            found: "CRC-32 \(checksum) (the member is corrupt)")
-        }
+    private static func extract(_ entry: ZipDirectory.Entry, from archive: [UInt8], name: String) throws -> [UInt8] {
+        let bytes = entry.method == 0 ? Array(archive[entry.dataRange])
+            : try inflate(archive[entry.dataRange], limit: entry.uncompressedSize, name: name)
         guard bytes.count == entry.uncompressedSize else {
             throw KeelError(name, expected: "\(entry.uncompressedSize) bytes", found: "\(bytes.count) bytes (truncated)")
         }
+        let checksum = bytes.withUnsafeBufferPointer { buffer in
+            UInt32(truncatingIfNeeded: crc32_z(0, buffer.baseAddress, z_size_t(buffer.count)))
+        }
+        guard checksum == entry.crc32 else {
+            throw KeelError(name, expected: "CRC-32 \(entry.crc32) from the zip directory",
+                            found: "CRC-32 \(checksum) (the member is corrupt)")
+        }
         return bytes
+    }
+
+    /// A raw deflate stream, decompressed chunk by chunk so that what the directory announces is
+    /// never allocated up front; more than `limit` bytes of output is an error.
+    private static func inflate(_ input: ArraySlice<UInt8>, limit: Int, name: String) throws -> [UInt8] {
+        var stream = z_stream()
+        guard keel_inflate_init2(&stream, -15) == Z_OK else {
+            throw KeelError(name, expected: "zlib to start decompressing", found: "zlib could not allocate its state")
+        }
+        defer { inflateEnd(&stream) }
+        var output: [UInt8] = []
+        output.reserveCapacity(min(limit, input.count &* 4 &+ 4096))
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        return try input.withUnsafeBufferPointer { source -> [UInt8] in
+            var fed = 0
+            while true {
+                if stream.avail_in == 0, fed < source.count, let base = source.baseAddress {
+                    let piece = min(source.count - fed, Int(UInt32.max))
+                    stream.next_in = UnsafeMutablePointer(mutating: base + fed)
+                    stream.avail_in = uInt(piece)
+                    fed += piece
+                }
+                let status = chunk.withUnsafeMutableBufferPointer { target -> Int32 in
+                    stream.next_out = target.baseAddress
+                    stream.avail_out = uInt(target.count)
+                    return CKeelZlib.inflate(&stream, Z_NO_FLUSH)
+                }
+                let produced = chunk.count - Int(stream.avail_out)
+                guard produced <= limit - output.count else {
+                    throw KeelError(name, expected: "\(limit) bytes once decompressed, as the zip directory says",
+                                    found: "more (the archive is damaged)")
+                }
+                output += chunk[..<produced]
+                switch status {
+                case Z_STREAM_END:
+                    return output
+                case Z_OK:
+                    continue  // zlib returns Z_OK only after consuming input or producing output
+                case Z_BUF_ERROR where stream.avail_in == 0 && fed < source.count:
+                    continue
+                case Z_BUF_ERROR:
+                    throw KeelError(name, expected: "a complete deflate stream",
+                                    found: "the stream cut off after \(output.count) bytes (truncated or damaged)")
+                default:
+                    let reason = stream.msg.map { String(cString: $0) } ?? "zlib status \(status)"
+                    throw KeelError(name, expected: "valid deflate data", found: "corrupt data: \(reason)")
+                }
+            }
+        }
     }
 }
 
-/// The zip end-of-central-directory record, read directly: ZIPFoundation's entry iterator stops
-/// quietly at a damaged directory entry, so the count it yields is checked against this one.
-private enum ZipDirectory {
-    /// nil when there is no record; `.some(nil)` when the count is in a ZIP64 record instead.
-    static func entryCount(in bytes: [UInt8]) -> Int?? {
-        let recordSize = 22, signature: [UInt8] = [0x50, 0x4B, 0x05, 0x06]
-        guard bytes.count >= recordSize else { return nil }
-        let earliest = max(0, bytes.count - recordSize - Int(UInt16.max))
-        for start in stride(from: bytes.count - recordSize, through: earliest, by: -1)
-        where bytes[start..<(start + 4)].elementsEqual(signature) {
-            let count = Int(bytes[start + 10]) | Int(bytes[start + 11]) << 8
-            return count == Int(UInt16.max) ? .some(nil) : .some(count)
-        }
-        return nil
-    }
-}

@@ -98,6 +98,27 @@ final class NPYTests: XCTestCase {
                               mentioning: [path("fortran-2d.npy"), "expected a C-order array", "fortran_order: True"])
     }
 
+    /// NumPy types Keel has no element type for are read without loss into a wider one; a
+    /// uint64 beyond Int64 is an error naming it.
+    func testWidensUnsignedAndHalfPrecisionArrays() throws {
+        let directory = formatTestDirectory("npy-widened")
+        _ = try FormatTesting.python("""
+            import sys, numpy as np
+            out = sys.argv[1]
+            np.save(f"{out}/u2.npy", np.array([[0, 1, 65535]], '<u2'))
+            np.save(f"{out}/u4-big.npy", np.array([0, 4294967295], '>u4'))
+            np.save(f"{out}/u8.npy", np.array([0, 2**63 - 1], '<u8'))
+            np.save(f"{out}/u8-huge.npy", np.array([1, 2**63], '<u8'))
+            np.save(f"{out}/f2-big.npy", np.array([0.5, -2, 65504, np.inf], '>f2'))
+            """, [directory.path])
+        func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+        XCTAssertEqual(try NPY.read(path("u2.npy")), ArrayData([Int32(0), 1, 65535], shape: [1, 3]))
+        XCTAssertEqual(try NPY.read(path("u4-big.npy")), ArrayData([Int64(0), 4_294_967_295], shape: [2]))
+        XCTAssertEqual(try NPY.read(path("u8.npy")), ArrayData([Int64(0), Int64.max], shape: [2]))
+        XCTAssertEqual(try NPY.read(path("f2-big.npy")), ArrayData([Float(0.5), -2, 65504, .infinity], shape: [4]))
+        assertThrowsKeelError(try NPY.read(path("u8-huge.npy")), mentioning: [path("u8-huge.npy"), "9223372036854775808"])
+    }
+
     func testNumPyLoadsWhatKeelWrites() throws {
         let directory = formatTestDirectory("npy-to-numpy")
         var expected: [String: (dtype: String, shape: [Int], values: [Double])] = [:]

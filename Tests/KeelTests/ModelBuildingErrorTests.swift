@@ -33,6 +33,20 @@ final class ModelBuildingErrorTests: XCTestCase {
                          mentioning: ["Concatenate layer 'join'", "equal outside axis -1", "found input shapes (None, 8, 3), (None, 5, 2)"])
     }
 
+    /// A weight no machine could hold is refused while the model is built, naming its shape and
+    /// bytes, instead of failing to allocate inside a non-throwing op.
+    func testWeightsTooLargeForMemoryAreRefusedWithTheirSize() {
+        let wide = Input(shape: [1 << 20])
+        assertBuildFails(try Dense(units: 1 << 24, name: "huge")(wide),
+                         mentioning: ["Dense layer 'huge'", "kernel", "[1048576, 16777216]", "70368744177664 bytes"])
+        let ids = Input(shape: [4], dtype: .int32)
+        assertBuildFails(try Embedding(inputDim: 1 << 26, outputDim: 1 << 16, name: "table")(ids),
+                         mentioning: ["Embedding layer 'table'", "embeddings matrix", "[67108864, 65536]"])
+        let image = Input(shape: [8, 8, 1 << 16])
+        assertBuildFails(try Conv2D(filters: 1 << 16, kernelSize: [1024, 1024], padding: .same, name: "wide_conv")(image),
+                         mentioning: ["Conv2D layer 'wide_conv'", "kernel", "[1024, 1024, 65536, 65536]"])
+    }
+
     func testMergeLayersWithOneInput() {
         let x = Input(shape: [8])
         assertBuildFails(try Concatenate(name: "lonely_join")([x]),

@@ -164,15 +164,26 @@ struct PluginOptions: ParsableArguments {
 
 /// Reads `path` or `name=path` arguments into the model's input (or output) order.
 enum ModelInputs {
+    /// Inputs are cast to each model input's dtype, as Keras does (an int64 or uint8 array feeds a
+    /// float32 input).
     static func read(_ arguments: [String], for model: Model) throws -> [Tensor] {
-        try arrange(arguments, names: model.inputs.map { $0.layer?.name ?? "input" }, what: "input")
+        let inputs = model.inputs
+        return try arrange(arguments, names: inputs.map { $0.layer?.name ?? "input" }, what: "input") { array, index, path in
+            guard let index, index < inputs.count else { return try Tensor(validating: array, source: path) }
+            return try Tensor(casting: array, to: inputs[index].dtype, source: path)
+        }
     }
 
     static func readTargets(_ arguments: [String], for model: Model) throws -> [Tensor] {
-        try arrange(arguments, names: model.outputNames, what: "output")
+        try arrange(arguments, names: model.outputNames, what: "output") { array, _, path in
+            try Tensor(validating: array, source: path)
+        }
     }
 
-    private static func arrange(_ arguments: [String], names: [String], what: String) throws -> [Tensor] {
+    /// `convert` turns the array read from a path into the tensor for the input (or output) at
+    /// an index of `names` (nil when there is none: a count mismatch reported below).
+    private static func arrange(_ arguments: [String], names: [String], what: String,
+                                convert: (ArrayData, Int?, String) throws -> Tensor) throws -> [Tensor] {
         var named: [String: Tensor] = [:], positional: [Tensor] = []
         for argument in arguments {
             if let eq = argument.firstIndex(of: "="), !argument.hasSuffix("=") {
@@ -181,9 +192,9 @@ enum ModelInputs {
                     throw KeelError("\(what) name '\(name)'", expected: "one of \(names.joined(separator: ", "))", found: "no such \(what)")
                 }
                 let path = String(argument[argument.index(after: eq)...])
-                named[name] = try Tensor(validating: try NPY.read(path), source: path)
+                named[name] = try convert(try NPY.read(path), names.firstIndex(of: name), path)
             } else {
-                positional.append(try Tensor(validating: try NPY.read(argument), source: argument))
+                positional.append(try convert(try NPY.read(argument), positional.count, argument))
             }
         }
         if !named.isEmpty {

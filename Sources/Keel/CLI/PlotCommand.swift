@@ -21,8 +21,11 @@ struct PlotCommand: ParsableCommand {
         let destination = output ?? (isDirectory.boolValue ? RunDirectory(path: source).plots + "/log.png"
                                                            : (csv as NSString).deletingPathExtension + ".png")
         let chart = try LogPlot.chart(csv: csv)
-        try FileManager.default.createDirectory(atPath: (destination as NSString).deletingLastPathComponent,
-                                                withIntermediateDirectories: true)
+        // A bare name ("log.png") has no folder part: it goes to the working directory.
+        let folder = (destination as NSString).deletingLastPathComponent
+        if !folder.isEmpty {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
         try chart.write(to: destination)
         print("wrote \(destination)")
     }

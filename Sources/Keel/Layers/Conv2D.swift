@@ -40,6 +40,7 @@ open class Conv2D: Layer {
             throw invalidInput(expected: "input channels divisible by groups (\(groups))", found: inputShapes)
         }
         try checkBuiltDimension(channels, builtFor: kernel.map { $0.shape[2] * groups }, what: "channels", shapes: inputShapes)
+        try checkWeightFits([kernelSize[0], kernelSize[1], channels / groups, filters], weight: "kernel", shapes: inputShapes)
         let spatial = try dataFormat.spatialAxes(rank: 4).enumerated().map { i, axis in
             try windowOutput(length: shape[axis], window: kernelSize[i], stride: strides[i], dilation: dilationRate[i],
                              padding: padding, what: "kernel", shapes: inputShapes)

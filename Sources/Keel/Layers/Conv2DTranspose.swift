@@ -37,6 +37,7 @@ open class Conv2DTranspose: Layer {
         let shape = try singleInput(inputShapes, rank: 4...4, layout: dataFormat.imageLayout)
         let channels = try knownDimension(inputShapes, axis: dataFormat.channelAxis(rank: 4), what: "channels")
         try checkBuiltDimension(channels, builtFor: kernel?.shape[3], what: "channels", shapes: inputShapes)
+        try checkWeightFits([kernelSize[0], kernelSize[1], filters, channels], weight: "kernel", shapes: inputShapes)
         let spatial = dataFormat.spatialAxes(rank: 4).enumerated().map { i, axis in
             shape[axis].map {
                 ConvArithmetic.transposedConvolution(length: $0, kernel: kernelSize[i], stride: strides[i], dilation: dilationRate[i],

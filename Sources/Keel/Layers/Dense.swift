@@ -22,6 +22,7 @@ open class Dense: Layer {
         let shape = try singleInput(inputShapes, rank: 2...8)
         let features = try knownDimension(inputShapes, axis: shape.count - 1, what: "feature (last)")
         try checkBuiltDimension(features, builtFor: kernel?.shape[0], what: "a last dimension of", shapes: inputShapes)
+        try checkWeightFits([features, units], weight: "kernel", shapes: inputShapes)
         return shape.dropLast() + [units]
     }
 

@@ -16,7 +16,9 @@ open class Embedding: Layer {
     public private(set) var embeddings: Variable!
 
     open override func outputShape(for inputShapes: [[Int?]]) throws -> [Int?] {
-        try singleInput(inputShapes, rank: 1...8) + [outputDim]
+        let shape = try singleInput(inputShapes, rank: 1...8)
+        try checkWeightFits([inputDim, outputDim], weight: "embeddings matrix", shapes: inputShapes)
+        return shape + [outputDim]
     }
 
     open override func build(inputShape: [Int]) {

@@ -210,6 +210,10 @@ open class Layer: ConfigConstructible {
 
     /// Builds on first use, then calls. Losses added by the previous call are cleared first.
     public func callAsFunction(_ inputs: [Tensor], training: Bool = false) -> Tensor {
+        // Checked before building: `build` and `call` index the inputs they are promised. A
+        // subclassed model's hand-written `call` decides for itself what it takes.
+        opCheck(self is Model || inputCount.allows(inputs.count),
+                "\(nameForMessages): expected \(inputCount.description), found \(describeShapes(inputs.map { $0.shape.map { $0 } }))")
         buildIfNeeded(inputShapes: inputs.map(\.shape))
         callLosses = []
         let output = call(inputs, training: training)

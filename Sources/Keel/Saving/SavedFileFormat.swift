@@ -43,9 +43,12 @@ enum SavedFileFormat {
         }
     }
 
+    /// Empty for anything but a readable regular file (a FIFO must not block the format sniffing;
+    /// the reader then reports what the path is).
     private static func leadingBytes(of path: String, count: Int) -> [UInt8] {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
-        defer { try? handle.close() }
+        guard let descriptor = try? FileBytes.openRegularFile(path) else { return [] }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: false)
+        defer { close(descriptor) }
         return [UInt8]((try? handle.read(upToCount: count)) ?? Data())
     }
 }

@@ -12,20 +12,12 @@ enum HDF5Signature {
     /// 512, 1024, 2048... (files with a user block, which the spec allows).
     static func check(_ path: String) throws {
         let location = HDF5Location(filePath: path, objectPath: "/")
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            let reason = errno
-            let found = reason == ENOENT ? "no such file" : String(cString: strerror(reason))
-            throw location.error(expected: "an existing, readable HDF5 file", found: found)
-        }
+        // Opened only once known to be a regular file: opening a FIFO would block until a writer came.
+        let descriptor = try FileBytes.openRegularFile(path, what: "HDF5 file")
         defer { Glibc.close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else {
             throw location.error(expected: "a readable HDF5 file", found: String(cString: strerror(errno)))
-        }
-        guard (status.st_mode & S_IFMT) == S_IFREG else {
-            let kind = (status.st_mode & S_IFMT) == S_IFDIR ? "a directory" : "something that is not a regular file"
-            throw location.error(expected: "an HDF5 file", found: kind)
         }
         let size = Int(status.st_size)
         guard size > 0 else { throw location.error(expected: "an HDF5 file", found: "an empty file (0 bytes)") }

@@ -24,7 +24,11 @@ extension ArrayData {
     /// Zero-size axes are set aside while checking, so `(2**62, 0)` is a valid empty array; and
     /// when the non-zero sizes fit, so does every partial product `ArrayData` computes.
     static func byteCount(of elementType: ElementType, shape: [Int]) -> Int? {
-        var total = elementType.byteCount
+        byteCount(elementSize: elementType.byteCount, shape: shape)
+    }
+
+    static func byteCount(elementSize: Int, shape: [Int]) -> Int? {
+        var total = elementSize
         for dimension in shape where dimension != 0 {
             let (product, overflow) = total.multipliedReportingOverflow(by: dimension)
             if overflow { return nil }

@@ -64,7 +64,10 @@ public enum NPY {
         }
         var data = Array(bytes[dataStart...])
         if header.isBigEndian {
-            ByteOrder.reverseElements(of: &data, elementSize: header.elementType.byteCount)
+            ByteOrder.reverseElements(of: &data, elementSize: header.fileElementSize)
+        }
+        if let widening = header.widenedFrom {
+            data = try widening.widen(data, name: name)
         }
         return ArrayData(elementType: header.elementType, shape: header.shape, bytes: data)
     }

@@ -6,9 +6,12 @@ struct NPYHeader: Equatable {
     let elementType: ElementType
     let isBigEndian: Bool
     let shape: [Int]
+    /// Set when the file holds a NumPy type Keel has no element type for, read without loss
+    /// into `elementType` (uint16 into int32, float16 into float32, ...).
+    var widenedFrom: NPYWidening? = nil
 
     /// The dtype strings Keel reads, as NumPy writes them.
-    static let supportedDescriptors = "<f4, <f8, |i1, |u1, <i2, <i4, <i8, |b1 (or big-endian >f4 ...)"
+    static let supportedDescriptors = "<f2, <f4, <f8, |i1, |u1, <i2, <u2, <i4, <u4, <i8, <u8, |b1 (or big-endian >f4 ...)"
 
     /// Interprets the header text; `name` is the file, for errors.
     static func parse(_ text: String, name: String) throws -> NPYHeader {
@@ -36,7 +39,7 @@ struct NPYHeader: Equatable {
                             found: "keys " + entries.map(\.key.summary).joined(separator: ", "))
         }
         let shape = try parseShape(values["shape"], name: name)
-        let (elementType, isBigEndian) = try parseDescriptor(values["descr"], name: name)
+        let (elementType, isBigEndian, widening) = try parseDescriptor(values["descr"], name: name)
         guard case .boolean(let fortranOrder)? = values["fortran_order"] else {
             throw KeelError(name, expected: "fortran_order True or False",
                             found: values["fortran_order"]?.summary ?? "nothing")
@@ -46,11 +49,14 @@ struct NPYHeader: Equatable {
             throw KeelError(name, expected: "a C-order array (fortran_order: False)",
                             found: "fortran_order: True for shape \(ArrayData.describe(shape)); save it with np.ascontiguousarray first")
         }
-        return NPYHeader(elementType: elementType, isBigEndian: isBigEndian, shape: shape)
+        return NPYHeader(elementType: elementType, isBigEndian: isBigEndian, shape: shape, widenedFrom: widening)
     }
 
     /// The number of data bytes the header announces, or nil when it overflows `Int`.
-    var byteCount: Int? { ArrayData.byteCount(of: elementType, shape: shape) }
+    var byteCount: Int? { ArrayData.byteCount(elementSize: fileElementSize, shape: shape) }
+
+    /// The size of one element in the file (before any widening).
+    var fileElementSize: Int { widenedFrom?.fileElementSize ?? elementType.byteCount }
 
     /// The dictionary text exactly as NumPy's `write_array` produces it, before padding:
     /// keys sorted, `repr` values, and spare spaces after it so the first axis can grow in place.
@@ -77,7 +83,7 @@ struct NPYHeader: Equatable {
         }
     }
 
-    private static func parseDescriptor(_ literal: PythonLiteral?, name: String) throws -> (ElementType, Bool) {
+    private static func parseDescriptor(_ literal: PythonLiteral?, name: String) throws -> (ElementType, Bool, NPYWidening?) {
         guard case .string(let descriptor)? = literal else {
             throw KeelError(name, expected: "a plain dtype string (\(supportedDescriptors))",
                             found: "descr \(literal?.summary ?? "nothing") (structured dtypes are not supported)")
@@ -88,13 +94,35 @@ struct NPYHeader: Equatable {
             isBigEndian = order == ">"
             body = body.dropFirst()
         }
+        if let widening = NPYWidening(rawValue: String(body)) {
+            return (widening.elementType, isBigEndian, widening)
+        }
         let elementType = ElementType.allCases.first { kindAndSize(of: $0) == body }
             ?? (body == "?" ? .bool : nil)
         guard let elementType else {
-            throw KeelError(name, expected: "a dtype Keel reads (\(supportedDescriptors))",
-                            found: "dtype '\(descriptor)'")
+            throw KeelError(name, expected: "a numeric or bool dtype Keel reads (\(supportedDescriptors))",
+                            found: "dtype '\(descriptor)'\(kindName(of: body).map { " (\($0))" } ?? "")")
         }
-        return (elementType, isBigEndian && elementType.byteCount > 1)
+        return (elementType, isBigEndian && elementType.byteCount > 1, nil)
+    }
+
+    /// What NumPy calls a dtype Keel does not read, from its kind letter: "complex64", "unicode strings".
+    private static func kindName(of body: Substring) -> String? {
+        guard let kind = body.first else { return nil }
+        let bits = Int(body.dropFirst()).map { String($0 * 8) } ?? ""
+        switch kind {
+        case "c": return "complex\(bits)"
+        case "f": return "float\(bits)"
+        case "i": return "int\(bits)"
+        case "u": return "uint\(bits)"
+        case "U": return "unicode strings"
+        case "S", "a": return "byte strings"
+        case "O": return "Python objects"
+        case "V": return "raw or structured records"
+        case "M": return "datetime64"
+        case "m": return "timedelta64"
+        default: return nil
+        }
     }
 
     private static func kindAndSize(of elementType: ElementType) -> String {

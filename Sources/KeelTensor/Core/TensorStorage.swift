@@ -18,6 +18,20 @@ public final class TensorStorage {
         self.pointer = pointer
     }
 
+    /// Scratch memory for an op: float32 values laid out as `dimensions`. A size that overflows
+    /// or that the system cannot give ends the process with a message naming it.
+    static func scratchFloats(_ dimensions: [Int], op: String) -> TensorStorage {
+        var count = 1
+        for d in dimensions {
+            let (product, overflow) = count.multipliedReportingOverflow(by: d)
+            if d < 0 || overflow || product > ShapeMath.maximumElementCount {
+                OpCheck.fail("\(op): a scratch buffer of \(dimensions) float32 values is larger than memory can hold (at most 2^45 values)")
+            }
+            count = product
+        }
+        return TensorStorage(byteCount: count &* 4, shape: dimensions, dtype: .float32)
+    }
+
     deinit {
         BufferPool.shared.release(pointer, byteCount: byteCount)
     }

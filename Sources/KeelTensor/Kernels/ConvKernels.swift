@@ -88,7 +88,7 @@ enum ConvKernels {
             return
         }
         let step = imagesPerChunk(g)
-        let cols = TensorStorage(byteCount: step &* rowsPerImage &* g.patchSize &* 4)
+        let cols = TensorStorage.scratchFloats([step, rowsPerImage, g.patchSize], op: "conv2d (im2col columns)")
         for first in stride(from: 0, to: g.batch, by: step) {
             let images = first..<Swift.min(g.batch, first &+ step)
             im2col(x, g, images: images, into: cols.floats)
@@ -123,7 +123,7 @@ enum ConvKernels {
         }
         dx.update(repeating: 0, count: g.batch &* g.height &* g.width &* g.inChannels)
         let step = imagesPerChunk(g)
-        let cols = TensorStorage(byteCount: step &* rowsPerImage &* g.patchSize &* 4)
+        let cols = TensorStorage.scratchFloats([step, rowsPerImage, g.patchSize], op: "conv2d (im2col columns)")
         for first in stride(from: 0, to: g.batch, by: step) {
             let images = first..<Swift.min(g.batch, first &+ step)
             BLAS.sgemm(transposeA: false, transposeB: true, m: images.count &* rowsPerImage, n: g.patchSize,
@@ -136,7 +136,7 @@ enum ConvKernels {
     /// K'[kh', kw', f, c] = K[KH−1−kh', KW−1−kw', c, f].
     static func flippedKernel(_ kernel: UnsafePointer<Float>, _ g: ConvGeometry) -> TensorStorage {
         let (kh, kw, c, f) = (g.kernelHeight, g.kernelWidth, g.inChannels, g.outChannels)
-        let out = TensorStorage(byteCount: kh &* kw &* c &* f &* 4)
+        let out = TensorStorage.scratchFloats([kh, kw, f, c], op: "conv2d (flipped kernel)")
         let o = out.floats
         for y in 0..<kh {
             for x in 0..<kw {
@@ -168,7 +168,7 @@ enum ConvKernels {
             return
         }
         let step = imagesPerChunk(g)
-        let cols = TensorStorage(byteCount: step &* rowsPerImage &* g.patchSize &* 4)
+        let cols = TensorStorage.scratchFloats([step, rowsPerImage, g.patchSize], op: "conv2d (im2col columns)")
         var beta: Float = 0
         for first in stride(from: 0, to: g.batch, by: step) {
             let images = first..<Swift.min(g.batch, first &+ step)
