@@ -28,6 +28,15 @@ public enum FileBytes {
         }
     }
 
+    /// A whole text file (UTF-8), read as `read` does; bytes that are not UTF-8 are an error.
+    public static func readText(_ path: String, what: String = "file") throws -> String {
+        let bytes = try read(path, what: what)
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw KeelError("\(path)", expected: "a \(what) in UTF-8", found: "bytes that are not UTF-8")
+        }
+        return text
+    }
+
     /// Throws unless `path` names an existing regular file (symbolic links followed); says what
     /// it is otherwise. Nothing is opened, so a FIFO cannot block the caller.
     public static func requireRegularFile(_ path: String, what: String = "file") throws {

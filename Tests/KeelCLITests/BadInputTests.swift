@@ -195,6 +195,32 @@ final class BadInputTests: XCTestCase {
         assertCleanFailure(result, mentioning: ["latest.weights.h5", "FIFO"], "resume with a FIFO backup")
     }
 
+    /// A run directory whose config.json and status.json are FIFOs: `keel runs` and `keel resume`
+    /// read neither blocking nor crashing.
+    func testRunFilesThatAreFifosDoNotBlock() throws {
+        let keel = KeelProcess()
+        defer { keel.remove() }
+        try FileManager.default.createDirectory(atPath: keel.path("runs/x/1"), withIntermediateDirectories: true)
+        XCTAssertEqual(mkfifo(keel.path("runs/x/1/config.json"), 0o644), 0)
+        XCTAssertEqual(mkfifo(keel.path("runs/x/1/status.json"), 0o644), 0)
+        let listing = try runBounded(keel, ["runs"], seconds: 30)
+        XCTAssertEqual(listing.status, 0, listing.stderr)
+        assertCleanFailure(try runBounded(keel, ["resume", "runs/x/1"], seconds: 30), mentioning: ["config.json"], "resume with FIFO run files")
+    }
+
+    /// A multi-output model's predictions go in a directory; an existing file there is refused
+    /// before anything is computed.
+    func testPredictOfSeveralOutputsIntoAnExistingFileIsRefused() throws {
+        let keel = KeelProcess()
+        defer { keel.remove() }
+        try "keep".write(toFile: keel.path("taken"), atomically: true, encoding: .utf8)
+        let ticket = ProjectPaths.sharedFixtures.appendingPathComponent("h5/ticket")
+        let inputs = ["title", "text_body", "tags"].flatMap { ["--input", "\($0)=\(ticket.appendingPathComponent("x_\($0).npy").path)"] }
+        let result = try runBounded(keel, ["predict", ticket.appendingPathComponent("model.h5").path] + inputs + ["--output", "taken"], seconds: 60)
+        assertCleanFailure(result, mentioning: ["--output taken", "directory", "existing file"], "predict into an existing file")
+        XCTAssertEqual(try String(contentsOfFile: keel.path("taken"), encoding: .utf8), "keep")
+    }
+
     // MARK: keel plot
 
     func testPlotOfABareRelativeName() throws {

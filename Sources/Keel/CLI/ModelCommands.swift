@@ -46,6 +46,10 @@ struct PredictCommand: ParsableCommand {
     func run() throws {
         plugins.load()
         let loaded = try Model.load(from: model, for: .inference)
+        if loaded.outputNames.count > 1, FileManager.default.fileExists(atPath: output), !PluginHost.isDirectory(output) {
+            throw KeelError("--output \(output)", expected: "a directory for the \(loaded.outputNames.count) outputs of model '\(loaded.name)'",
+                            found: "an existing file")
+        }
         let x = try ModelInputs.read(inputs, for: loaded)
         let outputs = try loaded.predict(x, batchSize: batchSize, verbose: 0)
         if outputs.count == 1 {

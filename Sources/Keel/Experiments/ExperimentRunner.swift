@@ -113,7 +113,7 @@ public struct ExperimentRunner {
     @discardableResult
     public func resume(_ path: String) throws -> RunDirectory {
         let run = RunDirectory(path: path)
-        guard let text = try? String(contentsOfFile: run.config, encoding: .utf8) else {
+        guard let text = try? FileBytes.readText(run.config, what: "run config") else {
             throw KeelError("run directory \(path)", expected: "a config.json written by keel run", found: "none")
         }
         let config = ConfigReader(try JSONValue.parse(text, source: run.config).objectValue ?? JSONObject(),

@@ -31,7 +31,7 @@ public struct RunListing {
     public static func read(_ path: String) -> RunListing {
         let directory = RunDirectory(path: path.hasSuffix("/") ? String(path.dropLast()) : path)
         var experiment = "?"
-        if let text = try? String(contentsOfFile: directory.config, encoding: .utf8),
+        if let text = try? FileBytes.readText(directory.config, what: "run config"),
            let name = (try? JSONValue.parse(text, source: directory.config))?.objectValue?["experiment"]?.stringValue {
             experiment = name
         }

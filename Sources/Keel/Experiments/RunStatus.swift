@@ -60,7 +60,7 @@ public struct RunStatus: Equatable {
 
     /// Reads `path`; nil when there is no readable status (a run directory being created).
     public static func read(_ path: String) -> RunStatus? {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+        guard let text = try? FileBytes.readText(path, what: "run status"),
               let object = (try? JSONValue.parse(text, source: path))?.objectValue,
               let name = object["status"]?.stringValue else { return nil }
         // An unknown state (a newer keel's) is shown as failed rather than trusted.
