@@ -79,22 +79,19 @@ public final class LossHistory: Callback {
         }
         guard !columns.isEmpty else { return }
         let figure = try TrainingCurves.figure(title: "Training history", xName: "epoch", epochColumn: true, columns: columns)
-        let path = URL(fileURLWithPath: directory).appendingPathComponent("history.png").path
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            try figure.write(to: path)
-        } catch {
-            throw KeelError("LossHistory: cannot write \(path): \(error)")
-        }
-        writtenFiles.append(path)
+        try write(named: "history.png", figure.write(to:))
     }
 
     private func write(_ chart: LineChart, named name: String) throws {
+        try write(named: name, chart.write(to:))
+    }
+
+    private func write(named name: String, _ draw: (String) throws -> Void) throws {
         let path = URL(fileURLWithPath: directory).appendingPathComponent(name).path
         do {
             // Made with the first chart, so a run that draws none has no empty folder.
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            try chart.write(to: path)
+            try draw(path)
         } catch {
             throw KeelError("LossHistory: cannot write \(path): \(error)")
         }

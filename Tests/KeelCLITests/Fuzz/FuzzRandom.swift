@@ -1,25 +1,20 @@
 import Foundation
+import KeelTestSupport
 
 /// SplitMix64: the whole campaign derives from one seed, so every input is reproducible from
 /// (campaign seed, input index) alone, on any machine and in any order of execution.
 struct FuzzRandom {
-    private var state: UInt64
+    private var generator: SplitMix64
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { generator = SplitMix64(seed: seed) }
 
     /// The generator of input `index` of the campaign seeded with `seed`.
     init(campaign seed: UInt64, input index: Int) {
-        var mixer = FuzzRandom(seed: seed ^ (UInt64(truncatingIfNeeded: index) &* 0x9E37_79B9_7F4A_7C15))
-        state = mixer.next() ^ 0xD1B5_4A32_D192_ED03
+        var mixer = SplitMix64(seed: seed ^ (UInt64(truncatingIfNeeded: index) &* 0x9E37_79B9_7F4A_7C15))
+        generator = SplitMix64(seed: mixer.next() ^ 0xD1B5_4A32_D192_ED03)
     }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { generator.next() }
 
     /// Uniform in 0..<bound (bound > 0).
     mutating func below(_ bound: Int) -> Int {
