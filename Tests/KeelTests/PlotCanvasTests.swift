@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import Keel
+import KeelTestSupport
 
 /// The raster canvas: exact pixels for lines, rectangles and the bitmap font.
 final class PlotCanvasTests: XCTestCase {
@@ -87,5 +88,43 @@ final class PlotCanvasTests: XCTestCase {
         let image = try canvas.image()
         XCTAssertEqual([image.width, image.height, image.channels], [5, 3, 3])
         XCTAssertEqual(Array(image.pixels.suffix(3)), [0x1F, 0x77, 0xB4])
+    }
+
+    /// Lines are drawn from the pixels near each segment only; the result is the same as testing
+    /// every pixel of the canvas against every segment (the definition of a thick line).
+    func testPolylinesCoverExactlyThePixelsNearTheirSegments() {
+        func segmentDistance(_ p: Point, _ a: Point, _ b: Point) -> Double {
+            let dx = b.x - a.x, dy = b.y - a.y, lengthSquared = dx * dx + dy * dy
+            let t = lengthSquared == 0 ? 0 : min(max(((p.x - a.x) * dx + (p.y - a.y) * dy) / lengthSquared, 0), 1)
+            let cx = a.x + t * dx - p.x, cy = a.y + t * dy - p.y
+            return (cx * cx + cy * cy).squareRoot()
+        }
+        var generator = SplitMix64(seed: 5)
+        for round in 0..<40 {
+            let width = 48, height = 32
+            let points = (0..<(2 + round % 6)).map { _ in
+                Point(x: Double.random(in: -8...56, using: &generator), y: Double.random(in: -8...40, using: &generator))
+            }
+            let thickness = [0.5, 1, 2, 3.5, 7][round % 5]
+            let antialiased = round % 2 == 0
+            var drawn = Canvas(width: width, height: height)
+            drawn.drawPolyline(points, color: .black, thickness: thickness, antialiased: antialiased)
+            var expected = Canvas(width: width, height: height)
+            let half = thickness / 2
+            for y in 0..<height {
+                for x in 0..<width {
+                    let centre = Point(x: Double(x) + 0.5, y: Double(y) + 0.5)
+                    let distance = zip(points, points.dropFirst()).map { segmentDistance(centre, $0, $1) }.min()!
+                    let value = antialiased ? min(max(half + 0.5 - distance, 0), 1) : (distance <= half ? 1 : 0)
+                    if value > 0 { expected.blend(x: x, y: y, color: .black, alpha: value) }
+                }
+            }
+            for y in 0..<height {
+                for x in 0..<width where drawn.color(x: x, y: y) != expected.color(x: x, y: y) {
+                    XCTFail("round \(round): pixel (\(x), \(y)) is \(drawn.color(x: x, y: y)), expected \(expected.color(x: x, y: y))")
+                    return
+                }
+            }
+        }
     }
 }

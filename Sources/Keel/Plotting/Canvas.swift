@@ -84,12 +84,16 @@ public struct Canvas: Sendable {
         let boxWidth = right - left + 1
         var coverage = [Double](repeating: 0, count: boxWidth * (bottom - top + 1))
         for (a, b) in zip(points, points.dropFirst()) {
-            let x0 = max(left, PixelIndex.from(min(a.x, b.x) - reach))
-            let x1 = min(right, PixelIndex.from(max(a.x, b.x) + reach, rounding: .up))
             let y0 = max(top, PixelIndex.from(min(a.y, b.y) - reach))
             let y1 = min(bottom, PixelIndex.from(max(a.y, b.y) + reach, rounding: .up))
-            guard x0 <= x1, y0 <= y1 else { continue }
+            guard y0 <= y1 else { continue }
             for row in y0...y1 {
+                // Only the pixels near the segment, not its whole bounding box: a diagonal across
+                // the plot (a log whose epochs go back) would otherwise cost the plot's area.
+                guard let span = Canvas.rowSpan(ofCapsuleFrom: a, to: b, radius: reach, atY: Double(row) + 0.5) else { continue }
+                let x0 = max(left, PixelIndex.from(span.lowerBound - 0.5))
+                let x1 = min(right, PixelIndex.from(span.upperBound - 0.5, rounding: .up))
+                guard x0 <= x1 else { continue }
                 for column in x0...x1 {
                     let distance = Canvas.distance(from: Point(x: Double(column) + 0.5, y: Double(row) + 0.5), toSegment: a, b)
                     let value = antialiased ? min(max(halfWidth + 0.5 - distance, 0), 1) : (distance <= halfWidth ? 1 : 0)
@@ -101,6 +105,39 @@ public struct Canvas: Sendable {
         for (index, value) in coverage.enumerated() where value > 0 {
             blend(x: left + index % boxWidth, y: top + index / boxWidth, color: color, alpha: value)
         }
+    }
+
+    /// The x range, on the horizontal line at `y`, of the points within `radius` of segment a–b
+    /// (a capsule: a band along the segment and a disc at each end; convex, so one interval).
+    static func rowSpan(ofCapsuleFrom a: Point, to b: Point, radius: Double, atY y: Double) -> ClosedRange<Double>? {
+        var low = Double.infinity, high = -Double.infinity
+        for centre in [a, b] {
+            let offset = y - centre.y, squared = radius * radius - offset * offset
+            guard squared >= 0 else { continue }
+            let half = squared.squareRoot()
+            low = min(low, centre.x - half)
+            high = max(high, centre.x + half)
+        }
+        let dx = b.x - a.x, dy = b.y - a.y
+        let length = (dx * dx + dy * dy).squareRoot()
+        if length > 0 {
+            // With u = x − a.x: the distance across the segment is |u·dy − (y − a.y)·dx| / length and
+            // the position along it (u·dx + (y − a.y)·dy) / length² — both linear in u.
+            var bandLow = -Double.infinity, bandHigh = Double.infinity, inBand = true
+            func require(_ slope: Double, _ intercept: Double, in range: ClosedRange<Double>) {
+                guard slope != 0 else { inBand = inBand && range.contains(intercept); return }
+                let first = (range.lowerBound - intercept) / slope, second = (range.upperBound - intercept) / slope
+                bandLow = max(bandLow, min(first, second))
+                bandHigh = min(bandHigh, max(first, second))
+            }
+            require(dy, -(y - a.y) * dx, in: -radius * length...radius * length)
+            require(dx, (y - a.y) * dy, in: 0...length * length)
+            if inBand, bandLow <= bandHigh, bandLow.isFinite, bandHigh.isFinite {
+                low = min(low, a.x + bandLow)
+                high = max(high, a.x + bandHigh)
+            }
+        }
+        return low <= high ? low...high : nil
     }
 
     static func distance(from p: Point, toSegment a: Point, _ b: Point) -> Double {
