@@ -42,7 +42,9 @@ final class PlainComponentContractTests: XCTestCase {
 
     private let regularizerConfigs: [String: JSONObject] = ["L1": [:], "L2": [:], "L1L2": [:], "OrthogonalRegularizer": [:]]
 
-    private let constraintConfigs: [String: JSONObject] = ["ClipConstraint": [:]]
+    private let constraintConfigs: [String: JSONObject] = [
+        "ClipConstraint": [:], "MaxNorm": [:], "MinMaxNorm": [:], "NonNeg": [:], "UnitNorm": [:],
+    ]
 
     private var callbackConfigs: [String: JSONObject] {
         [

@@ -4,11 +4,12 @@ import ArgumentParser
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List experiments (with their hyper-parameters) and the registered layers, losses, metrics, optimizers and callbacks.",
+        abstract: "List experiments (with their hyper-parameters) and the registered layers, losses, metrics, optimizers, callbacks, initializers, regularizers and constraints.",
         discussion: "`keel list <experiment>` shows one experiment's hyper-parameters: name, default and type.")
 
     enum Kind: String, ExpressibleByArgument, CaseIterable {
-        case experiments, layers, losses, metrics, optimizers, callbacks, activations, schedules
+        case experiments, layers, losses, metrics, optimizers, callbacks, activations, schedules, initializers, regularizers,
+             constraints
     }
 
     @Argument(help: "Show only this experiment (a name or a folder) and its hyper-parameters.")
@@ -45,6 +46,9 @@ struct ListCommand: ParsableCommand {
             case .callbacks: names = Registries.callbacks.classNames
             case .activations: names = Registries.activations.classNames
             case .schedules: names = Registries.schedules.classNames
+            case .initializers: names = Registries.initializers.classNames
+            case .regularizers: names = Registries.regularizers.classNames
+            case .constraints: names = Registries.constraints.classNames
             }
             print("\(k.rawValue) (\(names.count)):")
             for name in names { print("  \(name)") }

@@ -17,8 +17,8 @@ open class BatchNormalization: Layer {
     @Hyper("moving_variance_initializer") public var movingVarianceInitializer: Initializer = Ones()
     @Hyper("beta_regularizer") public var betaRegularizer: Regularizer? = nil
     @Hyper("gamma_regularizer") public var gammaRegularizer: Regularizer? = nil
-    @Hyper("beta_constraint", .noWeightConstraint) public var betaConstraint: JSONValue? = nil
-    @Hyper("gamma_constraint", .noWeightConstraint) public var gammaConstraint: JSONValue? = nil
+    @Hyper("beta_constraint") public var betaConstraint: Constraint? = nil
+    @Hyper("gamma_constraint") public var gammaConstraint: Constraint? = nil
     /// Accepted and written back as Keras does; one device has nothing to synchronize with.
     @Hyper("synchronized") public var synchronized = false
     @Hyper("renorm", .mustBeFalse("Keel does not implement batch renormalization")) public var renorm = false
@@ -35,6 +35,8 @@ open class BatchNormalization: Layer {
         let featureAxis = try checkedAxis(axis, rank: shape.count, shapes: inputShapes)
         let features = try knownDimension(inputShapes, axis: featureAxis, what: "feature")
         try checkBuiltDimension(features, builtFor: movingMean?.shape[0], what: "features", shapes: inputShapes)
+        try checkConstraintFits(scale ? gammaConstraint : nil, weightShape: [features], weight: "gamma", shapes: inputShapes)
+        try checkConstraintFits(center ? betaConstraint : nil, weightShape: [features], weight: "beta", shapes: inputShapes)
         return shape
     }
 
@@ -42,8 +44,14 @@ open class BatchNormalization: Layer {
 
     open override func build(inputShape: [Int]) {
         let features = [inputShape[normalizedAxis(rank: inputShape.count)]]
-        if scale { gamma = addWeight(name: "gamma", shape: features, initializer: gammaInitializer, regularizer: gammaRegularizer) }
-        if center { beta = addWeight(name: "beta", shape: features, initializer: betaInitializer, regularizer: betaRegularizer) }
+        if scale {
+            gamma = addWeight(name: "gamma", shape: features, initializer: gammaInitializer, regularizer: gammaRegularizer,
+                              constraint: gammaConstraint)
+        }
+        if center {
+            beta = addWeight(name: "beta", shape: features, initializer: betaInitializer, regularizer: betaRegularizer,
+                             constraint: betaConstraint)
+        }
         movingMean = addWeight(name: "moving_mean", shape: features, initializer: movingMeanInitializer, trainable: false)
         movingVariance = addWeight(name: "moving_variance", shape: features, initializer: movingVarianceInitializer,
                                    trainable: false)

@@ -19,8 +19,8 @@ open class Conv2D: Layer {
     @Hyper("kernel_regularizer") public var kernelRegularizer: Regularizer? = nil
     @Hyper("bias_regularizer") public var biasRegularizer: Regularizer? = nil
     public let activityRegularizerField = ActivityRegularizerField()
-    @Hyper("kernel_constraint", .noWeightConstraint) public var kernelConstraint: JSONValue? = nil
-    @Hyper("bias_constraint", .noWeightConstraint) public var biasConstraint: JSONValue? = nil
+    @Hyper("kernel_constraint") public var kernelConstraint: Constraint? = nil
+    @Hyper("bias_constraint") public var biasConstraint: Constraint? = nil
     public private(set) var kernel: Variable!
     public private(set) var bias: Variable?
 
@@ -40,7 +40,10 @@ open class Conv2D: Layer {
             throw invalidInput(expected: "input channels divisible by groups (\(groups))", found: inputShapes)
         }
         try checkBuiltDimension(channels, builtFor: kernel.map { $0.shape[2] * groups }, what: "channels", shapes: inputShapes)
-        try checkWeightFits([kernelSize[0], kernelSize[1], channels / groups, filters], weight: "kernel", shapes: inputShapes)
+        let kernelShape = [kernelSize[0], kernelSize[1], channels / groups, filters]
+        try checkWeightFits(kernelShape, weight: "kernel", shapes: inputShapes)
+        try checkConstraintFits(kernelConstraint, weightShape: kernelShape, weight: "kernel", shapes: inputShapes)
+        try checkConstraintFits(useBias ? biasConstraint : nil, weightShape: [filters], weight: "bias", shapes: inputShapes)
         let spatial = try dataFormat.spatialAxes(rank: 4).enumerated().map { i, axis in
             try windowOutput(length: shape[axis], window: kernelSize[i], stride: strides[i], dilation: dilationRate[i],
                              padding: padding, what: "kernel", shapes: inputShapes)
@@ -51,9 +54,10 @@ open class Conv2D: Layer {
     open override func build(inputShape: [Int]) {
         let channels = inputShape[dataFormat.channelAxis(rank: 4)]
         kernel = addWeight(name: "kernel", shape: [kernelSize[0], kernelSize[1], channels / groups, filters],
-                           initializer: kernelInitializer, regularizer: kernelRegularizer)
+                           initializer: kernelInitializer, regularizer: kernelRegularizer, constraint: kernelConstraint)
         if useBias {
-            bias = addWeight(name: "bias", shape: [filters], initializer: biasInitializer, regularizer: biasRegularizer)
+            bias = addWeight(name: "bias", shape: [filters], initializer: biasInitializer, regularizer: biasRegularizer,
+                           constraint: biasConstraint)
         }
     }
 

@@ -19,8 +19,8 @@ open class Conv2DTranspose: Layer {
     @Hyper("kernel_regularizer") public var kernelRegularizer: Regularizer? = nil
     @Hyper("bias_regularizer") public var biasRegularizer: Regularizer? = nil
     public let activityRegularizerField = ActivityRegularizerField()
-    @Hyper("kernel_constraint", .noWeightConstraint) public var kernelConstraint: JSONValue? = nil
-    @Hyper("bias_constraint", .noWeightConstraint) public var biasConstraint: JSONValue? = nil
+    @Hyper("kernel_constraint") public var kernelConstraint: Constraint? = nil
+    @Hyper("bias_constraint") public var biasConstraint: Constraint? = nil
     public private(set) var kernel: Variable!
     public private(set) var bias: Variable?
 
@@ -37,7 +37,10 @@ open class Conv2DTranspose: Layer {
         let shape = try singleInput(inputShapes, rank: 4...4, layout: dataFormat.imageLayout)
         let channels = try knownDimension(inputShapes, axis: dataFormat.channelAxis(rank: 4), what: "channels")
         try checkBuiltDimension(channels, builtFor: kernel?.shape[3], what: "channels", shapes: inputShapes)
-        try checkWeightFits([kernelSize[0], kernelSize[1], filters, channels], weight: "kernel", shapes: inputShapes)
+        let kernelShape = [kernelSize[0], kernelSize[1], filters, channels]
+        try checkWeightFits(kernelShape, weight: "kernel", shapes: inputShapes)
+        try checkConstraintFits(kernelConstraint, weightShape: kernelShape, weight: "kernel", shapes: inputShapes)
+        try checkConstraintFits(useBias ? biasConstraint : nil, weightShape: [filters], weight: "bias", shapes: inputShapes)
         let spatial = dataFormat.spatialAxes(rank: 4).enumerated().map { i, axis in
             shape[axis].map {
                 ConvArithmetic.transposedConvolution(length: $0, kernel: kernelSize[i], stride: strides[i], dilation: dilationRate[i],
@@ -50,9 +53,10 @@ open class Conv2DTranspose: Layer {
     open override func build(inputShape: [Int]) {
         let channels = inputShape[dataFormat.channelAxis(rank: 4)]
         kernel = addWeight(name: "kernel", shape: [kernelSize[0], kernelSize[1], filters, channels],
-                           initializer: kernelInitializer, regularizer: kernelRegularizer)
+                           initializer: kernelInitializer, regularizer: kernelRegularizer, constraint: kernelConstraint)
         if useBias {
-            bias = addWeight(name: "bias", shape: [filters], initializer: biasInitializer, regularizer: biasRegularizer)
+            bias = addWeight(name: "bias", shape: [filters], initializer: biasInitializer, regularizer: biasRegularizer,
+                           constraint: biasConstraint)
         }
     }
 

@@ -11,8 +11,8 @@ open class Dense: Layer {
     @Hyper("bias_initializer") public var biasInitializer: Initializer = Zeros()
     @Hyper("kernel_regularizer") public var kernelRegularizer: Regularizer? = nil
     @Hyper("bias_regularizer") public var biasRegularizer: Regularizer? = nil
-    @Hyper("kernel_constraint", .noWeightConstraint) public var kernelConstraint: JSONValue? = nil
-    @Hyper("bias_constraint", .noWeightConstraint) public var biasConstraint: JSONValue? = nil
+    @Hyper("kernel_constraint") public var kernelConstraint: Constraint? = nil
+    @Hyper("bias_constraint") public var biasConstraint: Constraint? = nil
     @Hyper("quantization_config", .mustBeNull("Keel does not quantize")) public var quantizationConfig: JSONValue? = nil
     /// (input features, units); created by `build`.
     public private(set) var kernel: Variable!
@@ -23,14 +23,17 @@ open class Dense: Layer {
         let features = try knownDimension(inputShapes, axis: shape.count - 1, what: "feature (last)")
         try checkBuiltDimension(features, builtFor: kernel?.shape[0], what: "a last dimension of", shapes: inputShapes)
         try checkWeightFits([features, units], weight: "kernel", shapes: inputShapes)
+        try checkConstraintFits(kernelConstraint, weightShape: [features, units], weight: "kernel", shapes: inputShapes)
+        try checkConstraintFits(useBias ? biasConstraint : nil, weightShape: [units], weight: "bias", shapes: inputShapes)
         return shape.dropLast() + [units]
     }
 
     open override func build(inputShape: [Int]) {
         kernel = addWeight(name: "kernel", shape: [inputShape[inputShape.count - 1], units],
-                           initializer: kernelInitializer, regularizer: kernelRegularizer)
+                           initializer: kernelInitializer, regularizer: kernelRegularizer, constraint: kernelConstraint)
         if useBias {
-            bias = addWeight(name: "bias", shape: [units], initializer: biasInitializer, regularizer: biasRegularizer)
+            bias = addWeight(name: "bias", shape: [units], initializer: biasInitializer, regularizer: biasRegularizer,
+                           constraint: biasConstraint)
         }
     }
 

@@ -10,7 +10,7 @@ open class Embedding: Layer {
     @Hyper("embeddings_initializer") public var embeddingsInitializer: Initializer = RandomUniform()
     @Hyper("embeddings_regularizer") public var embeddingsRegularizer: Regularizer? = nil
     public let activityRegularizerField = ActivityRegularizerField()
-    @Hyper("embeddings_constraint", .noWeightConstraint) public var embeddingsConstraint: JSONValue? = nil
+    @Hyper("embeddings_constraint") public var embeddingsConstraint: Constraint? = nil
     @Hyper("mask_zero") public var maskZero = false
     @Hyper("quantization_config", .mustBeNull("Keel does not quantize")) public var quantizationConfig: JSONValue? = nil
     public private(set) var embeddings: Variable!
@@ -18,12 +18,14 @@ open class Embedding: Layer {
     open override func outputShape(for inputShapes: [[Int?]]) throws -> [Int?] {
         let shape = try singleInput(inputShapes, rank: 1...8)
         try checkWeightFits([inputDim, outputDim], weight: "embeddings matrix", shapes: inputShapes)
+        try checkConstraintFits(embeddingsConstraint, weightShape: [inputDim, outputDim], weight: "embeddings matrix",
+                                shapes: inputShapes)
         return shape + [outputDim]
     }
 
     open override func build(inputShape: [Int]) {
         embeddings = addWeight(name: "embeddings", shape: [inputDim, outputDim], initializer: embeddingsInitializer,
-                               regularizer: embeddingsRegularizer)
+                               regularizer: embeddingsRegularizer, constraint: embeddingsConstraint)
     }
 
     open override func call(_ input: Tensor, training: Bool) -> Tensor {

@@ -104,12 +104,15 @@ open class Layer: ConfigConstructible {
         trainable ? nonTrainableWeightsStore : trainableWeightsStore + nonTrainableWeightsStore
     }
 
-    /// Creates a weight named `<layer name>/<name>`.
+    /// Creates a weight named `<layer name>/<name>`; its constraint (if any) is applied after
+    /// each optimizer update.
     @discardableResult
     public func addWeight(name weightName: String, shape: [Int], initializer: Initializer,
-                          regularizer: Regularizer? = nil, trainable weightTrainable: Bool = true) -> Variable {
+                          regularizer: Regularizer? = nil, constraint: Constraint? = nil,
+                          trainable weightTrainable: Bool = true) -> Variable {
         let variable = Variable(initializer(shape), name: weightName, path: "\(name)/\(weightName)",
                                 trainable: weightTrainable && trainable)
+        variable.constraint = constraint
         if weightTrainable {
             trainableWeightsStore.append(variable)
         } else {

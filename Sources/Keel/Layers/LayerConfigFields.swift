@@ -1,6 +1,6 @@
 /// Config fields built-in layers share beyond what `@Hyper` declares on its own: the dtype
 /// policy every layer config carries, the place of `activity_regularizer` in the classes that
-/// list it themselves, weight constraints Keel refuses, and the spatial value types.
+/// list it themselves, and the spatial value types.
 
 /// Keras's convolutions and Embedding list `activity_regularizer` among their own fields (null
 /// included) where other layers write it after `dtype` only when set. A class declares this
@@ -40,12 +40,6 @@ enum LayerDTypePolicy {
                             found: value.summary)
         }
     }
-}
-
-extension HyperCheck where Value == JSONValue? {
-    /// Keel has no weight constraints: a config that asks for one is refused rather than
-    /// silently trained without it.
-    public static var noWeightConstraint: HyperCheck { .mustBeNull("Keel has no weight constraints") }
 }
 
 /// "valid" or "same", in any letter case.

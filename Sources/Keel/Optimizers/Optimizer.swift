@@ -205,6 +205,7 @@ open class Optimizer: ConfigConstructible {
     // MARK: Updating
 
     /// One update of each variable with its gradient (Keras's `apply`); nil gradients are skipped.
+    /// A variable with a constraint then holds the constraint's projection of its updated value.
     public func apply(_ gradients: [Tensor?], to variables: [Variable]) {
         opCheck(gradients.count == variables.count,
                      "\(name).apply: \(gradients.count) gradients for \(variables.count) variables")
@@ -225,6 +226,10 @@ open class Optimizer: ConfigConstructible {
             opCheck(gradient.shape == variable.shape,
                          "\(name).apply: gradient of shape \(gradient.shape) for \(variable.path) of shape \(variable.shape)")
             update(variable, gradient: gradient, learningRate: rate)
+        }
+        // Keras projects each constrained variable right after the updates.
+        for (_, variable) in pairs {
+            if let constraint = variable.constraint { variable.assign(constraint(variable.value)) }
         }
         iterationsVariable.assign(Tensor(shape: [], int32s: [Int32(iterations + 1)]))
     }

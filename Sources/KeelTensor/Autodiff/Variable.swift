@@ -4,6 +4,8 @@ public final class Variable {
     /// Where the variable lives in its model, e.g. `dense_1/kernel` (Keras's `variable.path`).
     public var path: String
     public var trainable: Bool
+    /// Projects the value after each optimizer update (Keras's `variable.constraint`); nil: none.
+    public var constraint: (any VariableConstraint)?
     private var stored: Tensor
 
     public init(_ initialValue: Tensor, name: String, path: String? = nil, trainable: Bool = true) {
@@ -55,6 +57,12 @@ public final class Variable {
         value.withUniqueMutableFloats(body)
         stored = Tensor(sharing: value.storage, shape: value.shape, dtype: value.dtype)
     }
+}
+
+/// A projection an optimizer puts a variable's value through right after updating it, as Keras
+/// assigns `variable.constraint(variable)`; Keel's `Constraint` components conform.
+public protocol VariableConstraint: AnyObject {
+    func callAsFunction(_ weight: Tensor) -> Tensor
 }
 
 extension Tensor {
