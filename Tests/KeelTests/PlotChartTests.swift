@@ -19,6 +19,12 @@ final class PlotChartTests: XCTestCase {
         XCTAssertLessThan(flat.lower, 2)
         XCTAssertGreaterThan(flat.upper, 2)
         XCTAssertEqual(AxisTicks(minimum: -1e-9, maximum: 1e-9).label(0), "0.0e+00")
+        // Every tick of an axis has its own label, in exponent form too (a constant learning rate).
+        for (low, high) in [(1e-3, 1e-3), (9.3e-4, 1.07e-3), (1.2e7, 1.3e7), (-3e-5, 4e-5), (0.1, 0.1003), (2e8, 9e8)] {
+            let axis = AxisTicks(minimum: low, maximum: high)
+            let labels = axis.values.map(axis.label)
+            XCTAssertEqual(Set(labels).count, labels.count, "\(low)...\(high): \(labels)")
+        }
     }
 
     func testLineChartDrawsEverySeriesAndWritesAPNG() throws {

@@ -91,8 +91,10 @@ public struct AxisTicks: Equatable, Sendable {
         let largestShown = max(abs(lower), abs(upper))
         guard magnitude > 0, magnitude.isFinite else { return String(format: "%g", value) }
         if magnitude >= 1e6 || magnitude < 1e-4 || largestShown >= 1e7 {
-            // Digits enough to tell ticks apart, clamped before the conversion to Int.
-            let digits = (log10(largestShown) - log10(magnitude)).rounded(.down)
+            // Digits enough to tell ticks apart: the step (1, 2 or 5 × 10^k) needs the mantissa to
+            // reach the 10^k place of the largest label (1.05e-03, 1.10e-03, not 1.1e-03 twice).
+            // Clamped before the conversion to Int.
+            let digits = log10(largestShown).rounded(.down) - (log10(magnitude) + 1e-9).rounded(.down)
             return String(format: "%.\(digits.isFinite ? Int(min(max(digits, 1), 15)) : 1)e", value)
         }
         // The step lies in [1e-4, 1e6) here: 0 to 4 decimals.
