@@ -170,15 +170,9 @@ final class BadInputTests: XCTestCase {
     func testResumeRefusesABackupThatIsAFifo() throws {
         let keel = KeelProcess()
         defer { keel.remove() }
-        let process = Process()
-        process.executableURL = ProjectPaths.keelExecutable
         // Many epochs and no early stop: the run is surely still training when the first backup appears.
-        process.arguments = ["run", "fashion-mlp", "--epochs", "50", "--set", "train_samples=600", "--set", "validation_samples=100",
-                             "--set", "units=16", "--set", "patience=100", "--run-dir", "run"]
-        process.currentDirectoryURL = keel.directory
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try keel.start(["run", "fashion-mlp", "--epochs", "50", "--set", "train_samples=600", "--set", "validation_samples=100",
+                                      "--set", "units=16", "--set", "patience=100", "--run-dir", "run"])
         let backup = keel.path("run/checkpoints/backup")
         let deadline = Date().addingTimeInterval(120)
         while process.isRunning && Date() < deadline && !FileManager.default.fileExists(atPath: backup + "/training_metadata.json") {

@@ -25,6 +25,19 @@ struct KeelProcess {
         return result
     }
 
+    /// Starts `keel <arguments>` in the scratch directory without waiting for it (output
+    /// discarded): for tests that kill a run or look at it while it trains.
+    func start(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = ProjectPaths.keelExecutable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     /// Writes a plugin folder `name` with `sources` (file name → text) under the scratch directory.
     func plugin(_ name: String, _ sources: [String: String]) throws -> URL {
         let folder = directory.appendingPathComponent("plugins/\(name)")

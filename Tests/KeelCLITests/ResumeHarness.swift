@@ -29,13 +29,7 @@ struct ResumeHarness {
     /// run directory) exists and, when given, contains `containing`. Returns whether the kill came
     /// before the run ended.
     func killedRun(directory: String, snapshot: String, containing: String? = nil, delay: Double = 0) throws -> Bool {
-        let process = Process()
-        process.executableURL = ProjectPaths.keelExecutable
-        process.arguments = arguments + ["--run-dir", directory]
-        process.currentDirectoryURL = keel.directory
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try keel.start(arguments + ["--run-dir", directory])
         let path = keel.path("\(directory)/\(snapshot)")
         let deadline = Date().addingTimeInterval(300)
         while process.isRunning && Date() < deadline {

@@ -27,17 +27,6 @@ final class RunLifecycleTests: XCTestCase {
         try String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    private func startInBackground(_ keel: KeelProcess, _ arguments: [String]) throws -> Process {
-        let process = Process()
-        process.executableURL = ProjectPaths.keelExecutable
-        process.arguments = arguments
-        process.currentDirectoryURL = keel.directory
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
-    }
-
     private func waitFor(_ what: String, timeout: Double = 180, _ condition: () -> Bool) {
         let deadline = Date().addingTimeInterval(timeout)
         while !condition() {
@@ -79,7 +68,7 @@ final class RunLifecycleTests: XCTestCase {
         let keel = KeelProcess()
         defer { keel.remove() }
         let run = "runs/fashion-mlp/long"
-        let process = try startInBackground(keel, longRun + ["--run-dir", run])
+        let process = try keel.start(longRun + ["--run-dir", run])
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
         waitFor("the first epoch's snapshot") { keel.exists("\(run)/checkpoints/backup/training_metadata.json") || !process.isRunning }
         XCTAssertTrue(process.isRunning, "the run ended before it could be killed")
