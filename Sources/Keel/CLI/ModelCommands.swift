@@ -46,7 +46,9 @@ struct PredictCommand: ParsableCommand {
     func run() throws {
         plugins.load()
         let loaded = try Model.load(from: model, for: .inference)
-        if loaded.outputNames.count > 1, FileManager.default.fileExists(atPath: output), !PluginHost.isDirectory(output) {
+        var outputIsDirectory: ObjCBool = false
+        if loaded.outputNames.count > 1, FileManager.default.fileExists(atPath: output, isDirectory: &outputIsDirectory),
+           !outputIsDirectory.boolValue {
             throw KeelError("--output \(output)", expected: "a directory for the \(loaded.outputNames.count) outputs of model '\(loaded.name)'",
                             found: "an existing file")
         }
