@@ -4,9 +4,10 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := demo
 
 DEB_PACKAGES := libhdf5-dev libpng-dev libcsv-dev libopenblas-dev zlib1g-dev pkg-config \
-                dataset-fashion-mnist
-# Only the tests need these: `file` recognises the PNGs Keel writes.
-TEST_DEB_PACKAGES := file
+                libopenmpi-dev dataset-fashion-mnist
+# Only the tests need these: `file` recognises the PNGs Keel writes; mpirun (openmpi-bin) and ip
+# (iproute2) start the distributed tests' ranks and their network namespaces.
+TEST_DEB_PACKAGES := file openmpi-bin iproute2
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV := .venv-test
 VENV_STAMP := $(VENV)/.requirements-installed

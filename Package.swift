@@ -27,6 +27,11 @@ let package = Package(
 
         // Loops Swift cannot vectorise (square roots), in C with per-CPU clones.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
+        // Open MPI for distributed training, opened with dlopen when a job starts: the header comes
+        // from Debian's libopenmpi-dev, the library is not linked (see Sources/CKeelMPI).
+        .target(name: "CKeelMPI", cSettings: [.unsafeFlags([
+            "-I/usr/lib/x86_64-linux-gnu/openmpi/include", "-I/usr/lib/aarch64-linux-gnu/openmpi/include",
+        ])]),
         .target(name: "KeelTensor", dependencies: ["CBLAS", "CKernels"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .target(name: "KeelIO", dependencies: [
@@ -40,7 +45,7 @@ let package = Package(
             .product(name: "SwiftCompilerPlugin", package: "swift-syntax"),
         ]),
         .target(name: "Keel", dependencies: [
-            "KeelTensor", "KeelIO", "KeelMacros",
+            "KeelTensor", "KeelIO", "KeelMacros", "CKeelMPI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The launcher: depends on no Keel target on purpose.

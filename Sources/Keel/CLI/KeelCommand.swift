@@ -26,6 +26,8 @@ public func keelMain(argc: Int32, argv: UnsafeMutablePointer<UnsafeMutablePointe
     // Piped or redirected, stdout would be block-buffered while progress bars write straight to
     // the file descriptor: "Run directory:" and the model summary would come out after training.
     setvbuf(stdout, nil, _IOLBF, 0)
+    // A distributed run leaves its MPI session cleanly whichever way the command ends.
+    defer { Distributed.finalize() }
     do {
         if let experiment = ExperimentHelp.requestedExperiment(arguments) {
             // ArgumentParser's help knows `run`'s flags, not the hyper-parameters of experiment X.
