@@ -279,6 +279,13 @@ public enum Distributed {
         }
     }
 
+    /// Ends the process after a collective failed where no error can be thrown (inside an
+    /// optimizer update): the message names the rank and the operation; mpirun then ends the
+    /// other ranks. The run's status records it like a failed op check.
+    public static func fail(_ error: Error) -> Never {
+        OpCheck.fail("\(error)")
+    }
+
     /// Ends the job's MPI session at the end of the process (MPI_Finalize). Skipped after a failed
     /// collective: the other ranks may be gone and Finalize would wait for them.
     public static func finalize() {

@@ -46,6 +46,9 @@ open class Optimizer: ConfigConstructible {
     private var slotsByVariable: [ObjectIdentifier: [String: Variable]] = [:]
     public private(set) var isBuilt = false
     private let weightDecayExclusion = WeightDecayExclusion()
+    /// Set by `DistributedOptimizer(wrapping:)`: gradients are averaged across the ranks of a
+    /// distributed job before each update.
+    public internal(set) var gradientAveraging: GradientAveraging?
     /// Echoed in `config` only: Keel does not average weights (use_ema must be false).
     private var emaMomentum = 0.99
     private var emaOverwriteFrequency: Int?
@@ -209,6 +212,7 @@ open class Optimizer: ConfigConstructible {
     public func apply(_ gradients: [Tensor?], to variables: [Variable]) {
         opCheck(gradients.count == variables.count,
                      "\(name).apply: \(gradients.count) gradients for \(variables.count) variables")
+        let gradients = gradientAveraging?.averaged(gradients) ?? gradients
         buildIfNeeded(for: variables)
         let pairs = zip(gradients, variables).compactMap { g, v in g.map { ($0, v) } }
         opCheck(!pairs.isEmpty, "\(name).apply: no gradient for any of \(variables.map(\.path)); does the loss depend on them?")
