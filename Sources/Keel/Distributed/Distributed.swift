@@ -86,6 +86,8 @@ public enum Distributed {
         try requireFloat(tensor, name)
         let result = tensor.copied()
         guard let channel, isActive else { return result }
+        // Different element counts would make MPI read past the smaller buffers: compare first.
+        try requireSameShape(tensor, name)
         try reduceInPlace(result.storage.pointer.assumingMemoryBound(to: Float.self), count: result.count, op: op,
                           name: name, on: channel).wait()
         return result
@@ -178,6 +180,18 @@ public enum Distributed {
     /// `tensor` from rank `root` on every rank. Every rank passes a tensor of the root's shape.
     public static func broadcast(_ tensor: Tensor, root: Int = 0, name: String = "broadcast") throws -> Tensor {
         try checkRoot(root, name)
+        guard isActive else { return tensor.copied() }
+        let signature = Array("\(tensor.shape):\(tensor.dtype)".utf8)
+        let rootSignature = try broadcast(bytes: signature, root: root, name: name + " (shape)")
+        guard rootSignature == signature else {
+            throw KeelError("distributed \(name) on rank \(rank)", expected: "a tensor like rank \(root)'s, \(String(decoding: rootSignature, as: UTF8.self))",
+                            found: String(decoding: signature, as: UTF8.self))
+        }
+        return try broadcastPayload(tensor, root: root, name: name)
+    }
+
+    /// The broadcast itself, for callers that checked the shapes already.
+    private static func broadcastPayload(_ tensor: Tensor, root: Int, name: String) throws -> Tensor {
         guard let channel, isActive else { return tensor.copied() }
         let result = tensor.copied()
         let bytes = result.count * result.dtype.byteCount
@@ -206,7 +220,7 @@ public enum Distributed {
                                 + "rank \(root) has \(String(decoding: rootSignature, as: UTF8.self).prefix(300))")
         }
         for variable in variables {
-            variable.assign(try broadcast(variable.value, root: root, name: name))
+            variable.assign(try broadcastPayload(variable.value, root: root, name: name))
         }
     }
 
@@ -214,12 +228,12 @@ public enum Distributed {
     public static func broadcast(bytes: [UInt8], root: Int = 0, name: String = "broadcast") throws -> [UInt8] {
         try checkRoot(root, name)
         guard isActive else { return bytes }
-        let length = try broadcast(Tensor(shape: [2], int32s: [Int32(truncatingIfNeeded: bytes.count), Int32(truncatingIfNeeded: bytes.count >> 31)]),
+        let length = try broadcastPayload(Tensor(shape: [2], int32s: [Int32(truncatingIfNeeded: bytes.count), Int32(truncatingIfNeeded: bytes.count >> 31)]),
                                    root: root, name: name + " (length)").int32Scalars
         let count = Int(length[0]) & 0x7fff_ffff | Int(length[1]) << 31
         let carrier = Tensor(uninitializedShape: [(count + 3) / 4], dtype: .int32)
         if rank == root { bytes.withUnsafeBytes { carrier.storage.pointer.copyMemory(from: $0.baseAddress!, byteCount: count) } }
-        let received = try broadcast(carrier, root: root, name: name)
+        let received = try broadcastPayload(carrier, root: root, name: name)
         return Array(UnsafeRawBufferPointer(start: received.storage.pointer, count: count))
     }
 
@@ -270,6 +284,17 @@ public enum Distributed {
     private static func requireFloat(_ tensor: Tensor, _ name: String) throws {
         guard tensor.dtype == .float32 else {
             throw KeelError("distributed \(name)", expected: "a float32 tensor", found: "\(tensor.dtype) \(tensor.shape)")
+        }
+    }
+
+    /// Every rank's tensor must have the same shape for an element-wise reduction.
+    private static func requireSameShape(_ tensor: Tensor, _ name: String) throws {
+        let signature = Array(tensor.shape.map(String.init).joined(separator: ",").utf8)
+        let signatures = try allgatherStrings(signature, name: name + " (shapes)")
+        if let other = signatures.firstIndex(where: { $0 != signature }) {
+            throw KeelError("distributed \(name)", expected: "tensors of one shape on every rank",
+                            found: "[\(String(decoding: signature, as: UTF8.self))] on rank \(rank) and "
+                                + "[\(String(decoding: signatures[other], as: UTF8.self))] on rank \(other)")
         }
     }
 

@@ -50,7 +50,8 @@ final class MPIChannel: @unchecked Sendable {
 
     init(timeout: Double) {
         self.timeout = timeout
-        let thread = Thread { [unowned self] in self.serve() }
+        // The thread keeps the channel alive for the life of the process.
+        let thread = Thread { self.serve() }
         thread.name = "keel-mpi"
         thread.stackSize = 1 << 20
         thread.start()
