@@ -1,11 +1,11 @@
 import XCTest
 import Keel
 
-/// Every case of `optimizers.json`: the optimizer is built from its Keras class name and
+/// Every case of `optimizers.json` and `optimizers_more.json`: the optimizer is built from its Keras class name and
 /// constructor arguments through the registry, applied for four steps to a `Dense(2)` layer's
 /// kernel and bias, and compared with what Keras computed: the variables after each step, the
 /// optimizer's own variables (names, paths, dtypes, values, in Keras's order), `iterations`, and
-/// `get_config()`.
+/// `get_config()` (keys in Keras's order).
 final class OptimizerParityTests: XCTestCase {
     /// The fixtures README's suggestion for single float32 steps. Each update is a handful of
     /// float32 operations in Keras's order, so no optimizer needs the looser 1e-4: every case
@@ -14,6 +14,11 @@ final class OptimizerParityTests: XCTestCase {
 
     func testEveryOptimizerCaseMatchesKeras() throws {
         try Fixtures.checkEveryCase(of: "optimizers.json", differences)
+    }
+
+    /// Adafactor, Lamb and Muon, on the same schema.
+    func testEveryMoreOptimizerCaseMatchesKeras() throws {
+        try Fixtures.checkEveryCase(of: "optimizers_more.json", differences)
     }
 
     /// What differs between Keel and the case; empty when they agree.
@@ -51,7 +56,11 @@ final class OptimizerParityTests: XCTestCase {
             problems.append("iterations \(optimizer.iterations), Keras \(fixture["iterations"]?.summary ?? "absent")")
         }
         guard let kerasConfig = fixture["config"]?.objectValue else { return problems + ["the case has no config"] }
-        return problems + ParityValues.configDifferences(optimizer.config, kerasConfig)
+        let config = optimizer.config
+        if config.keys != kerasConfig.keys {
+            problems.append("config keys in the order \(config.keys), Keras \(kerasConfig.keys)")
+        }
+        return problems + ParityValues.configDifferences(config, kerasConfig)
     }
 
     /// The layer's variables with the names and paths Keras gave them (`dense/kernel`, `dense/bias`).

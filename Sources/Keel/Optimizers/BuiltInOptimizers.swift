@@ -12,5 +12,9 @@ enum BuiltInOptimizers {
         try registry.register(Nadam.self, aliases: ["nadam"])
         try registry.register(Ftrl.self, aliases: ["ftrl"])
         try registry.register(Lion.self, aliases: ["lion"])
+        try registry.register(Adafactor.self, aliases: ["adafactor"])
+        // Keras's `optimizers.get` knows no "lamb" (Lamb is not in its ALL_OBJECTS), only the class.
+        try registry.register(Lamb.self, aliases: [])
+        try registry.register(Muon.self, aliases: ["muon"])
     }
 }

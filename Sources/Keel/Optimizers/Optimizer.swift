@@ -14,6 +14,9 @@ open class Optimizer: ConfigConstructible {
     open class var defaultLearningRate: Float { 0.001 }
     /// Keras's default `weight_decay` (nil: no decay; AdamW overrides it).
     open class var defaultWeightDecay: Double? { nil }
+    /// Whether `weight_decay` must be a number: true where it is on by default (AdamW raises on
+    /// None), unless the class says otherwise (Muon takes None).
+    open class var requiresWeightDecay: Bool { defaultWeightDecay != nil }
 
     public var name: String
     /// Setting a number writes it into the `learning_rate` variable, as Keras's setter does; a
@@ -109,7 +112,7 @@ open class Optimizer: ConfigConstructible {
                             expected: "at most one of them set", found: "several")
         }
         // A class whose decay is on by default (AdamW) needs a number there, as Keras raises.
-        if Self.defaultWeightDecay != nil, weightDecay == nil {
+        if Self.requiresWeightDecay, weightDecay == nil {
             throw KeelError("\(owner): field 'weight_decay'", expected: "a number", found: "null")
         }
         if case .schedule(let schedule) = learningRate { try schedule.check() }
@@ -220,10 +223,9 @@ open class Optimizer: ConfigConstructible {
         if let lossScaleFactor { grads = GradientClipping.scaled(grads, by: Float(1 / lossScaleFactor)) }
         grads = clip(grads)
         let rate = currentLearningRate
-        if let weightDecay {
-            for (_, variable) in pairs where !weightDecayExclusion.excludes(variable) {
-                Self.decay(variable, weightDecay: Float(weightDecay), learningRate: rate)
-            }
+        for (_, variable) in pairs {
+            guard let decay = weightDecay(for: variable), !weightDecayExclusion.excludes(variable) else { continue }
+            Self.decay(variable, weightDecay: Float(decay), learningRate: rate)
         }
         beginStep()
         for ((_, variable), gradient) in zip(pairs, grads) {
@@ -244,6 +246,10 @@ open class Optimizer: ConfigConstructible {
         let value = tape.record { scaleLoss(loss()) }
         apply(tape.gradient(of: value, wrt: variables), to: variables)
     }
+
+    /// The decoupled weight decay of `variable` (nil: none): `weightDecay` unless a class decays
+    /// its variables differently (Muon: `adam_weight_decay` for the ones it steps with AdamW).
+    open func weightDecay(for variable: Variable) -> Double? { weightDecay }
 
     /// Runs once per `apply`, after weight decay and before the per-variable updates (Keras's
     /// `_backend_update_step`), for state shared by all variables, like Nadam's `u_product`.
