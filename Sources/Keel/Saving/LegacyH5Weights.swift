@@ -78,9 +78,27 @@ enum LegacyH5Weights {
         let variables = optimizer.variables
         guard !variables.isEmpty else { return }
         let group = try root.createGroup("optimizer_weights")
-        try HDF5NameList.write(variables.map(\.path), as: "weight_names", on: group)
-        for variable in variables {
-            try group.createDataset(variable.path, data: variable.value.arrayData)
+        let names = datasetNames(variables.map(\.path))
+        try HDF5NameList.write(names, as: "weight_names", on: group)
+        for (variable, name) in zip(variables, names) {
+            try group.createDataset(name, data: variable.value.arrayData)
+        }
+    }
+
+    /// The paths, a repeated one numbered (`adafactor/kernel`, `adafactor/kernel_1`): Adafactor
+    /// names a kernel's row and column statistics alike, which Keras cannot write to one .h5
+    /// (h5py refuses the second dataset). Readers, Keras's included, go by `weight_names` in
+    /// order, so the numbered name loads there too.
+    static func datasetNames(_ paths: [String]) -> [String] {
+        var used = Set<String>()
+        return paths.map { path in
+            var name = path, number = 1
+            while used.contains(name) {
+                name = "\(path)_\(number)"
+                number += 1
+            }
+            used.insert(name)
+            return name
         }
     }
 
