@@ -6,13 +6,20 @@ import Keel
 final class OptimizerRegistryTests: XCTestCase {
     func testKerasClassNamesAndAliasesAreRegistered() throws {
         let aliases = ["SGD": "sgd", "RMSprop": "rmsprop", "Adagrad": "adagrad", "Adadelta": "adadelta", "Adam": "adam",
-                       "AdamW": "adamw", "Adamax": "adamax", "Nadam": "nadam", "Ftrl": "ftrl", "Lion": "lion"]
+                       "AdamW": "adamw", "Adamax": "adamax", "Nadam": "nadam", "Ftrl": "ftrl", "Lion": "lion",
+                       "Adafactor": "adafactor", "Muon": "muon"]
         for (className, alias) in aliases {
             let byClass = try Registries.optimizers.make(className)
             let byAlias = try Registries.optimizers.make(alias)
             XCTAssertEqual(type(of: byClass).kerasClassName, className)
             XCTAssertEqual(type(of: byAlias).kerasClassName, className, alias)
         }
+    }
+
+    /// Keras's `optimizers.get` has no "lamb" (Lamb is missing from its ALL_OBJECTS), only the class.
+    func testLambIsFoundByItsClassNameOnly() throws {
+        XCTAssertTrue(try Registries.optimizers.make("Lamb") is Lamb)
+        XCTAssertFalse(Registries.optimizers.contains("lamb"))
     }
 
     func testAnUnknownNameListsNearMatches() {
