@@ -242,7 +242,7 @@ open class Optimizer: ConfigConstructible {
     public func minimize(_ loss: () -> Tensor, variables: [Variable]) {
         let tape = GradientTape()
         let value = tape.record { scaleLoss(loss()) }
-        apply(tape.gradient(of: value, wrt: variables), to: variables)
+        apply(gradients(of: value, wrt: variables, from: tape), to: variables)
     }
 
     /// Runs once per `apply`, after weight decay and before the per-variable updates (Keras's
