@@ -38,13 +38,15 @@ public final class GradientAveraging {
     init() {}
 
     /// KEEL_FUSION_THRESHOLD as a number of bytes, read when a job of several ranks first averages.
-    static func fusionBytes() throws -> Int {
-        guard let text = ProcessInfo.processInfo.environment["KEEL_FUSION_THRESHOLD"] else { return defaultFusionBytes }
+    static func fusionBytes() throws -> Int { try configuredFusionBytes.get() }
+
+    private static let configuredFusionBytes: Result<Int, KeelError> = {
+        guard let text = ProcessInfo.processInfo.environment["KEEL_FUSION_THRESHOLD"] else { return .success(defaultFusionBytes) }
         guard let bytes = Int(text.trimmingCharacters(in: .whitespaces)), bytes >= 0 else {
-            throw KeelError("KEEL_FUSION_THRESHOLD", expected: "a whole number of bytes ≥ 0 (0: no fusion)", found: "'\(text)'")
+            return .failure(KeelError("KEEL_FUSION_THRESHOLD", expected: "a whole number of bytes ≥ 0 (0: no fusion)", found: "'\(text)'"))
         }
-        return bytes
-    }
+        return .success(bytes)
+    }()
 
     /// The gradients of `loss` averaged across ranks, bucket by bucket while `tape` walks back.
     func averagedGradients(of loss: Tensor, wrt variables: [Variable], from tape: GradientTape) -> [Tensor?] {

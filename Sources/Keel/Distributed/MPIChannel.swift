@@ -128,7 +128,12 @@ final class MPIChannel: @unchecked Sendable {
             if done != 0 { return }
             polls &+= 1
             if polls > 256 {
-                usleep(polls > 4096 ? 200 : 20)
+                // A large reduction moves in many shared-memory fragments, each needing a
+                // poll: sleeping between polls would stretch it several times over. Yielding
+                // keeps it moving while leaving the core to the training thread; only a
+                // collective that waits long (a slower rank) sleeps.
+                let waited = DispatchTime.now().uptimeNanoseconds - began
+                if waited < 20_000_000 { sched_yield() } else { usleep(200) }
                 if polls & 63 == 0 {
                     let waited = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
                     if waited > timeout {
