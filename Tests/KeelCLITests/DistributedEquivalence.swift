@@ -39,17 +39,25 @@ struct DistributedEquivalence {
     /// holds for ranks a launcher starts without this environment.
     func distributedRun(launcher: [String], ranks: Int, batch: Int = 4, steps: Int = 5, fusionThreshold: Int? = nil,
                         file: StaticString = #filePath, line: UInt = #line) throws -> Outcome {
-        let output = keel.path("distributed-\(ranks)-\(fusionThreshold.map(String.init) ?? "default")")
+        let (result, output) = try launch(launcher: launcher, ranks: ranks, batch: batch, steps: steps,
+                                          fusionThreshold: fusionThreshold.map(String.init) ?? "")
+        XCTAssertEqual(result.status, 0, "\(launcher.joined(separator: " ")) keel run failed:\n\(result.stdout)\n\(result.stderr)",
+                       file: file, line: line)
+        return try Self.read(output + "/rank0-of-\(ranks).txt")
+    }
+
+    /// Starts the ranks and returns how the launcher ended and the folder rank 0 writes to.
+    func launch(launcher: [String], ranks: Int, batch: Int = 4, steps: Int = 5,
+                fusionThreshold: String = "") throws -> (ProcessResult, String) {
+        let output = keel.path("distributed-\(ranks)-\(fusionThreshold.isEmpty ? "default" : fusionThreshold)")
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         let arguments = launcher + [ProjectPaths.keelExecutable.path, "run", plugin.path, "--run-dir", output + "/run",
                                     "--set", "mode=distributed", "--set", "ranks=\(ranks)", "--set", "batch=\(batch)",
                                     "--set", "steps=\(steps)", "--set", "output=\(output)",
-                                    "--set", "fusion_threshold=\(fusionThreshold.map(String.init) ?? "")"]
+                                    "--set", "fusion_threshold=\(fusionThreshold)"]
         let result = try runProcess(URL(fileURLWithPath: "/usr/bin/env"), arguments,
                                     environment: ["KEEL_DISTRIBUTED_TIMEOUT": "60"], currentDirectory: keel.directory)
-        XCTAssertEqual(result.status, 0, "\(arguments.joined(separator: " ")) failed:\n\(result.stdout)\n\(result.stderr)",
-                       file: file, line: line)
-        return try Self.read(output + "/rank0-of-\(ranks).txt")
+        return (result, output)
     }
 
     /// One process (no MPI) training on batches of ranks·batch, as `ranks` ranks would together.

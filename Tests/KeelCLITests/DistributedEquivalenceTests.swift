@@ -43,4 +43,15 @@ final class DistributedEquivalenceTests: XCTestCase {
         // d2's bias (20 B), d2's kernel (160 B), d1's bias (32 B) and kernel (192 B) each alone.
         XCTAssertEqual(outcome.traces["dense"]?.variablesPerBucket, [2, 1, 1, 1, 1])
     }
+
+    /// A threshold that is not a number of bytes stops every rank with an error naming it,
+    /// rather than falling back to some default on some ranks.
+    func testAnUnreadableFusionThresholdStopsTheJobNamingIt() throws {
+        let keel = KeelProcess()
+        defer { keel.remove() }
+        let equivalence = try DistributedEquivalence(keel: keel)
+        let (result, _) = try equivalence.launch(launcher: DistributedEquivalence.localMPIRun(ranks: 2), ranks: 2,
+                                                 steps: 1, fusionThreshold: "1MB")
+        assertFails(result, mentioning: ["KEEL_FUSION_THRESHOLD", "'1MB'"])
+    }
 }
