@@ -244,7 +244,7 @@ open class Optimizer: ConfigConstructible {
     public func minimize(_ loss: () -> Tensor, variables: [Variable]) {
         let tape = GradientTape()
         let value = tape.record { scaleLoss(loss()) }
-        apply(tape.gradient(of: value, wrt: variables), to: variables)
+        apply(gradients(of: value, wrt: variables, from: tape), to: variables)
     }
 
     /// The decoupled weight decay of `variable` (nil: none): `weightDecay` unless a class decays

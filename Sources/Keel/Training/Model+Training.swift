@@ -148,7 +148,9 @@ extension Model {
         }
         // Metrics need only the shapes, so they are made outside the recording.
         try compiled.buildMetrics(yTrue: batch.y, yPred: predictions)
-        optimizer!.apply(tape.gradient(of: loss, wrt: variables), to: variables)
+        // Averaged across ranks while the backward pass runs when the optimizer is distributed.
+        let optimizer = optimizer!
+        optimizer.apply(optimizer.gradients(of: loss, wrt: variables, from: tape), to: variables)
         compiled.lossTracker.add(loss.scalar, weight: Float(batch.size))
         updateMetrics(y: batch.y, yPred: predictions, sampleWeight: batch.sampleWeight)
         return metricResults()

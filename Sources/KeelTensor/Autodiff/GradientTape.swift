@@ -147,6 +147,20 @@ public final class GradientTape {
         gradient(of: target, wrtIDs: variables.map { $0.value.id }, shapes: variables.map(\.shape))
     }
 
+    /// `gradient(of:wrt:)` that also hands each variable's gradient, by its index in
+    /// `variables`, to `whenReady` as soon as it is final: right after the reverse walk has
+    /// processed the earliest recorded op that reads the variable, since no op left to walk can
+    /// add to it. A caller can then use the last layers' gradients (reduce them across processes)
+    /// while the walk goes on through the first layers. Variables no recorded op reads are
+    /// reported after the walk, with what the plain call returns for them (nil). Every index is
+    /// reported exactly once, with the tensor the call returns for it.
+    public func gradient(of target: Tensor, wrt variables: [Variable],
+                         whenReady: (_ index: Int, _ gradient: Tensor?) -> Void) -> [Tensor?] {
+        withoutActuallyEscaping(whenReady) { report in
+            gradient(of: target, wrtIDs: variables.map { $0.value.id }, shapes: variables.map(\.shape), whenReady: report)
+        }
+    }
+
     /// A backward rule (a custom op's, through `recordOp`) may return a gradient of another shape
     /// than its input's; the rules after it would read past their buffers, so every gradient is
     /// checked where it is used: handed to a backward rule, or returned.
@@ -156,7 +170,22 @@ public final class GradientTape {
                     + "of shape \(shape) (a gradient must be float32 with its tensor's shape)")
     }
 
-    private func gradient(of target: Tensor, wrtIDs sources: [UInt64], shapes: [[Int]]) -> [Tensor?] {
+    /// For each recorded entry, the sources whose gradients are final once the reverse walk has
+    /// processed it (the sources it is the earliest reader of), and the sources no entry reads.
+    private func readiness(of sources: [UInt64]) -> (after: [Int: [Int]], unread: [Int]) {
+        var unseen: [UInt64: [Int]] = [:]
+        for (index, source) in sources.enumerated() { unseen[source, default: []].append(index) }
+        var after: [Int: [Int]] = [:]
+        for (position, entry) in entries.enumerated() where !unseen.isEmpty {
+            for input in entry.inputs {
+                if let indices = unseen.removeValue(forKey: input) { after[position, default: []] += indices }
+            }
+        }
+        return (after, unseen.values.joined().sorted())
+    }
+
+    private func gradient(of target: Tensor, wrtIDs sources: [UInt64], shapes: [[Int]],
+                          whenReady: ((Int, Tensor?) -> Void)? = nil) -> [Tensor?] {
         opCheck(!spent, "GradientTape.gradient: a non-persistent tape can compute gradients only once; use GradientTape(persistent: true)")
         opCheck(target.dtype == .float32, "GradientTape.gradient: the target must be float32, found \(target.dtype) \(target.shape)")
         if !persistent { spent = true }
@@ -167,31 +196,44 @@ public final class GradientTape {
         defer { if let position { stack.tapes.insert(self, at: min(position, stack.tapes.count)) } }
 
         var gradients: [UInt64: Tensor] = [:]
+        func result(_ index: Int) -> Tensor? {
+            guard let gradient = gradients[sources[index]] else { return nil }
+            GradientTape.checkGradient(gradient, of: shapes[index])
+            return gradient
+        }
         guard tracked.contains(target.id) else {
-            return sources.map { $0 == target.id ? Tensor.ones(target.shape) : nil }
+            let results: [Tensor?] = sources.map { $0 == target.id ? Tensor.ones(target.shape) : nil }
+            if let whenReady { for (index, gradient) in results.enumerated() { whenReady(index, gradient) } }
+            return results
         }
         gradients[target.id] = Tensor.ones(target.shape)
         let wanted = Set(sources)
-        for entry in entries.reversed() {
-            guard let outputGradient = gradients[entry.output] else { continue }
-            GradientTape.checkGradient(outputGradient, of: entry.outputShape)
-            if !wanted.contains(entry.output) { gradients[entry.output] = nil }
-            let inputGradients = entry.backward(outputGradient, needed: entry.inputs.map { tracked.contains($0) })
-            for (inputID, inputGradient) in zip(entry.inputs, inputGradients) {
-                guard let inputGradient, tracked.contains(inputID) else { continue }
-                if let existing = gradients[inputID] {
-                    gradients[inputID] = existing + inputGradient
-                } else {
-                    gradients[inputID] = inputGradient
+        let schedule = whenReady == nil ? nil : readiness(of: sources)
+        for index in entries.indices.reversed() {
+            let entry = entries[index]
+            if let outputGradient = gradients[entry.output] {
+                GradientTape.checkGradient(outputGradient, of: entry.outputShape)
+                if !wanted.contains(entry.output) { gradients[entry.output] = nil }
+                let inputGradients = entry.backward(outputGradient, needed: entry.inputs.map { tracked.contains($0) })
+                for (inputID, inputGradient) in zip(entry.inputs, inputGradients) {
+                    guard let inputGradient, tracked.contains(inputID) else { continue }
+                    if let existing = gradients[inputID] {
+                        gradients[inputID] = existing + inputGradient
+                    } else {
+                        gradients[inputID] = inputGradient
+                    }
                 }
             }
+            if let whenReady, let ready = schedule?.after[index] {
+                for source in ready { whenReady(source, result(source)) }
+            }
         }
+        if let whenReady, let unread = schedule?.unread {
+            for source in unread { whenReady(source, result(source)) }
+        }
+        let results = sources.indices.map(result)
         if !persistent { entries = []; tracked = [] }
-        return zip(sources, shapes).map { source, shape in
-            guard let gradient = gradients[source] else { return nil }
-            GradientTape.checkGradient(gradient, of: shape)
-            return gradient
-        }
+        return results
     }
 }
 
