@@ -99,12 +99,24 @@ extension Model {
             (training, validation) = training.split(at: keep)
             validation?.shuffle = false
         }
+        if Distributed.isActive {
+            // Each rank trains on its shard of every epoch's order and averages its gradients
+            // with the others': together one step of batch size·batchSize.
+            training = try training.shard(count: Distributed.size, index: Distributed.rank)
+            validation = try validation?.shard(count: Distributed.size, index: Distributed.rank)
+            if let optimizer { DistributedOptimizer(wrapping: optimizer) }
+        }
         let steps = stepsPerEpoch.map { min($0, training.batchCount) } ?? training.batchCount
         let level = verbose.level
         var all = try FitDefaults.callbacks(adding: callbacks)
+        if Distributed.isActive {
+            // Horovod's order: metrics averaged before any other callback sees the epoch's logs.
+            if !all.contains(where: { $0 is MetricAverage }) { all.insert(MetricAverage(), at: 0) }
+            if !all.contains(where: { $0 is BroadcastGlobalVariables }) { all.append(BroadcastGlobalVariables()) }
+        }
         let history = callbacks.compactMap { $0 as? History }.first ?? History()
         if !all.contains(where: { $0 === history }) { all.append(history) }
-        if level != 0 { all.append(ProgbarLogger()) }
+        if level != 0 && Distributed.isRoot { all.append(ProgbarLogger()) }
         // Callbacks made in Swift are checked here, as Keras's constructors check their arguments.
         for callback in callbacks { try callback.check() }
         let list = CallbackList(all, model: self, params: TrainingParams(epochs: epochs, steps: steps, verbose: level))
@@ -175,10 +187,16 @@ extension Model {
         guard batchSize > 0 else { throw KeelError("evaluate batchSize", expected: "a positive number", found: "\(batchSize)") }
         try DataValidation.check(x: x, y: y, sampleWeight: sampleWeight, model: self, what: "evaluate")
         let level = verbose.level
-        let list = CallbackList(callbacks + (level != 0 ? [ProgbarLogger()] : []), model: self,
-                                params: TrainingParams(epochs: 1, steps: (x[0].shape[0] - 1) / batchSize + 1, verbose: level))
-        let logs = try runEvaluation(Dataset(x: x, y: y, sampleWeight: sampleWeight, batchSize: batchSize),
-                                     callbacks: list, showProgress: true)
+        var data = Dataset(x: x, y: y, sampleWeight: sampleWeight, batchSize: batchSize)
+        var steps = (x[0].shape[0] - 1) / batchSize + 1
+        if Distributed.isActive {
+            // Each rank evaluates its shard; the results are the ranks' means (MetricAverage).
+            data = try data.shard(count: Distributed.size, index: Distributed.rank)
+            steps = data.batchCount
+        }
+        let list = CallbackList(callbacks + (level != 0 && Distributed.isRoot ? [ProgbarLogger()] : []), model: self,
+                                params: TrainingParams(epochs: 1, steps: steps, verbose: level))
+        let logs = try runEvaluation(data, callbacks: list, showProgress: true)
         return logs.dictionary
     }
 
@@ -200,6 +218,9 @@ extension Model {
             logs = try testStep(batch)
             try callbacks.onTestBatchEnd(step, logs)
         }
+        // A distributed `evaluate` reports the job's result; validation inside `fit` is averaged
+        // with the training logs at the epoch's end (MetricAverage).
+        if showProgress { try MetricAverage.average(logs) }
         try callbacks.onTestEnd(logs)
         if !showProgress, let compiled, let saved {
             compiled.lossTracker = saved.0

@@ -1,0 +1,200 @@
+import Foundation
+import XCTest
+import KeelTestSupport
+
+/// What `mpirun -np N keel run <experiment> --distributed` gives a user: one run directory,
+/// written by rank 0 only and shaped as a one-process run's; quiet other ranks that leave
+/// nothing behind; `keel resume` on the same or another number of ranks; and a killed rank
+/// ending the job with a clear message instead of a hang. Every mpirun has a time-out.
+final class DistributedRunTests: XCTestCase {
+    private var keel: KeelProcess!
+    /// The ranks' TMPDIR, where the non-zero ranks keep their scratch directories.
+    private var temporary: URL!
+
+    override func setUpWithError() throws {
+        keel = KeelProcess()
+        temporary = keel.directory.appendingPathComponent("tmp")
+        try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() { keel.remove() }
+
+    private let fashion = ["fashion-mlp", "--set", "epochs=3", "--set", "train_samples=600", "--set", "validation_samples=120",
+                           "--set", "units=16", "--set", "patience=10"]
+
+    private var environment: [String: String?] {
+        ["OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1", "TMPDIR": temporary.path,
+         "KEEL_DISTRIBUTED_TIMEOUT": "60", "OMPI_MCA_btl_vader_single_copy_mechanism": "none"]
+    }
+
+    /// `timeout mpirun -np <ranks> keel <arguments>` (the time-out ends a hung job).
+    private func mpirunCommand(_ ranks: Int, _ arguments: [String], seconds: Int = 400) -> [String] {
+        ["-k", "10", String(seconds), "mpirun", "--oversubscribe", "-np", String(ranks), ProjectPaths.keelExecutable.path] + arguments
+    }
+
+    private func mpirun(_ ranks: Int, _ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> ProcessResult {
+        let result = try runProcess(URL(fileURLWithPath: "/usr/bin/timeout"), mpirunCommand(ranks, arguments),
+                                    environment: environment, currentDirectory: keel.directory)
+        XCTAssertEqual(result.status, 0, "mpirun -np \(ranks) keel \(arguments.joined(separator: " ")):\n\(result.stdout)\n\(result.stderr)",
+                       file: file, line: line)
+        return result
+    }
+
+    private func text(_ relative: String) throws -> String {
+        try String(contentsOfFile: keel.path(relative), encoding: .utf8)
+    }
+
+    private func csvRows(_ relative: String) throws -> [[String]] {
+        try text(relative).components(separatedBy: "\r\n").filter { !$0.isEmpty }.map { $0.components(separatedBy: ",") }
+    }
+
+    /// Scratch directories of the other ranks: none once a job ended.
+    private func assertNoScratchLeft(file: StaticString = #filePath, line: UInt = #line) {
+        let scratch = temporary.appendingPathComponent("keel-ranks").path
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: scratch)) ?? []
+        XCTAssertEqual(left, [], "scratch directories left in \(scratch)", file: file, line: line)
+    }
+
+    func testTwoRanksWriteOneRunDirectoryShapedAsAOneProcessRun() throws {
+        let result = try mpirun(2, ["run"] + fashion + ["--distributed"])
+        let runs = try FileManager.default.contentsOfDirectory(atPath: keel.path("runs/fashion-mlp"))
+        XCTAssertEqual(runs.count, 1, "one run directory: \(runs)")
+        let run = "runs/fashion-mlp/\(runs[0])"
+        // Rank 0 alone prints: one run directory line, one summary, one progress line per epoch.
+        XCTAssertEqual(result.stdout.components(separatedBy: "Run directory: ").count - 1, 1, result.stdout)
+        XCTAssertEqual(result.stdout.components(separatedBy: "Total params").count - 1, 1, result.stdout)
+        XCTAssertEqual(result.stdout.components(separatedBy: "Epoch 2/3").count - 1, 1, result.stdout)
+        XCTAssertFalse(result.stderr.contains("rank 1"), result.stderr)
+        XCTAssertFalse(result.stderr.contains("warning"), result.stderr)
+        let config = try text("\(run)/config.json")
+        XCTAssertTrue(config.contains("\"distributed\": {\"ranks\": 2}"), config)
+        XCTAssertTrue(try text("\(run)/status.json").contains("finished"))
+        for file in ["model.h5", "summary.txt", "checkpoints/epoch_03.h5", "plots"] {
+            XCTAssertTrue(keel.exists("\(run)/\(file)"), file)
+        }
+        assertNoScratchLeft()
+
+        try keel.succeed(["run"] + fashion + ["--run-dir", "single"])
+        let distributed = try csvRows("\(run)/log.csv"), single = try csvRows("single/log.csv")
+        XCTAssertEqual(distributed.first, single.first, "the same columns")
+        XCTAssertEqual(distributed.map { $0.first }, single.map { $0.first }, "the same epochs")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: keel.path("\(run)/checkpoints")).sorted(),
+                       try FileManager.default.contentsOfDirectory(atPath: keel.path("single/checkpoints")).sorted())
+    }
+
+    /// `--distributed` without mpirun trains on one process and says so.
+    func testDistributedWithoutMpirunRunsOneProcess() throws {
+        let result = try keel.succeed(["run"] + fashion + ["--set", "epochs=1", "--distributed", "--run-dir", "alone"])
+        XCTAssertTrue(result.stdout.contains("Not started by mpirun: training on this one process"), result.stdout)
+        XCTAssertTrue(try text("alone/config.json").contains("\"distributed\": {\"ranks\": 1}"))
+    }
+
+    /// The fault test: rank 1 killed with SIGKILL in the middle of epoch 2 ends the job within
+    /// the time-out with a message from rank 0; `mpirun -np 2 keel resume` then finishes the run
+    /// exactly as the uninterrupted job does, and a resume on one process says what changes.
+    func testKilledRankEndsTheJobAndResumeContinues() throws {
+        let long = ["fashion-mlp", "--set", "epochs=3", "--set", "train_samples=3000", "--set", "validation_samples=200",
+                    "--set", "units=16", "--set", "patience=10", "--distributed"]
+        try mpirun(2, ["run"] + long + ["--run-dir", "reference"])
+
+        let job = Process()
+        job.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+        job.arguments = mpirunCommand(2, ["run"] + long + ["--run-dir", "faulty"], seconds: 300)
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        job.environment = env
+        job.currentDirectoryURL = keel.directory
+        let output = keel.directory.appendingPathComponent("faulty.out"), errors = keel.directory.appendingPathComponent("faulty.err")
+        FileManager.default.createFile(atPath: output.path, contents: nil)
+        FileManager.default.createFile(atPath: errors.path, contents: nil)
+        job.standardOutput = try FileHandle(forWritingTo: output)
+        job.standardError = try FileHandle(forWritingTo: errors)
+        try job.run()
+
+        // Once epoch 1's backup exists, rank 1 is killed (it is then training epoch 2).
+        let metadata = keel.path("faulty/checkpoints/backup/training_metadata.json")
+        var killed = false
+        let deadline = Date().addingTimeInterval(300)
+        while job.isRunning && Date() < deadline && !killed {
+            if (try? String(contentsOfFile: metadata, encoding: .utf8))?.contains("\"epoch\": 1") == true,
+               let rank1 = rankProcess(1, below: job.processIdentifier) {
+                Thread.sleep(forTimeInterval: 0.2)
+                killed = kill(rank1, SIGKILL) == 0
+            }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        XCTAssertTrue(killed, "rank 1 was not killed before the job ended (make the run longer)")
+        let began = Date()
+        job.waitUntilExit()
+        XCTAssertLessThan(Date().timeIntervalSince(began), 120, "the job took too long to end after a rank died")
+        XCTAssertNotEqual(job.terminationStatus, 0)
+        XCTAssertNotEqual(job.terminationStatus, 124, "the time-out ended the job: it hung")
+        let stderr = try String(contentsOf: errors, encoding: .utf8)
+        XCTAssertTrue(stderr.contains("rank 0 of 2"), "rank 0 says why it stopped:\n\(stderr)")
+        XCTAssertTrue(stderr.contains("keel resume faulty") || stderr.contains("another rank"), stderr)
+        XCTAssertFalse(try text("faulty/status.json").contains("finished"))
+        XCTAssertFalse(try text("faulty/log.csv").contains("\r\n2,"), "killed before the last epoch")
+
+        try FileManager.default.copyItem(atPath: keel.path("faulty"), toPath: keel.path("faulty-on-one"))
+        let resumed = try mpirun(2, ["resume", "faulty"])
+        XCTAssertTrue(resumed.stdout.contains("Resuming run: faulty"), resumed.stdout)
+        XCTAssertFalse(resumed.stdout.contains("Resuming a run of"), resumed.stdout)
+        XCTAssertTrue(try text("faulty/status.json").contains("finished"))
+        XCTAssertEqual(try text("faulty/log.csv"), try text("reference/log.csv"), "resumed on 2 ranks, exactly as uninterrupted")
+        let arrays = ResumeHarness(keel: keel, arguments: [])
+        XCTAssertEqual(try arrays.arrays("faulty/model.h5"), try arrays.arrays("reference/model.h5"))
+        assertNoScratchLeft()
+
+        let alone = try keel.succeed(["resume", "faulty-on-one"])
+        XCTAssertTrue(alone.stdout.contains("Resuming a run of 2 ranks on 1 process: the global batch becomes 1·B = 32 (it was 64)"),
+                      alone.stdout)
+        XCTAssertEqual(try csvRows("faulty-on-one/log.csv").map { $0.first }, ["epoch", "0", "1", "2"])
+        XCTAssertTrue(try text("faulty-on-one/config.json").contains("\"ranks\": 1"))
+    }
+
+    /// The hand-written loop and the GAN train on two ranks.
+    func testCustomLoopAndDCGANTrainOnTwoRanks() throws {
+        let loop = try mpirun(2, ["run", "custom-loop", "--set", "epochs=2", "--set", "train_samples=512", "--set", "validation_samples=128",
+                                  "--set", "log_every=4", "--distributed", "--run-dir", "loop"])
+        XCTAssertEqual(loop.stdout.components(separatedBy: "Start of epoch 1").count - 1, 1, loop.stdout)
+        XCTAssertTrue(loop.stdout.contains("Seen so far: 128 samples"), "batch 64 on each of 2 ranks:\n\(loop.stdout)")
+        XCTAssertEqual(try csvRows("loop/log.csv").map { $0.first }, ["epoch", "0", "1"])
+        let gan = try mpirun(2, ["run", "dcgan", "--set", "epochs=2", "--set", "steps=3", "--set", "batch_size=8", "--set", "width=8",
+                                 "--set", "latent_dim=8", "--set", "train_samples=64", "--set", "grid=2", "--set", "sample_every=2",
+                                 "--distributed", "--run-dir", "gan"])
+        XCTAssertEqual(gan.stdout.components(separatedBy: "Run directory: gan").count - 1, 1, gan.stdout)
+        XCTAssertEqual(try csvRows("gan/log.csv").first, ["epoch", "d_loss", "g_loss"])
+        XCTAssertEqual(try csvRows("gan/log.csv").count, 3)
+        XCTAssertTrue(keel.exists("gan/model.h5"))
+        assertNoScratchLeft()
+    }
+
+    /// The keel process of rank `rank` among the descendants of `ancestor`.
+    private func rankProcess(_ rank: Int, below ancestor: Int32) -> Int32? {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return nil }
+        for entry in entries {
+            guard let pid = Int32(entry), isDescendant(pid, of: ancestor),
+                  let environ = try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/environ")) else { continue }
+            let variables = environ.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            if variables.contains("OMPI_COMM_WORLD_RANK=\(rank)"),
+               (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?.hasPrefix("keel") == true {
+                return pid
+            }
+        }
+        return nil
+    }
+
+    private func isDescendant(_ pid: Int32, of ancestor: Int32) -> Bool {
+        var current = pid
+        for _ in 0..<16 {
+            guard let stat = try? String(contentsOfFile: "/proc/\(current)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return false }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 1, let parent = Int32(fields[1]) else { return false }
+            if parent == ancestor { return true }
+            if parent <= 1 { return false }
+            current = parent
+        }
+        return false
+    }
+}
