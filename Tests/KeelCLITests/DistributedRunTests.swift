@@ -84,7 +84,8 @@ final class DistributedRunTests: XCTestCase {
 
     /// `--distributed` without mpirun trains on one process and says so.
     func testDistributedWithoutMpirunRunsOneProcess() throws {
-        let result = try keel.succeed(["run"] + fashion + ["--set", "epochs=1", "--distributed", "--run-dir", "alone"])
+        let result = try keel.succeed(["run", "fashion-mlp", "--set", "epochs=1", "--set", "train_samples=200", "--set", "validation_samples=50",
+                                       "--set", "units=8", "--distributed", "--run-dir", "alone"])
         XCTAssertTrue(result.stdout.contains("Not started by mpirun: training on this one process"), result.stdout)
         XCTAssertTrue(try text("alone/config.json").contains("\"distributed\": {\"ranks\": 1}"))
     }
@@ -131,6 +132,7 @@ final class DistributedRunTests: XCTestCase {
         XCTAssertNotEqual(job.terminationStatus, 124, "the time-out ended the job: it hung")
         let stderr = try String(contentsOf: errors, encoding: .utf8)
         XCTAssertTrue(stderr.contains("rank 0 of 2"), "rank 0 says why it stopped:\n\(stderr)")
+        print("The job's standard error after rank 1 was killed:\n" + stderr)
         XCTAssertTrue(stderr.contains("keel resume faulty") || stderr.contains("another rank"), stderr)
         XCTAssertFalse(try text("faulty/status.json").contains("finished"))
         XCTAssertFalse(try text("faulty/log.csv").contains("\r\n2,"), "killed before the last epoch")
@@ -163,7 +165,7 @@ final class DistributedRunTests: XCTestCase {
                                  "--set", "latent_dim=8", "--set", "train_samples=64", "--set", "grid=2", "--set", "sample_every=2",
                                  "--distributed", "--run-dir", "gan"])
         XCTAssertEqual(gan.stdout.components(separatedBy: "Run directory: gan").count - 1, 1, gan.stdout)
-        XCTAssertEqual(try csvRows("gan/log.csv").first, ["epoch", "d_loss", "g_loss"])
+        XCTAssertEqual(try csvRows("gan/log.csv").first, ["epoch", "d_loss", "g_loss", "val_d_loss", "val_g_loss"])
         XCTAssertEqual(try csvRows("gan/log.csv").count, 3)
         XCTAssertTrue(keel.exists("gan/model.h5"))
         assertNoScratchLeft()
