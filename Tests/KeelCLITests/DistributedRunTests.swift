@@ -171,6 +171,68 @@ final class DistributedRunTests: XCTestCase {
         assertNoScratchLeft()
     }
 
+    /// A fit, an evaluate and the warm-up on two ranks, each checked against the full data.
+    private static let probe = """
+        import Foundation
+        import Keel
+
+        final class DistributedProbe: Experiment {
+            override class var name: String { "distributed-probe" }
+            override class var defaults: [String: HyperValue] { ["epochs": .int(2)] }
+            override func run(_ context: ExperimentContext) throws {
+                let x = Tensor(shape: [64, 4], scalars: (0..<256).map { Float(($0 * 37) % 17) / 17 })
+                let y = Tensor(shape: [64], scalars: (0..<64).map { Float(($0 * 5) % 3) })
+                let input = Input(shape: [4])
+                let model = try Model(inputs: input, outputs: try Dense(units: 3, activation: "softmax")(input))
+                try model.compile(optimizer: SGD(learningRate: .constant(0.1)), loss: SparseCategoricalCrossentropy())
+                let loss = SparseCategoricalCrossentropy()
+                // The loss of the whole data set, computed without sharding.
+                func fullLoss() throws -> Double { Double(loss(y, try model.predict(x, batchSize: 64, verbose: 0)).scalar) }
+                let probe = LambdaCallback(
+                    onEpochEnd: { epoch, logs in
+                        let full = (try? fullLoss()) ?? .nan
+                        context.log(String(format: "epoch %d val_loss %.5f full %.5f", epoch, logs["val_loss"] ?? .nan, full))
+                    },
+                    onTrainBatchBegin: { batch, _ in
+                        context.log(String(format: "lr %d %.4f", batch, Double(model.optimizer!.currentLearningRate)))
+                    })
+                let warmup = LearningRateWarmup(initialLearningRate: Distributed.scaledLearningRate(0.1), warmupEpochs: 1)
+                try model.fit(x, y, batchSize: 8, epochs: try context.int("epochs"), verbose: 0, callbacks: [warmup, probe],
+                              validationData: (x, y))
+                let result = try model.evaluate(x, y, batchSize: 8, verbose: 0)
+                context.log(String(format: "evaluate %.5f full %.5f", result["loss"] ?? .nan, try fullLoss()))
+            }
+        }
+
+        public func registerPlugin(_ plugin: PluginRegistrar) throws {
+            try plugin.addExperiment(DistributedProbe.self)
+        }
+        """
+
+    func testFitAndEvaluateAverageOverTheRanksAndTheWarmupRamps() throws {
+        let folder = try keel.plugin("DistributedProbe", ["DistributedProbe.swift": Self.probe])
+        let result = try mpirun(2, ["run", folder.path, "--distributed", "--run-dir", "probe"])
+        let lines = result.stdout.components(separatedBy: "\n")
+        func numbers(_ prefix: String) -> [[Double]] {
+            lines.filter { $0.hasPrefix(prefix) }.map { $0.split(separator: " ").compactMap { Double($0) } }
+        }
+        // 32 samples a rank, batches of 8: 4 steps an epoch, only rank 0 printing.
+        let rates = numbers("lr ")
+        XCTAssertEqual(rates.count, 8, result.stdout)
+        // From 0.2 / 2 towards 0.2 during epoch 0 (Horovod's ramp), then held.
+        XCTAssertEqual(rates.map { $0.last ?? 0 }, [0.125, 0.15, 0.175, 0.2, 0.2, 0.2, 0.2, 0.2], result.stdout)
+        let epochs = numbers("epoch ")
+        XCTAssertEqual(epochs.count, 2, result.stdout)
+        for values in epochs {
+            // Validation on each rank's half, averaged: the loss of the whole data set.
+            XCTAssertEqual(values[1], values[2], accuracy: 2e-5, "val_loss against the full data: \(values)")
+        }
+        let evaluation = numbers("evaluate ")
+        XCTAssertEqual(evaluation.count, 1, result.stdout)
+        XCTAssertEqual(evaluation[0][0], evaluation[0][1], accuracy: 2e-5, "evaluate against the full data")
+        assertNoScratchLeft()
+    }
+
     /// The keel process of rank `rank` among the descendants of `ancestor`.
     private func rankProcess(_ rank: Int, below ancestor: Int32) -> Int32? {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return nil }
