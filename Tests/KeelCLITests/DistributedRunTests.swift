@@ -178,7 +178,7 @@ final class DistributedRunTests: XCTestCase {
 
         final class DistributedProbe: Experiment {
             override class var name: String { "distributed-probe" }
-            override class var defaults: [String: HyperValue] { ["epochs": .int(2)] }
+            override class var defaults: [String: HyperValue] { ["epochs": .int(2), "rank_1_stops_at": .int(-1)] }
             override func run(_ context: ExperimentContext) throws {
                 let x = Tensor(shape: [64, 4], scalars: (0..<256).map { Float(($0 * 37) % 17) / 17 })
                 let y = Tensor(shape: [64], scalars: (0..<64).map { Float(($0 * 5) % 3) })
@@ -195,6 +195,10 @@ final class DistributedRunTests: XCTestCase {
                     },
                     onTrainBatchBegin: { batch, _ in
                         context.log(String(format: "lr %d %.4f", batch, Double(model.optimizer!.currentLearningRate)))
+                    },
+                    onTrainBatchEnd: { batch, _ in
+                        // A decision of one rank alone, such as TerminateOnNaN's on its shard.
+                        if Distributed.rank == 1 && batch == (try? context.int("rank_1_stops_at")) { model.stopTraining = true }
                     })
                 let warmup = LearningRateWarmup(initialLearningRate: Distributed.scaledLearningRate(0.1), warmupEpochs: 1)
                 try model.fit(x, y, batchSize: 8, epochs: try context.int("epochs"), verbose: 0, callbacks: [warmup, probe],
@@ -231,6 +235,20 @@ final class DistributedRunTests: XCTestCase {
         XCTAssertEqual(evaluation.count, 1, result.stdout)
         XCTAssertEqual(evaluation[0][0], evaluation[0][1], accuracy: 2e-5, "evaluate against the full data")
         assertNoScratchLeft()
+    }
+
+    /// One rank stopping `fit` in the middle of an epoch stops every rank there, instead of
+    /// leaving rank 0 waiting for a gradient allreduce rank 1 never starts.
+    func testOneRankStoppingStopsTheJob() throws {
+        let folder = try keel.plugin("DistributedProbe", ["DistributedProbe.swift": Self.probe])
+        let began = Date()
+        let result = try mpirun(2, ["run", folder.path, "--distributed", "--run-dir", "stopped", "--set", "rank_1_stops_at=1"])
+        XCTAssertLessThan(Date().timeIntervalSince(began), 50, "the job waited for the collective's time-out")
+        XCTAssertEqual(result.stdout.components(separatedBy: "\n").filter { $0.hasPrefix("lr ") }, ["lr 0 0.1250", "lr 1 0.1500"],
+                       result.stdout)
+        XCTAssertTrue(result.stdout.contains("epoch 0 val_loss"), result.stdout)
+        XCTAssertFalse(result.stdout.contains("epoch 1 val_loss"), result.stdout)
+        XCTAssertTrue(try text("stopped/status.json").contains("finished"))
     }
 
     /// The keel process of rank `rank` among the descendants of `ancestor`.

@@ -134,6 +134,7 @@ extension Model {
                 try list.onTrainBatchBegin(step, Logs())
                 logs = try trainStep(batch)
                 try list.onTrainBatchEnd(step, logs)
+                if Distributed.isActive { try agreeOnStopping() }
                 if stopTraining { break }
             }
             epochLogs = logs.copy()
@@ -142,10 +143,18 @@ extension Model {
                 epochLogs.merge(validationLogs, prefix: "val_")
             }
             try list.onEpochEnd(epoch, epochLogs)
+            if Distributed.isActive { try agreeOnStopping() }
             epoch += 1
         }
         try list.onTrainEnd(epochLogs)
         return history
+    }
+
+    /// In a distributed `fit` every rank must take the same steps: a rank stopping alone (a NaN
+    /// loss seen by TerminateOnNaN on its shard, a callback of its own) would leave the others
+    /// waiting in their next gradient allreduce. When any rank stops, all do.
+    private func agreeOnStopping() throws {
+        stopTraining = try Distributed.allreduce([stopTraining ? 1 : 0], op: .max, name: "decision to stop training")[0] > 0
     }
 
     /// Keras's default train_step: forward with `training: true`, loss, gradients, optimizer
