@@ -40,6 +40,12 @@ final class DistributedRunTests: XCTestCase {
         return result
     }
 
+    /// Like `mpirun`, without requiring success.
+    private func mpirunResult(_ ranks: Int, _ arguments: [String]) throws -> ProcessResult {
+        try runProcess(URL(fileURLWithPath: "/usr/bin/timeout"), mpirunCommand(ranks, arguments, seconds: 200),
+                       environment: environment, currentDirectory: keel.directory)
+    }
+
     private func text(_ relative: String) throws -> String {
         try String(contentsOfFile: keel.path(relative), encoding: .utf8)
     }
@@ -249,6 +255,23 @@ final class DistributedRunTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("epoch 0 val_loss"), result.stdout)
         XCTAssertFalse(result.stdout.contains("epoch 1 val_loss"), result.stdout)
         XCTAssertTrue(try text("stopped/status.json").contains("finished"))
+    }
+
+    /// What rank 0 alone decides (the run directory, whether a run may resume) ends every rank
+    /// when it fails: rank 0 prints the error, the others one line pointing to it; none waits.
+    func testRankZerosRefusalEndsEveryRank() throws {
+        try FileManager.default.createDirectory(atPath: keel.path("blocked"), withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: keel.path("blocked/file"), contents: Data())
+        let began = Date()
+        let run = try mpirunResult(2, ["run"] + fashion + ["--distributed", "--run-dir", "blocked/file/run"])
+        assertFails(run, mentioning: ["blocked/file/run", "keel (rank 1 of 2): run directory", "rank 0 failed"])
+        XCTAssertFalse(run.stderr.contains("keel (rank 0 of 2)"), "rank 0 ended by its error, not by mpirun:\n\(run.stderr)")
+
+        try keel.succeed(["run"] + fashion + ["--run-dir", "done"])
+        let resume = try mpirunResult(2, ["resume", "done"])
+        assertFails(resume, mentioning: ["a finished run", "keel (rank 1 of 2): resume of done"])
+        XCTAssertLessThan(Date().timeIntervalSince(began), 50, "a rank waited for the collective's time-out")
+        assertNoScratchLeft()
     }
 
     /// The keel process of rank `rank` among the descendants of `ancestor`.
