@@ -264,7 +264,8 @@ final class DistributedRunTests: XCTestCase {
         FileManager.default.createFile(atPath: keel.path("blocked/file"), contents: Data())
         let began = Date()
         let run = try mpirunResult(2, ["run"] + fashion + ["--distributed", "--run-dir", "blocked/file/run"])
-        assertFails(run, mentioning: ["blocked/file/run", "keel (rank 1 of 2): run directory", "rank 0 failed"])
+        assertFails(run, mentioning: ["--run-dir blocked/file/run", "Not a directory", "keel (rank 1 of 2): run directory",
+                                     "rank 0 failed (its error says why)"])
         XCTAssertFalse(run.stderr.contains("keel (rank 0 of 2)"), "rank 0 ended by its error, not by mpirun:\n\(run.stderr)")
 
         try keel.succeed(["run"] + fashion + ["--run-dir", "done"])

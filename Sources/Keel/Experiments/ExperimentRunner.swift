@@ -235,7 +235,13 @@ public struct ExperimentRunner {
         let shared = try RootDecision.share("run directory") { () -> [UInt8] in
             let path: String
             if let requested {
-                try FileManager.default.createDirectory(atPath: requested, withIntermediateDirectories: true)
+                do {
+                    try FileManager.default.createDirectory(atPath: requested, withIntermediateDirectories: true)
+                } catch {
+                    let cause = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+                    throw KeelError("--run-dir \(requested)", expected: "a directory that can be created",
+                                    found: cause?.domain == NSPOSIXErrorDomain ? String(cString: strerror(Int32(cause!.code))) : "\(error)")
+                }
                 path = requested
             } else {
                 path = try RunDirectory.create(root: runsRoot, experiment: type.name).path

@@ -51,7 +51,7 @@ enum RankScratch {
 }
 
 /// Rank 0 does something only it may do (make the run directory, read a run to resume) and
-/// shares the outcome: its bytes, or its error, so the other ranks stop with it instead of
+/// shares the outcome: its bytes, or that it failed, so the other ranks stop with it instead of
 /// waiting in a collective that never comes.
 enum RootDecision {
     static func share(_ what: String, _ decide: () throws -> [UInt8]) throws -> [UInt8] {
@@ -61,13 +61,14 @@ enum RootDecision {
         let message: [UInt8]
         switch outcome {
         case .success(let bytes): message = [1] + bytes
-        case .failure(let error): message = [0] + Array("\(error)".utf8)
+        case .failure: message = [0]
         }
         let received = try Distributed.broadcast(bytes: message, root: 0, name: what)
         if case .failure(let error) = outcome { throw error }
         guard received.first == 1 else {
+            // Rank 0 prints its error; repeating it on every rank would bury it.
             throw KeelError("keel (rank \(Distributed.rank) of \(Distributed.size)): \(what)", expected: "rank 0 to succeed",
-                            found: "rank 0 failed: " + String(decoding: received.dropFirst().prefix(300), as: UTF8.self))
+                            found: "rank 0 failed (its error says why)")
         }
         return Array(received.dropFirst())
     }
