@@ -24,13 +24,16 @@ final class CustomLoop: Experiment {
         let vy = split.validationY.slice(begin: [0], size: [nv])
 
         let model = try SeedModels.mnistMLP()
-        let optimizer = SGD(learningRate: .constant(Float(try context.double("learning_rate"))))
+        // In a distributed job (`mpirun ... --distributed`) each rank trains on its shard and the
+        // optimizer averages the ranks' gradients; on one process both change nothing.
+        let optimizer = DistributedOptimizer(wrapping: SGD(learningRate: .constant(Float(try context.double("learning_rate")))))
         let lossFunction = SparseCategoricalCrossentropy(fromLogits: true)
         let trainAccuracy = Metrics.SparseCategoricalAccuracy()
         let validationAccuracy = Metrics.SparseCategoricalAccuracy()
         let batchSize = try context.int("batch_size"), logEvery = try context.int("log_every")
-        let train = Dataset(x: [x], y: [y], batchSize: batchSize, shuffle: true)
-        let validation = Dataset(x: [vx], y: [vy], batchSize: batchSize)
+        let train = try Dataset(x: [x], y: [y], batchSize: batchSize, shuffle: true)
+            .shard(count: Distributed.size, index: Distributed.rank)
+        let validation = try Dataset(x: [vx], y: [vy], batchSize: batchSize).shard(count: Distributed.size, index: Distributed.rank)
         let csv = try CSVLogFile(path: context.runDirectory.log, header: ["epoch", "accuracy", "loss", "val_accuracy"])
         // `keel resume` continues from the last finished epoch: weights, SGD state, random state, log.
         let checkpoint = context.checkpoint
@@ -38,7 +41,13 @@ final class CustomLoop: Experiment {
         checkpoint.track(optimizer, of: model.trainableWeights, as: "sgd")
         checkpoint.track(file: csv.path)
 
-        for epoch in try checkpoint.remainingEpochs(of: try context.int("epochs")) {
+        let epochs = try checkpoint.remainingEpochs(of: try context.int("epochs"))
+        if Distributed.isActive {
+            // Every rank starts from rank 0's weights and SGD state (restored or new).
+            optimizer.buildIfNeeded(for: model.trainableWeights)
+            try Distributed.broadcast(model.weights + optimizer.variables, root: 0)
+        }
+        for epoch in epochs {
             context.log("\nStart of epoch \(epoch)")
             let start = Date()
             var lastLoss: Float = 0
@@ -54,16 +63,18 @@ final class CustomLoop: Experiment {
                 lastLoss = loss.scalar
                 if step % logEvery == 0 {
                     context.log(String(format: "Training loss (for one batch) at step %d: %.4f", step, lastLoss))
-                    context.log("Seen so far: \((step + 1) * batchSize) samples")
+                    context.log("Seen so far: \((step + 1) * batchSize * Distributed.size) samples")
                 }
             }
-            let accuracy = trainAccuracy.result().scalar
+            // The job's accuracy: every rank saw the same number of samples.
+            let accuracy = Float(try Distributed.allreduce([Double(trainAccuracy.result().scalar)], op: .average)[0])
+            lastLoss = Float(try Distributed.allreduce([Double(lastLoss)], op: .average)[0])
             context.log(String(format: "Training acc over epoch: %.4f", accuracy))
             trainAccuracy.resetState()
             for batch in validation.epoch(generator: KeelRandom.generator) {
                 validationAccuracy.updateState(yTrue: batch.y[0], yPred: model(batch.x[0], training: false))
             }
-            let validationResult = validationAccuracy.result().scalar
+            let validationResult = Float(try Distributed.allreduce([Double(validationAccuracy.result().scalar)], op: .average)[0])
             validationAccuracy.resetState()
             context.log(String(format: "Validation acc: %.4f", validationResult))
             context.log(String(format: "Time taken: %.2fs", Date().timeIntervalSince(start)))

@@ -20,8 +20,13 @@ final class DCGANExperiment: Experiment {
 
         let discriminator = try SeedModels.dcganDiscriminator(width: width)
         let generator = try SeedModels.dcganGenerator(latentDim: latentDim, width: width)
-        try discriminator.compile(optimizer: Adam(learningRate: 3e-4), loss: BinaryCrossentropy(fromLogits: true))
-        try generator.compile(optimizer: Adam(learningRate: 4e-4), loss: BinaryCrossentropy(fromLogits: true))
+        // Distributed (`mpirun ... --distributed`), each rank trains on its shard of the images
+        // (`fit` shards them) and both optimizers average the ranks' gradients; on one process
+        // nothing changes.
+        try discriminator.compile(optimizer: DistributedOptimizer(wrapping: Adam(learningRate: 3e-4)),
+                                  loss: BinaryCrossentropy(fromLogits: true))
+        try generator.compile(optimizer: DistributedOptimizer(wrapping: Adam(learningRate: 4e-4)),
+                              loss: BinaryCrossentropy(fromLogits: true))
         let run = context.runDirectory
         try (discriminator.summary() + generator.summary()).write(toFile: run.summary, atomically: true, encoding: .utf8)
 
@@ -36,6 +41,15 @@ final class DCGANExperiment: Experiment {
         checkpoint.track(generator)
         checkpoint.track(file: run.log)
         let firstEpoch = try checkpoint.restore()?.epoch ?? 0
+        if Distributed.isActive {
+            // The GAN's state is in its two models, which `fit`'s broadcast (of the GAN model) misses.
+            var variables: [Variable] = []
+            for model in [discriminator, generator] {
+                model.optimizer?.buildIfNeeded(for: model.trainableWeights)
+                variables += model.weights + (model.optimizer?.variables ?? [])
+            }
+            try Distributed.broadcast(variables, root: 0)
+        }
         let callbacks: [Callback] = [
             GANMonitor(directory: run.path, rows: grid, columns: grid, every: 1, range: .unit) { _ in generate() },
             StepSamples(directory: run.samples, rows: grid, every: try context.int("sample_every"), generate: generate),

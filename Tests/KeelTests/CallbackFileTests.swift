@@ -165,6 +165,9 @@ final class CallbackFileTests: XCTestCase {
             "History": [:],
             "ProgbarLogger": [:],
             "LossHistory": ["directory": .string(path("plots")), "metrics": ["loss"]],
+            "BroadcastGlobalVariables": ["root_rank": 0],
+            "MetricAverage": [:],
+            "LearningRateWarmup": ["initial_lr": 0.4, "warmup_epochs": 2, "steps_per_epoch": 10, "verbose": 1],
         ]
         XCTAssertEqual(Set(Registries.callbacks.classNames), Set(arguments.keys))
         for (name, config) in arguments {

@@ -60,6 +60,9 @@ final class PlainComponentContractTests: XCTestCase {
             "History": [:],
             "ProgbarLogger": [:],
             "LossHistory": ["directory": path("plots")],
+            "BroadcastGlobalVariables": [:],
+            "MetricAverage": [:],
+            "LearningRateWarmup": ["initial_lr": 0.05],
         ]
     }
 
@@ -154,6 +157,9 @@ final class PlainComponentContractTests: XCTestCase {
             XCTAssertEqual(model.optimizer?.currentLearningRate, 0.25, name)
         case let plots as LossHistory:
             XCTAssertFalse(plots.writtenFiles.isEmpty, name)
+        case let warmup as LearningRateWarmup:
+            // One rank: the warm-up holds the target rate.
+            XCTAssertEqual(model.optimizer?.currentLearningRate, Float(warmup.initialLearningRate), name)
         default:
             break
         }

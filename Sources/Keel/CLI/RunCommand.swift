@@ -9,6 +9,13 @@ struct RunCommand: ParsableCommand {
             Writes runs/<experiment>/<timestamp>/ with config.json, status.json, log.csv, model.h5, summary.txt, \
             and checkpoints/, samples/ and plots/ when the experiment writes any. \
             `keel help run <experiment>` lists its hyper-parameters.
+
+            Data-parallel training: `mpirun -np N keel run <experiment> --distributed` (add a hostfile \
+            for several machines) trains one model on N processes. Each rank trains on its shard \
+            of every epoch (the global batch is N × batch size), gradients are averaged every \
+            step, rank 0's initial variables are broadcast, and epoch metrics are averaged. Only \
+            rank 0 prints and writes the run directory; config.json records the job size. Scale \
+            the learning rate yourself if you want it to grow with N (--set learning_rate=...).
             """)
 
     @Argument(help: "An experiment name (see `keel list`) or a folder of Swift sources.")
@@ -31,8 +38,12 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("run-dir"), help: "Use this run directory instead of a new one under runs/.")
     var runDirectory: String?
 
+    @Flag(help: "Join the job mpirun started (data-parallel training on its N processes); without mpirun, one process.")
+    var distributed = false
+
     func run() throws {
-        let runner = ExperimentRunner()
+        if distributed { try DistributedLaunch.join(announce: true) }
+        let runner = DistributedLaunch.runner(distributed: distributed)
         let experiment = try runner.resolve(experiment)
         let hyper = try ExperimentRunner.hyperparameters(for: experiment.type, epochs: epochs, batchSize: batchSize, settings: settings)
         try runner.run(experiment, hyperparameters: hyper, seed: Int(seed), runDirectory: runDirectory)

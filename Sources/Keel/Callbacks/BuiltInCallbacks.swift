@@ -12,5 +12,8 @@ enum BuiltInCallbacks {
         try registry.register(History.self)
         try registry.register(ProgbarLogger.self)
         try registry.register(LossHistory.self)
+        try registry.register(BroadcastGlobalVariables.self)
+        try registry.register(MetricAverage.self)
+        try registry.register(LearningRateWarmup.self)
     }
 }

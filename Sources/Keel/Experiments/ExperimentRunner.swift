@@ -7,6 +7,10 @@ public struct ExperimentRunner {
     public var runsRoot: String
     public var output: (String) -> Void
     public var warn: (String) -> Void
+    /// Record the job's size in config.json (`keel run --distributed`). Whether or not it is set,
+    /// a job of several ranks (`Distributed.isActive`) runs as one: rank 0 writes the run
+    /// directory and prints, the other ranks write into a scratch directory and stay quiet.
+    public var distributed = false
 
     public init(runsRoot: String = "runs", output: @escaping (String) -> Void = { print($0) },
                 warn: @escaping (String) -> Void = { FileHandle.standardError.write(Data(("keel: warning: " + $0 + "\n").utf8)) }) {
@@ -110,9 +114,38 @@ public struct ExperimentRunner {
     /// Continues the run in `path` (`keel resume`): the same experiment (from the same plugin
     /// folder, if it came from one), hyper-parameters and seed, in the same directory, from its
     /// last snapshot. A finished run, or one whose process is still alive, is refused.
+    ///
+    /// In a job of several ranks rank 0 reads the run and sends its config and resume state to
+    /// the others (ResumeBundle), which continue from a copy in their scratch directories. A
+    /// run of another number of ranks continues with a one-line note of what changes.
     @discardableResult
     public func resume(_ path: String) throws -> RunDirectory {
-        let run = RunDirectory(path: path)
+        let root = RunDirectory(path: path)
+        guard Distributed.isActive else {
+            let (config, status) = try resumable(root)
+            return try resume(root, shownAs: path, config: config, started: status?.started)
+        }
+        let bundle = try ResumeBundle(bytes: RootDecision.share("resume of \(path)") {
+            _ = try resumable(root)
+            return try ResumeBundle.collect(root).bytes
+        })
+        var run = root
+        if !Distributed.isRoot {
+            run = try RankScratch.create()
+            do { try bundle.unpack(into: run) } catch { RankScratch.remove(run); throw error }
+        }
+        do {
+            return try resume(run, shownAs: path, config: String(decoding: bundle.file("config.json") ?? [], as: UTF8.self),
+                              started: Distributed.isRoot ? RunStatus.read(root.status)?.started : nil)
+        } catch {
+            if !Distributed.isRoot { RankScratch.remove(run) }
+            throw error
+        }
+    }
+
+    /// Checks that the run in `run` may be resumed; returns its config.json and status.
+    private func resumable(_ run: RunDirectory) throws -> (config: String, status: RunStatus?) {
+        let path = run.path
         guard let text = try? FileBytes.readText(run.config, what: "run config") else {
             throw KeelError("run directory \(path)", expected: "a config.json written by keel run", found: "none")
         }
@@ -128,13 +161,20 @@ public struct ExperimentRunner {
         default:
             break
         }
+        try ExperimentContext.requireResumePoint(run, experiment: try config.string("experiment"))
+        return (text, status)
+    }
+
+    private func resume(_ run: RunDirectory, shownAs path: String, config text: String, started: String?) throws -> RunDirectory {
+        let configPath = path + "/config.json"
+        var configObject = try JSONValue.parse(text, source: configPath).objectValue ?? JSONObject()
+        let config = ConfigReader(configObject, owner: configPath)
         let name = try config.string("experiment")
-        try ExperimentContext.requireResumePoint(run, experiment: name)
         let resolved: Resolved
         if let folder = try config.optionalString("plugin_folder") {
             resolved = try resolve(folder)
             guard resolved.type.name == name else {
-                throw KeelError("plugin folder \(folder) recorded in \(run.config)", expected: "experiment '\(name)'",
+                throw KeelError("plugin folder \(folder) recorded in \(configPath)", expected: "experiment '\(name)'",
                                 found: "experiment '\(resolved.type.name)'")
             }
         } else {
@@ -153,13 +193,33 @@ public struct ExperimentRunner {
             do {
                 hyperparameters[key] = try HyperValue.parse(text, like: example, key: key)
             } catch {
-                throw KeelError("\(run.config): hyper-parameter '\(key)'", expected: "a value like \(example)", found: text)
+                throw KeelError("\(configPath): hyper-parameter '\(key)'", expected: "a value like \(example)", found: text)
             }
         }
-        try ExperimentRunner.checkRanges(hyperparameters, of: type, source: run.config)
+        try ExperimentRunner.checkRanges(hyperparameters, of: type, source: configPath)
         let seed = ExperimentRunner.generatorSeed(try config.int("seed"))
-        return try execute(type, hyperparameters: hyperparameters, seed: seed, run: run, resumeFrom: path,
-                           status: .runningHere(startedAt: status?.started))
+        let recordedRanks = config.has("distributed")
+            ? try ConfigReader(try config.object("distributed"), owner: configPath).optionalInt("ranks") ?? 1 : 1
+        var note: String?
+        if recordedRanks != Distributed.size {
+            note = ExperimentRunner.jobSizeChange(from: recordedRanks, to: Distributed.size, batchSize: hyperparameters["batch_size"])
+            if Distributed.isRoot {
+                // The next resume compares with the job that continues the run now.
+                configObject["distributed"] = .object(["ranks": .int(Distributed.size), "earlier_ranks": .int(recordedRanks)])
+                try AtomicFile.write(Array((JSONValue.object(configObject).serialized() + "\n").utf8), to: run.config)
+            }
+        }
+        return try execute(type, hyperparameters: hyperparameters, seed: seed, run: run, resumeFrom: run.path, shownAs: path,
+                           note: note, status: .runningHere(startedAt: started))
+    }
+
+    /// The line `keel resume` prints when a run continues on another number of ranks.
+    static func jobSizeChange(from recorded: Int, to size: Int, batchSize: HyperValue?) -> String {
+        func ranks(_ n: Int) -> String { n == 1 ? "1 process" : "\(n) ranks" }
+        var batch = "the global batch becomes \(size)·B"
+        if case .int(let b)? = batchSize { batch += " = \(size * b) (it was \(recorded * b))" }
+        return "Resuming a run of \(ranks(recorded)) on \(ranks(size)): \(batch), and the data order of the remaining "
+            + "epochs differs from an uninterrupted run's (each epoch still visits every sample once)."
     }
 
     /// The generator's seed for a seed as given (`--seed`) and stored in config.json: negative
@@ -171,13 +231,29 @@ public struct ExperimentRunner {
     public func run(_ experiment: Resolved, hyperparameters: [String: HyperValue], seed: Int,
                     runDirectory requested: String? = nil) throws -> RunDirectory {
         let type = experiment.type
-        let run: RunDirectory
-        if let requested {
-            try FileManager.default.createDirectory(atPath: requested, withIntermediateDirectories: true)
-            run = RunDirectory(path: requested)
-        } else {
-            run = try RunDirectory.create(root: runsRoot, experiment: type.name)
+        // Rank 0 makes the run directory and tells the others its path (for their messages).
+        let shared = try RootDecision.share("run directory") { () -> [UInt8] in
+            let path: String
+            if let requested {
+                do {
+                    try FileManager.default.createDirectory(atPath: requested, withIntermediateDirectories: true)
+                } catch {
+                    let cause = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+                    throw KeelError("--run-dir \(requested)", expected: "a directory that can be created",
+                                    found: cause?.domain == NSPOSIXErrorDomain ? String(cString: strerror(Int32(cause!.code))) : "\(error)")
+                }
+                path = requested
+            } else {
+                path = try RunDirectory.create(root: runsRoot, experiment: type.name).path
+            }
+            return Array(path.utf8)
         }
+        let shownAs = String(decoding: shared, as: UTF8.self)
+        guard Distributed.isRoot else {
+            return try execute(type, hyperparameters: hyperparameters, seed: ExperimentRunner.generatorSeed(seed),
+                               run: try RankScratch.create(), resumeFrom: nil, shownAs: shownAs, note: nil, status: .runningHere())
+        }
+        let run = RunDirectory(path: shownAs)
         var config = JSONObject()
         config["experiment"] = .string(type.name)
         if let folder = experiment.pluginFolder { config["plugin_folder"] = .string(folder) }
@@ -187,15 +263,24 @@ public struct ExperimentRunner {
         config["hyperparameters"] = .object(hyper)
         config["keel_version"] = .string(KeelVersion.string)
         config["engine"] = .string(Engine.buildIdentity)
+        if distributed || Distributed.isActive { config["distributed"] = .object(["ranks": .int(Distributed.size)]) }
         try AtomicFile.write(Array((JSONValue.object(config).serialized() + "\n").utf8), to: run.config)
         return try execute(type, hyperparameters: hyperparameters, seed: ExperimentRunner.generatorSeed(seed), run: run,
-                           resumeFrom: nil, status: .runningHere())
+                           resumeFrom: nil, shownAs: run.path, note: nil, status: .runningHere())
     }
 
+    /// Runs the experiment in `run`: the run directory, or on ranks other than 0 their scratch
+    /// directory (removed at the end), `shownAs` being rank 0's run directory.
     private func execute(_ type: Experiment.Type, hyperparameters: [String: HyperValue], seed: UInt64,
-                         run: RunDirectory, resumeFrom: String?, status running: RunStatus) throws -> RunDirectory {
+                         run: RunDirectory, resumeFrom: String?, shownAs: String, note: String?,
+                         status running: RunStatus) throws -> RunDirectory {
+        let isScratch = !Distributed.isRoot
+        defer { if isScratch { RankScratch.remove(run) } }
+        let output = isScratch ? { _ in } : self.output
+        if Distributed.isActive { TerminationNotice.prepare(runDirectory: shownAs) }
         try running.write(to: run.status)
-        output((resumeFrom == nil ? "Run directory: " : "Resuming run: ") + run.path)
+        output((resumeFrom == nil ? "Run directory: " : "Resuming run: ") + shownAs)
+        if let note { output(note) }
         KeelRandom.setSeed(seed)
         let context = ExperimentContext(experimentName: type.name, runDirectory: run, hyperparameters: hyperparameters,
                                         seed: seed, resumeFrom: resumeFrom, output: output)

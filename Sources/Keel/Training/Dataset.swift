@@ -24,6 +24,10 @@ public struct Dataset {
     public var batchSize: Int
     public var shuffle: Bool
     public var map: ((Batch) -> Batch)?
+    /// Which part of the samples this process trains on (`shard(count:index:)`): every
+    /// `shardCount`-th sample of each epoch's order, starting at `shardIndex`.
+    public private(set) var shardCount = 1
+    public private(set) var shardIndex = 0
 
     public init(x: [Tensor], y: [Tensor] = [], sampleWeight: Tensor? = nil, batchSize: Int = 32,
                 shuffle: Bool = false, map: ((Batch) -> Batch)? = nil) {
@@ -35,8 +39,31 @@ public struct Dataset {
         self.map = map
     }
 
+    /// All samples held, every shard's included.
     public var count: Int { x.first?.shape.first ?? 0 }
-    public var batchCount: Int { count == 0 ? 0 : (count - 1) / batchSize + 1 }
+    /// The samples one epoch of this shard visits: `count / shardCount` (the remainder, fewer
+    /// than `shardCount`, is left out of every epoch so all shards take the same number of steps).
+    public var shardSampleCount: Int { shardCount == 1 ? count : count / shardCount }
+    public var batchCount: Int { shardSampleCount == 0 ? 0 : (shardSampleCount - 1) / batchSize + 1 }
+
+    /// The shard `index` of `count` equal shards (Horovod's `Dataset.shard`, for data-parallel
+    /// training: `shard(count: Distributed.size, index: Distributed.rank)`). Each epoch every shard
+    /// draws the same order of all samples (the same seed on every rank) and takes positions
+    /// index, index + count, ...; together the shards' batch k is the one-process batch k of
+    /// size count·batchSize. Sharding a shard is not supported.
+    public func shard(count: Int, index: Int) throws -> Dataset {
+        guard count > 0, (0..<count).contains(index) else {
+            throw KeelError("Dataset.shard(count: \(count), index: \(index))", expected: "count > 0 and 0 ≤ index < count",
+                            found: "count \(count), index \(index)")
+        }
+        guard shardCount == 1 else {
+            throw KeelError("Dataset.shard", expected: "a dataset that is not sharded yet", found: "shard \(shardIndex) of \(shardCount)")
+        }
+        var sharded = self
+        sharded.shardCount = count
+        sharded.shardIndex = index
+        return sharded
+    }
 
     /// The first `count` samples and the rest (Keras's `validation_split` takes the last part, unshuffled).
     public func split(at index: Int) -> (Dataset, Dataset) {
@@ -57,13 +84,18 @@ public struct Dataset {
 
     /// The batches of one epoch, in a new random order when shuffling (drawn from `generator`).
     public func epoch(generator: RandomGenerator) -> BatchSequence {
-        let order: Tensor? = shuffle ? Tensor(shape: [count], int32s: generator.permutation(count).map(Int32.init)) : nil
-        return BatchSequence(dataset: self, order: order)
+        let permutation = shuffle ? generator.permutation(count) : nil
+        guard shardCount > 1 else {
+            return BatchSequence(dataset: self, order: permutation.map { Tensor(shape: [count], int32s: $0.map(Int32.init)) })
+        }
+        let rows = (0..<shardSampleCount).map { i in i &* shardCount &+ shardIndex }
+        let order = permutation.map { all in rows.map { Int32(all[$0]) } } ?? rows.map(Int32.init)
+        return BatchSequence(dataset: self, order: Tensor(shape: [order.count], int32s: order))
     }
 
     func batch(_ index: Int, order: Tensor?) -> Batch {
         let start = index * batchSize
-        let size = min(batchSize, count - start)
+        let size = min(batchSize, shardSampleCount - start)
         func take(_ t: Tensor) -> Tensor {
             if let order {
                 return t.gathering(order.slice(begin: [start], size: [size]), axis: 0)

@@ -99,12 +99,24 @@ extension Model {
             (training, validation) = training.split(at: keep)
             validation?.shuffle = false
         }
+        if Distributed.isActive {
+            // Each rank trains on its shard of every epoch's order and averages its gradients
+            // with the others': together one step of batch size·batchSize.
+            training = try training.shard(count: Distributed.size, index: Distributed.rank)
+            validation = try validation?.shard(count: Distributed.size, index: Distributed.rank)
+            if let optimizer { DistributedOptimizer(wrapping: optimizer) }
+        }
         let steps = stepsPerEpoch.map { min($0, training.batchCount) } ?? training.batchCount
         let level = verbose.level
         var all = try FitDefaults.callbacks(adding: callbacks)
+        if Distributed.isActive {
+            // Horovod's order: metrics averaged before any other callback sees the epoch's logs.
+            if !all.contains(where: { $0 is MetricAverage }) { all.insert(MetricAverage(), at: 0) }
+            if !all.contains(where: { $0 is BroadcastGlobalVariables }) { all.append(BroadcastGlobalVariables()) }
+        }
         let history = callbacks.compactMap { $0 as? History }.first ?? History()
         if !all.contains(where: { $0 === history }) { all.append(history) }
-        if level != 0 { all.append(ProgbarLogger()) }
+        if level != 0 && Distributed.isRoot { all.append(ProgbarLogger()) }
         // Callbacks made in Swift are checked here, as Keras's constructors check their arguments.
         for callback in callbacks { try callback.check() }
         let list = CallbackList(all, model: self, params: TrainingParams(epochs: epochs, steps: steps, verbose: level))
@@ -122,6 +134,7 @@ extension Model {
                 try list.onTrainBatchBegin(step, Logs())
                 logs = try trainStep(batch)
                 try list.onTrainBatchEnd(step, logs)
+                if Distributed.isActive { try agreeOnStopping() }
                 if stopTraining { break }
             }
             epochLogs = logs.copy()
@@ -130,10 +143,18 @@ extension Model {
                 epochLogs.merge(validationLogs, prefix: "val_")
             }
             try list.onEpochEnd(epoch, epochLogs)
+            if Distributed.isActive { try agreeOnStopping() }
             epoch += 1
         }
         try list.onTrainEnd(epochLogs)
         return history
+    }
+
+    /// In a distributed `fit` every rank must take the same steps: a rank stopping alone (a NaN
+    /// loss seen by TerminateOnNaN on its shard, a callback of its own) would leave the others
+    /// waiting in their next gradient allreduce. When any rank stops, all do.
+    private func agreeOnStopping() throws {
+        stopTraining = try Distributed.allreduce([stopTraining ? 1 : 0], op: .max, name: "decision to stop training")[0] > 0
     }
 
     /// Keras's default train_step: forward with `training: true`, loss, gradients, optimizer
@@ -177,10 +198,16 @@ extension Model {
         guard batchSize > 0 else { throw KeelError("evaluate batchSize", expected: "a positive number", found: "\(batchSize)") }
         try DataValidation.check(x: x, y: y, sampleWeight: sampleWeight, model: self, what: "evaluate")
         let level = verbose.level
-        let list = CallbackList(callbacks + (level != 0 ? [ProgbarLogger()] : []), model: self,
-                                params: TrainingParams(epochs: 1, steps: (x[0].shape[0] - 1) / batchSize + 1, verbose: level))
-        let logs = try runEvaluation(Dataset(x: x, y: y, sampleWeight: sampleWeight, batchSize: batchSize),
-                                     callbacks: list, showProgress: true)
+        var data = Dataset(x: x, y: y, sampleWeight: sampleWeight, batchSize: batchSize)
+        var steps = (x[0].shape[0] - 1) / batchSize + 1
+        if Distributed.isActive {
+            // Each rank evaluates its shard; the results are the ranks' means (MetricAverage).
+            data = try data.shard(count: Distributed.size, index: Distributed.rank)
+            steps = data.batchCount
+        }
+        let list = CallbackList(callbacks + (level != 0 && Distributed.isRoot ? [ProgbarLogger()] : []), model: self,
+                                params: TrainingParams(epochs: 1, steps: steps, verbose: level))
+        let logs = try runEvaluation(data, callbacks: list, showProgress: true)
         return logs.dictionary
     }
 
@@ -202,6 +229,9 @@ extension Model {
             logs = try testStep(batch)
             try callbacks.onTestBatchEnd(step, logs)
         }
+        // A distributed `evaluate` reports the job's result; validation inside `fit` is averaged
+        // with the training logs at the epoch's end (MetricAverage).
+        if showProgress { try MetricAverage.average(logs) }
         try callbacks.onTestEnd(logs)
         if !showProgress, let compiled, let saved {
             compiled.lossTracker = saved.0
