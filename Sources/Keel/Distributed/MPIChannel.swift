@@ -1,5 +1,8 @@
 internal import CKeelMPI
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The one thread that talks to MPI. Open MPI is initialised "funneled", so every MPI call of the
 /// process runs here, in the order the jobs were submitted: the same order on every rank, which
@@ -111,9 +114,11 @@ final class MPIChannel: @unchecked Sendable {
         return String(cString: buffer)
     }
 
-    /// Polls a started collective to completion. Tight polling first (a reduction between two
-    /// ranks on one host takes tens of microseconds), then short sleeps, so a rank waiting for a
-    /// slower one does not take the core that rank needs.
+    /// Polls a started collective to completion. Open MPI's non-blocking collectives advance only
+    /// inside MPI_Test, so every pause between polls delays each round of the algorithm: the
+    /// first milliseconds poll without pause (yielding the core to any thread of this process
+    /// that wants it: the backward pass when buckets overlap), then ever longer naps, so a rank
+    /// waiting for a much slower one does not take the core that rank needs.
     func complete(_ start: (inout OpaquePointer?) -> Int32, _ what: String) throws {
         var request: OpaquePointer?
         try check(start(&request), what)
@@ -127,16 +132,17 @@ final class MPIChannel: @unchecked Sendable {
             try check(keel_mpi_test(request, &done), what)
             if done != 0 { return }
             polls &+= 1
-            if polls > 256 {
-                usleep(polls > 4096 ? 200 : 20)
-                if polls & 63 == 0 {
-                    let waited = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
-                    if waited > timeout {
-                        throw KeelError("distributed \(what) on \(place)",
-                                        expected: "every rank to join within \(Int(timeout)) s (KEEL_DISTRIBUTED_TIMEOUT)",
-                                        found: "no answer after \(Int(waited)) s: another rank has stopped or hangs")
-                    }
-                }
+            guard polls & 15 == 0 else { continue }
+            let waited = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
+            if waited > timeout {
+                throw KeelError("distributed \(what) on \(place)",
+                                expected: "every rank to join within \(Int(timeout)) s (KEEL_DISTRIBUTED_TIMEOUT)",
+                                found: "no answer after \(Int(waited)) s: another rank has stopped or hangs")
+            }
+            if waited < 0.01 {
+                sched_yield()
+            } else {
+                usleep(waited < 0.1 ? 50 : 500)
             }
         }
     }
