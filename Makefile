@@ -67,9 +67,11 @@ fuzz: deps venv
 	KEEL_FUZZ_REPORT=$(CURDIR)/.build/fuzz.json KEEL_FUZZ_FINDINGS=$(CURDIR)/.build/fuzz-findings \
 	  swift test --skip-build --disable-swift-testing $(SWIFT_BUILD_FLAGS) --filter FuzzTests
 
-## Speed figures with their references and ratios, also written to .build/bench.json. The
-## OpenBLAS variables some machines preset are cleared so the launcher picks the kernel for
-## this CPU (`keel doctor` checks that kernel's results).
+## Speed figures with their references and ratios, also written to .build/bench.json with the
+## machine's CPU. The OpenBLAS variables some machines preset are cleared so the launcher picks
+## the kernel for this CPU (`keel doctor` checks that kernel's results). The data-parallel
+## figures (dp_*) start 2 ranks with mpirun (openmpi-bin).
+bench: EXTRA_DEB_PACKAGES = openmpi-bin
 bench: deps
 	swift build -c release
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE .build/release/keel doctor

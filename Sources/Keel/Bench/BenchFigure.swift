@@ -39,8 +39,9 @@ enum BenchReport {
         return lines.joined(separator: "\n")
     }
 
-    static func writeJSON(_ figures: [BenchFigure], to path: String) throws {
-        var object: [String: Any] = [:]
+    /// `machine` (CPU, cores, when) goes with the figures under the key "machine".
+    static func writeJSON(_ figures: [BenchFigure], machine: [String: Any], to path: String) throws {
+        var object: [String: Any] = ["machine": machine]
         for f in figures { object[f.name] = f.json }
         let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
         try AtomicFile.write([UInt8](data) + [10], to: path)

@@ -6,10 +6,10 @@ import Foundation
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure Keel's speed against raw BLAS, memcpy and the peer frameworks (W1–W5).")
+        abstract: "Measure Keel's speed against raw BLAS, memcpy and the peer frameworks (W1–W5), and data-parallel training on 2 ranks (dp).")
 
     enum Workload: String, ExpressibleByArgument, CaseIterable {
-        case kernels, w1, w2, w3, w4, w5
+        case kernels, w1, w2, w3, w4, w5, dp
     }
 
     @Option(help: "Where to write the figures as JSON.")
@@ -21,9 +21,17 @@ struct BenchCommand: ParsableCommand {
     @Option(help: .hidden)
     var child: Workload?
 
+    /// One rank of the dp workload (started by the parent, under mpirun for 2 ranks).
+    @Flag(help: .hidden)
+    var dpWorker = false
+
     static let resultMarker = "KEEL_BENCH_FIGURES "
 
     func run() throws {
+        if dpWorker {
+            try DataParallelBench.worker()
+            return
+        }
         if let child {
             let figures = try Self.measure(child)
             let data = try JSONSerialization.data(withJSONObject: figures.map { $0.json.merging(["name": $0.name]) { a, _ in a } })
@@ -31,15 +39,23 @@ struct BenchCommand: ParsableCommand {
             return
         }
         print(KeelCommand.versionText())
+        let machine = BenchMachine.description
+        print("machine: \(machine["cpu"] ?? "?"), \(machine["cores"] ?? "?") cores")
         print(BenchReport.table([]))
         var figures: [BenchFigure] = []
         for workload in only.isEmpty ? Workload.allCases : only {
-            let results = try runChild(workload)
+            let results: [BenchFigure]
+            if workload == .dp {
+                guard let measured = try DataParallelBench.measure(executable: Self.executable) else { continue }
+                results = measured
+            } else {
+                results = try runChild(workload)
+            }
             for figure in results { print(BenchReport.table([figure]).split(separator: "\n").last!) }
             figures += results
         }
         try FileManager.default.createDirectory(atPath: (json as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try BenchReport.writeJSON(figures, to: json)
+        try BenchReport.writeJSON(figures, machine: machine, to: json)
         print("wrote \(json)")
     }
 
@@ -54,13 +70,19 @@ struct BenchCommand: ParsableCommand {
         case .w3: return try PeerWorkloads.dcganStep()
         case .w4: return try PeerWorkloads.vggStep()
         case .w5: return try PeerWorkloads.predict()
+        case .dp:
+            throw KeelError("benchmark dp", expected: "to be started by `keel bench` (it starts its own ranks)", found: "--child dp")
         }
+    }
+
+    static var executable: URL {
+        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
     }
 
     /// Runs `keel bench --child <workload>` and reads the figures it prints.
     private func runChild(_ workload: Workload) throws -> [BenchFigure] {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        process.executableURL = Self.executable
         process.arguments = ["bench", "--child", workload.rawValue]
         let pipe = Pipe()
         process.standardOutput = pipe

@@ -162,13 +162,15 @@ public enum Distributed {
         let largest = counts.max() ?? 0
         var block = [UInt8](repeating: 0, count: largest * rowBytes)
         let ownBytes = tensor.count * tensor.dtype.byteCount
-        block.withUnsafeMutableBytes { $0.baseAddress!.copyMemory(from: tensor.storage.pointer, byteCount: ownBytes) }
+        if ownBytes > 0 {
+            block.withUnsafeMutableBytes { $0.baseAddress!.copyMemory(from: tensor.storage.pointer, byteCount: ownBytes) }
+        }
         let gathered = try allgatherBytes(block, name: name)
         let total = counts.reduce(0, +)
         let result = Tensor(uninitializedShape: [total] + tensor.shape.dropFirst(), dtype: tensor.dtype)
         var written = 0
         gathered.withUnsafeBytes { source in
-            for (r, count) in counts.enumerated() {
+            for (r, count) in counts.enumerated() where count > 0 {
                 let bytes = count * rowBytes
                 (result.storage.pointer + written).copyMemory(from: source.baseAddress! + r * block.count, byteCount: bytes)
                 written += bytes
@@ -213,7 +215,19 @@ public enum Distributed {
         guard isActive else { return }
         let signature = Array(variables.map { "\($0.path):\($0.shape)" }.joined(separator: ";").utf8)
         let rootSignature = try broadcast(bytes: signature, root: root, name: name + " (names)")
-        guard rootSignature == signature else {
+        // Every rank learns which ranks disagree, so all of them stop here: a rank that went on to
+        // the values would wait for the ones that stopped until the time-out.
+        var disagreement = [Double](repeating: 0, count: size)
+        disagreement[rank] = rootSignature == signature ? 0 : 1
+        let votes = try allreduce(disagreement, op: .sum, name: name + " (agreement)")
+        let disagreeing = votes.indices.filter { votes[$0] > 0 }
+        guard disagreeing.isEmpty else {
+            let ranks = disagreeing.map(String.init).joined(separator: ", ")
+            if rootSignature == signature {
+                throw KeelError("distributed \(name) on rank \(rank)",
+                                expected: "every rank to hold the variables rank \(root) has",
+                                found: "a different list on \(disagreeing.count == 1 ? "rank" : "ranks") \(ranks) (each of them names its own)")
+            }
             throw KeelError("distributed \(name) on rank \(rank)",
                             expected: "the variables rank \(root) has (\(variables.count) on this rank)",
                             found: "a different list: this rank has \(String(decoding: signature, as: UTF8.self).prefix(300)), "
@@ -232,7 +246,7 @@ public enum Distributed {
                                    root: root, name: name + " (length)").int32Scalars
         let count = Int(length[0]) & 0x7fff_ffff | Int(length[1]) << 31
         let carrier = Tensor(uninitializedShape: [(count + 3) / 4], dtype: .int32)
-        if rank == root { bytes.withUnsafeBytes { carrier.storage.pointer.copyMemory(from: $0.baseAddress!, byteCount: count) } }
+        if rank == root && count > 0 { bytes.withUnsafeBytes { carrier.storage.pointer.copyMemory(from: $0.baseAddress!, byteCount: count) } }
         let received = try broadcastPayload(carrier, root: root, name: name)
         return Array(UnsafeRawBufferPointer(start: received.storage.pointer, count: count))
     }

@@ -1,5 +1,8 @@
 internal import CKeelMPI
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The one thread that talks to MPI. Open MPI is initialised "funneled", so every MPI call of the
 /// process runs here, in the order the jobs were submitted: the same order on every rank, which
@@ -112,9 +115,11 @@ final class MPIChannel: @unchecked Sendable {
         return String(cString: buffer)
     }
 
-    /// Polls a started collective to completion. Tight polling first (a reduction between two
-    /// ranks on one host takes tens of microseconds to a few milliseconds), then short sleeps, so
-    /// a rank waiting for a slower one does not take the core that rank needs.
+    /// Polls a started collective to completion. Open MPI's non-blocking collectives advance only
+    /// inside MPI_Test, so every pause between polls delays each round of the algorithm: the
+    /// first milliseconds poll without pause (yielding the core to any thread of this process
+    /// that wants it: the backward pass when buckets overlap), then ever longer naps, so a rank
+    /// waiting for a much slower one does not take the core that rank needs.
     func complete(_ start: (inout OpaquePointer?) -> Int32, _ what: String) throws {
         var request: OpaquePointer?
         try check(start(&request), what)
@@ -128,22 +133,17 @@ final class MPIChannel: @unchecked Sendable {
             try check(keel_mpi_test(request, &done), what)
             if done != 0 { return }
             polls &+= 1
-            if polls > 256 {
-                // A large reduction moves in many shared-memory fragments, each needing a poll:
-                // sleeping (or yielding to a busy machine) between polls stretched a 1.6 MB
-                // allreduce from 0.9 ms to 5 ms. So polls stay tight for the first 5 ms (about ten
-                // megabytes here); only a collective that waits longer (for a slower rank)
-                // sleeps, leaving the core to that rank.
-                let waited = DispatchTime.now().uptimeNanoseconds &- began
-                if waited > 5_000_000 { usleep(waited > 50_000_000 ? 200 : 20) }
-                if polls & 63 == 0 {
-                    let waited = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
-                    if waited > timeout {
-                        throw KeelError("distributed \(what) on \(place)",
-                                        expected: "every rank to join within \(Int(timeout)) s (KEEL_DISTRIBUTED_TIMEOUT)",
-                                        found: "no answer after \(Int(waited)) s: another rank has stopped or hangs")
-                    }
-                }
+            guard polls & 15 == 0 else { continue }
+            let waited = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
+            if waited > timeout {
+                throw KeelError("distributed \(what) on \(place)",
+                                expected: "every rank to join within \(Int(timeout)) s (KEEL_DISTRIBUTED_TIMEOUT)",
+                                found: "no answer after \(Int(waited)) s: another rank has stopped or hangs")
+            }
+            if waited < 0.01 {
+                sched_yield()
+            } else {
+                usleep(waited < 0.1 ? 50 : 500)
             }
         }
     }

@@ -2,8 +2,15 @@ import Dispatch
 
 /// Splits index ranges over the machine's cores for kernels that are large enough to gain.
 public enum Parallel {
-    /// Number of worker chunks used for large kernels (one per core).
-    public static let coreCount: Int = max(1, Int(sysconfCores()))
+    /// Number of worker chunks used for large kernels: one per core, or KEEL_NUM_THREADS (like
+    /// OPENBLAS_NUM_THREADS for BLAS) when several processes share the cores, e.g. ranks of a
+    /// distributed job on one host.
+    public static let coreCount: Int = {
+        if let text = getenv("KEEL_NUM_THREADS").map({ String(cString: $0) }), let count = Int(text), count > 0 {
+            return count
+        }
+        return max(1, Int(sysconfCores()))
+    }()
 
     /// Below this many elements, elementwise kernels run on the calling thread: dispatching
     /// costs more than it saves.
