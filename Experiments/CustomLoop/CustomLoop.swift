@@ -58,7 +58,7 @@ final class CustomLoop: Experiment {
                     return (lossFunction(batch.y[0], logits), logits)
                 }
                 let variables = model.trainableWeights
-                optimizer.apply(tape.gradient(of: loss, wrt: variables), to: variables)
+                optimizer.apply(optimizer.gradients(of: loss, wrt: variables, from: tape), to: variables)
                 trainAccuracy.updateState(yTrue: batch.y[0], yPred: logits)
                 lastLoss = loss.scalar
                 if step % logEvery == 0 {

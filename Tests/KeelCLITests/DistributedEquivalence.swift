@@ -49,15 +49,23 @@ struct DistributedEquivalence {
     /// Starts the ranks and returns how the launcher ended and the folder rank 0 writes to.
     func launch(launcher: [String], ranks: Int, batch: Int = 4, steps: Int = 5,
                 fusionThreshold: String = "") throws -> (ProcessResult, String) {
-        let output = keel.path("distributed-\(ranks)-\(fusionThreshold.isEmpty ? "default" : fusionThreshold)")
-        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-        let arguments = launcher + [ProjectPaths.keelExecutable.path, "run", plugin.path, "--run-dir", output + "/run",
-                                    "--set", "mode=distributed", "--set", "ranks=\(ranks)", "--set", "batch=\(batch)",
-                                    "--set", "steps=\(steps)", "--set", "output=\(output)",
-                                    "--set", "fusion_threshold=\(fusionThreshold)"]
-        let result = try runProcess(URL(fileURLWithPath: "/usr/bin/env"), arguments,
+        let (arguments, output) = try runArguments(ranks: ranks, batch: batch, steps: steps, fusionThreshold: fusionThreshold,
+                                                   label: "distributed")
+        let result = try runProcess(URL(fileURLWithPath: "/usr/bin/env"), launcher + [ProjectPaths.keelExecutable.path] + arguments,
                                     environment: ["KEEL_DISTRIBUTED_TIMEOUT": "60"], currentDirectory: keel.directory)
         return (result, output)
+    }
+
+    /// The `keel` arguments of one distributed run and the folder rank 0 writes its outcome to, for
+    /// launchers that start keel themselves (NamespaceCluster); `read(output + "/rank0-of-N.txt")`.
+    func runArguments(ranks: Int, batch: Int = 4, steps: Int = 5, fusionThreshold: String = "",
+                      label: String) throws -> ([String], String) {
+        let output = keel.path("\(label)-\(ranks)-\(fusionThreshold.isEmpty ? "default" : fusionThreshold)")
+        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        return (["run", plugin.path, "--run-dir", output + "/run",
+                 "--set", "mode=distributed", "--set", "ranks=\(ranks)", "--set", "batch=\(batch)",
+                 "--set", "steps=\(steps)", "--set", "output=\(output)",
+                 "--set", "fusion_threshold=\(fusionThreshold)"], output)
     }
 
     /// One process (no MPI) training on batches of ranks·batch, as `ranks` ranks would together.

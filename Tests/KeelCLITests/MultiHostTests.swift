@@ -37,6 +37,32 @@ final class MultiHostTests: XCTestCase {
         }
     }
 
+    /// The equivalence proof of DistributedEquivalenceTests across "hosts": 2 ranks in their own
+    /// namespaces, talking over TCP only, with several gradient buckets in flight, end with the
+    /// weights one process gets with the doubled batch.
+    func testTrainingAcrossNetworkNamespacesEqualsOneProcessWithTheWholeBatch() throws {
+        let keel = KeelProcess()
+        defer { keel.remove() }
+        let equivalence = try DistributedEquivalence(keel: keel)
+        let reference = try equivalence.referenceRun(ranks: 2)
+        let cluster = try NamespaceCluster(hosts: 2)
+        defer { cluster.remove() }
+        let (arguments, output) = try equivalence.runArguments(ranks: 2, fusionThreshold: "64", label: "namespaces")
+        var job = try cluster.run(keel, arguments, environment: ["KEEL_DISTRIBUTED_TIMEOUT": "60"], timeout: 90)
+        if job.timedOut && job.ranks.allSatisfy({ $0.stdout.isEmpty && $0.stderr.isEmpty }) {
+            // Once in many runs here (not reproduced since) a job sat silent until its time-out, before
+            // any rank printed a line: the launch, not the training. It is reported, with what was
+            // running, and launched once more; a hang of Keel's own would hang again.
+            let running = (try? runProcess(URL(fileURLWithPath: "/bin/ps"), ["-eo", "pid,stat,etime,args"]).stdout) ?? ""
+            FileHandle.standardError.write(Data("MultiHostTests: silent launch, retrying once:\n\(job.transcript)\n\(running)\n".utf8))
+            job = try cluster.run(keel, arguments, environment: ["KEEL_DISTRIBUTED_TIMEOUT": "60"], timeout: 150)
+        }
+        XCTAssertEqual(job.status, 0, job.transcript)
+        let distributed = try DistributedEquivalence.read(output + "/rank0-of-2.txt")
+        DistributedEquivalence.assertEquivalent(distributed, reference)
+        XCTAssertGreaterThan(distributed.traces["dense"]?.variablesPerBucket.count ?? 0, 1, "several buckets were in flight")
+    }
+
     /// The namespaces are gone after `remove()`, whatever happened in between.
     func testTheClusterRemovesItsNamespaces() throws {
         let cluster = try NamespaceCluster(hosts: 2)

@@ -43,7 +43,7 @@ public final class GAN: Model {
         let dVariables = discriminator.trainableWeights
         let dTape = GradientTape()
         let dLoss = dTape.record { lossFunction(labels, discriminator(combined, training: true)) }
-        dOptimizer.apply(dTape.gradient(of: dLoss, wrt: dVariables), to: dVariables)
+        dOptimizer.apply(dOptimizer.gradients(of: dLoss, wrt: dVariables, from: dTape), to: dVariables)
 
         // Generator: make the discriminator say "real" (0) for new generated images.
         let latent = random.normal([n, latentDim])
@@ -51,7 +51,7 @@ public final class GAN: Model {
         let gVariables = generator.trainableWeights
         let gTape = GradientTape()
         let gLoss = gTape.record { lossFunction(misleading, discriminator(generator(latent, training: true), training: false)) }
-        gOptimizer.apply(gTape.gradient(of: gLoss, wrt: gVariables), to: gVariables)
+        gOptimizer.apply(gOptimizer.gradients(of: gLoss, wrt: gVariables, from: gTape), to: gVariables)
 
         discriminatorLoss.updateState(values: dLoss)
         generatorLoss.updateState(values: gLoss)
