@@ -51,6 +51,18 @@ enum CollectiveProbe {
                     let columns = r == 1 ? 3 : 2
                     _ = try Distributed.allgather(Tensor(shape: [1, columns], scalars: Array(repeating: 1, count: columns)))
                     say("not-reached", "allgather returned")
+                case "apply":
+                    // Gradients handed straight to apply (not from optimizer.gradients): averaged
+                    // blocking, through the same bucket plan; rank r's gradients are r and constants.
+                    let a = Variable(Tensor.zeros([3]), name: "a", path: "probe/a")
+                    let b = Variable(Tensor.zeros([2, 2]), name: "b", path: "probe/b")
+                    let optimizer = DistributedOptimizer(wrapping: SGD(learningRate: .constant(1)))
+                    for _ in 0..<2 {
+                        optimizer.apply([Tensor(shape: [3], scalars: [Float(r), 1, Float(2 * r)]),
+                                         Tensor(shape: [2, 2], scalars: [Float(r), Float(r), 0, 1])], to: [a, b])
+                    }
+                    say("a", a.value)
+                    say("b", b.value)
                 case "skip":
                     if r != 1 { try Distributed.barrier(name: "barrier that rank 1 skips") }
                     say("passed", "rank \(r)")

@@ -57,6 +57,22 @@ final class DistributedCollectiveTests: XCTestCase {
         }
     }
 
+    /// Gradients applied without `optimizer.gradients(of:wrt:from:)` are averaged too, whether the
+    /// variables share one bucket or each has its own (KEEL_FUSION_THRESHOLD=0): two SGD steps
+    /// with rate 1 of the ranks' mean gradient.
+    func testApplyAveragesGradientsComputedElsewhere() throws {
+        for threshold in ["0", "1048576"] {
+            let job = try ranks(3, case: "apply", environment: ["KEEL_FUSION_THRESHOLD": threshold])
+            XCTAssertEqual(job.status, 0, job.transcript)
+            // Mean over ranks 0, 1, 2: a's gradient [1, 1, 2], b's [1, 1, 0, 1].
+            for output in job.ranks {
+                let got = CollectiveProbe.values(output.stdout)
+                XCTAssertEqual(CollectiveProbe.numbers(got["a"]), [-2, -2, -4], "threshold \(threshold)\n\(job.transcript)")
+                XCTAssertEqual(CollectiveProbe.numbers(got["b"]), [-2, -2, 0, -2], "threshold \(threshold)\n\(job.transcript)")
+            }
+        }
+    }
+
     /// Rank 1 holds a different variable list; rank 2 agrees with rank 0 but must stop too
     /// rather than wait for the values until the time-out.
     func testBroadcastOfDifferentVariableListsFailsOnEveryRank() throws {

@@ -50,17 +50,18 @@ public final class GradientAveraging {
 
     /// The gradients of `loss` averaged across ranks, bucket by bucket while `tape` walks back.
     func averagedGradients(of loss: Tensor, wrt variables: [Variable], from tape: GradientTape) -> [Tensor?] {
-        let plan: GradientBuckets
-        if let buckets, buckets.isPlan(for: variables) {
-            plan = buckets
-        } else {
-            plan = Self.agreedPlan(for: variables)
-            buckets = plan
-        }
-        let (gradients, trace) = plan.averagedGradients(of: loss, wrt: variables, from: tape)
+        let (gradients, trace) = plan(for: variables).averagedGradients(of: loss, wrt: variables, from: tape)
         lastOverlap = trace
         alreadyAveraged = Set(gradients.compactMap { $0?.id })
         return gradients
+    }
+
+    /// The bucket plan of the last step when it was made for these variables, else a new one.
+    private func plan(for variables: [Variable]) -> GradientBuckets {
+        if let buckets, buckets.isPlan(for: variables) { return buckets }
+        let plan = Self.agreedPlan(for: variables)
+        buckets = plan
+        return plan
     }
 
     /// A bucket plan every rank shares: rank 0's threshold, and a check that every rank made the
@@ -87,52 +88,17 @@ public final class GradientAveraging {
         }
     }
 
-    /// The ranks' mean of each gradient; nil stays nil (every rank has the same graph, so the
-    /// same gradients are missing everywhere). Gradients `gradients(of:wrt:from:)` averaged
-    /// already pass through.
-    func averaged(_ gradients: [Tensor?]) -> [Tensor?] {
+    /// The ranks' mean of each gradient of `variables`, through the same buckets as the overlapped
+    /// path (blocking: the backward pass is over); nil stays nil (every rank has the same graph,
+    /// so the same gradients are missing everywhere). Gradients `gradients(of:wrt:from:)`
+    /// averaged already pass through.
+    func averaged(_ gradients: [Tensor?], of variables: [Variable]) -> [Tensor?] {
         guard Distributed.isActive else { return gradients }
         let skipped = alreadyAveraged
         alreadyAveraged = []
-        let fusionBytes: Int
-        do { fusionBytes = try Self.fusionBytes() } catch { Distributed.fail(error) }
-        var result = gradients
-        var group: [Int] = []
-        var groupCount = 0
-        func flush() {
-            guard !group.isEmpty else { return }
-            let buffer = UnsafeMutablePointer<Float>.allocate(capacity: groupCount)
-            defer { buffer.deallocate() }
-            var offset = 0
-            for index in group {
-                let gradient = gradients[index]!
-                gradient.withUnsafeFloats { (buffer + offset).update(from: $0.baseAddress!, count: $0.count) }
-                offset += gradient.count
-            }
-            do {
-                try Distributed.startReduction(buffer, count: groupCount, op: .average, name: "gradient allreduce")?.wait()
-            } catch {
-                Distributed.fail(error)
-            }
-            offset = 0
-            for index in group {
-                let gradient = gradients[index]!
-                var averagedGradient = Tensor(uninitializedShape: gradient.shape)
-                averagedGradient.withUniqueMutableFloats { $0.baseAddress!.update(from: buffer + offset, count: gradient.count) }
-                result[index] = averagedGradient
-                offset += gradient.count
-            }
-            group = []
-            groupCount = 0
-        }
-        for (index, gradient) in gradients.enumerated() {
-            guard let gradient, !skipped.contains(gradient.id) else { continue }
-            if groupCount > 0, (groupCount + gradient.count) * 4 > fusionBytes { flush() }
-            group.append(index)
-            groupCount += gradient.count
-        }
-        flush()
-        return result
+        let ids = gradients.compactMap { $0?.id }
+        if !ids.isEmpty, ids.allSatisfy(skipped.contains) { return gradients }
+        return plan(for: variables).averaged(gradients, of: variables)
     }
 }
 

@@ -79,6 +79,23 @@ final class GradientBuckets {
     /// fails ends the process (`Distributed.fail`): nothing here can throw.
     func averagedGradients(of loss: Tensor, wrt variables: [Variable], from tape: GradientTape)
         -> (gradients: [Tensor?], trace: GradientOverlapTrace) {
+        average(variables) { deliver in _ = tape.gradient(of: loss, wrt: variables, whenReady: deliver) }
+    }
+
+    /// The ranks' mean of gradients computed already (`Optimizer.apply` of gradients that did not
+    /// come from `Optimizer.gradients(of:wrt:from:)`): the same buckets, filled last variable
+    /// first so the first buckets start while the rest are copied.
+    func averaged(_ gradients: [Tensor?], of variables: [Variable]) -> [Tensor?] {
+        average(variables) { deliver in
+            for index in gradients.indices.reversed() { deliver(index, gradients[index]) }
+        }.gradients
+    }
+
+    /// Runs `produce`, which hands over every variable's gradient (or nil) exactly once, copying
+    /// each into its bucket and starting each bucket's reduction, in plan order, once it is full;
+    /// then waits for them all and returns the averages.
+    private func average(_ variables: [Variable], _ produce: ((Int, Tensor?) -> Void) -> Void)
+        -> (gradients: [Tensor?], trace: GradientOverlapTrace) {
         var waiting = buckets.map(\.members.count)
         var present = [Bool](repeating: false, count: variables.count)
         var tickets: [MPIChannel.Ticket?] = []
@@ -98,7 +115,7 @@ final class GradientBuckets {
             unfinishedAtStart.append(variables.count - final)
         }
 
-        _ = tape.gradient(of: loss, wrt: variables) { index, gradient in
+        produce { index, gradient in
             let (bucketIndex, offset) = placement[index]
             let bucket = buckets[bucketIndex]
             let size = sizes[index]
@@ -114,7 +131,7 @@ final class GradientBuckets {
             waiting[bucketIndex] -= 1
             while tickets.count < buckets.count, waiting[tickets.count] == 0 { start(tickets.count) }
         }
-        // The tape reports every variable exactly once, so every bucket has started.
+        // Every variable was handed over exactly once, so every bucket has started.
         opCheck(tickets.count == buckets.count, "gradient buckets: \(tickets.count) of \(buckets.count) buckets started")
         for ticket in tickets {
             do { try ticket?.wait() } catch { Distributed.fail(error) }

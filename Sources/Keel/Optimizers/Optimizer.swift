@@ -215,7 +215,7 @@ open class Optimizer: ConfigConstructible {
     public func apply(_ gradients: [Tensor?], to variables: [Variable]) {
         opCheck(gradients.count == variables.count,
                      "\(name).apply: \(gradients.count) gradients for \(variables.count) variables")
-        let gradients = gradientAveraging?.averaged(gradients) ?? gradients
+        let gradients = gradientAveraging?.averaged(gradients, of: variables) ?? gradients
         buildIfNeeded(for: variables)
         let pairs = zip(gradients, variables).compactMap { g, v in g.map { ($0, v) } }
         opCheck(!pairs.isEmpty, "\(name).apply: no gradient for any of \(variables.map(\.path)); does the loss depend on them?")
