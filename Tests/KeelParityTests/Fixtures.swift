@@ -80,7 +80,7 @@ extension Fixtures {
     /// is a failure naming the case, and the per-class tally is printed.
     static func checkEveryCase(of file: String, _ differences: (JSONObject, String) -> [String],
                                line: UInt = #line) throws {
-        let cases = try Fixtures.cases(file)
+        let cases = try Fixtures.cases(file).filter(isSelected)
         var tally = ParityTally()
         for fixture in cases {
             let id = fixture["id"]?.stringValue ?? "(case without an id)"
@@ -92,6 +92,23 @@ extension Fixtures {
         print(tally.report(title: file))
         XCTAssertEqual(tally.total, cases.count, line: line)
     }
+}
+
+extension Fixtures {
+    /// `$KEEL_FIXTURE_CASES`, when set, narrows every fixture file to the cases whose id or class
+    /// name contains one of its comma-separated words: for working on one class. The test prints
+    /// the narrowing so a narrowed run is never taken for a full one.
+    static func isSelected(_ fixture: JSONObject) -> Bool {
+        guard let words = caseFilter else { return true }
+        let id = fixture["id"]?.stringValue ?? "", className = fixture["class_name"]?.stringValue ?? ""
+        return words.contains { id.contains($0) || className == $0 }
+    }
+
+    private static let caseFilter: [String]? = {
+        guard let text = ProcessInfo.processInfo.environment["KEEL_FIXTURE_CASES"], !text.isEmpty else { return nil }
+        print("KEEL_FIXTURE_CASES=\(text): only the matching fixture cases run")
+        return text.split(separator: ",").map { String($0.trimmingCharacters(in: .whitespaces)) }
+    }()
 }
 
 /// Counts of passed and failed cases per class, in the order classes first appear.

@@ -13,7 +13,15 @@ final class LayerParityTests: XCTestCase {
     static let tolerance: Float = 1e-5
 
     func testEveryLayerCaseMatchesKeras() throws {
-        try Fixtures.checkEveryCase(of: "activations_layers.json") { testCase, className in
+        try checkEveryCase(of: "activations_layers.json")
+    }
+
+    func testEveryVisionLayerCaseMatchesKeras() throws {
+        try checkEveryCase(of: "layers_vision.json")
+    }
+
+    private func checkEveryCase(of file: String) throws {
+        try Fixtures.checkEveryCase(of: file) { testCase, className in
             do {
                 return try differences(testCase, className: className)
             } catch {
