@@ -42,9 +42,7 @@ final class TicketClassifier: Experiment {
         try model.save(to: run.model)
 
         // Feature extraction: reuse the trained graph up to the hidden layer and add an output.
-        guard let hiddenOutput = model.layers[4].output else {
-            throw KeelError("ticket model layer 4", expected: "a called layer with an output", found: "none")
-        }
+        let hiddenOutput = try model.layers[4].output
         let difficulty = try Dense(units: 3, activation: "softmax", name: "difficulty")(hiddenOutput)
         let extended = try Model(inputs: [titleInput, bodyInput, tagsInput], outputs: [priorityOutput, departmentOutput, difficulty],
                                  name: "ticket_classifier_with_difficulty")

@@ -46,7 +46,7 @@ final class SeedProgramTests: XCTestCase {
         let model = try ticketModel()
         XCTAssertEqual(model.layers.map { type(of: $0).kerasClassName },
                        ["InputLayer", "InputLayer", "InputLayer", "Concatenate", "Dense", "Dense", "Dense"])
-        let hidden = try XCTUnwrap(model.layers[4].output)
+        let hidden = try model.layers[4].output
         let difficulty = try Dense(units: 3, activation: "softmax", name: "difficulty")(hidden)
         let extended = try Model(inputs: model.inputs, outputs: model.outputs + [difficulty])
         XCTAssertEqual(extended.outputNames, ["priority", "department", "difficulty"])

@@ -123,22 +123,6 @@ open class Layer: ConfigConstructible {
         return variable
     }
 
-    /// Replaces every weight's value, in `weights` order (Keras's `set_weights`).
-    public func setWeights(_ values: [Tensor]) throws {
-        let current = weights
-        guard values.count == current.count else {
-            throw KeelError("layer '\(name)' set_weights", expected: "\(current.count) arrays",
-                            found: "\(values.count)")
-        }
-        for (variable, value) in zip(current, values) {
-            guard variable.shape == value.shape else {
-                throw KeelError("layer '\(name)' weight '\(variable.name)'", expected: "shape \(variable.shape)",
-                                found: "shape \(value.shape)")
-            }
-            variable.assign(value)
-        }
-    }
-
     /// Prefixes every weight's path, e.g. with the name of the Sequential model that built it.
     public func prefixWeightPaths(with prefix: String) {
         for v in weights where !v.path.hasPrefix(prefix + "/") { v.path = "\(prefix)/\(v.path)" }

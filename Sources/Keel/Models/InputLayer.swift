@@ -41,6 +41,9 @@ public final class InputLayer: Layer {
                   sparse: try reader.bool("sparse", default: false), optional: try reader.bool("optional", default: false))
     }
 
+    /// The symbolic tensor this layer makes (its node's output), which layers are called on.
+    public var symbolicInput: SymbolicTensor { inboundNodes[0].outputs[0] }
+
     public override func call(_ input: Tensor, training: Bool) -> Tensor { input }
 
     public override func outputDType(for inputDTypes: [DType]) -> DType { inputDTypes.first ?? inputDType }

@@ -110,6 +110,17 @@ open class Model: Layer {
 
     public var parameterCount: Int { weights.reduce(0) { $0 + ShapeMath.count($1.shape) } }
 
+    // MARK: Metrics
+
+    /// The names of the logs `evaluate` and `fit` report, in the order Keras 3 lists
+    /// `evaluate`'s values: `loss`, then the compiled metrics (see
+    /// `CompiledState.logNamesInKerasOrder`); empty for a model that is not compiled. Keras 3's
+    /// own `model.metrics_names` shows its metrics container as one entry, `compile_metrics`;
+    /// Keel lists the names that container stands for instead. Only `loss` is known before the
+    /// first batch builds the metrics, as in Keras. A model with trackers of its own (a GAN's
+    /// `d_loss`, `g_loss`) overrides it.
+    open var metricsNames: [String] { compiled?.logNamesInKerasOrder ?? [] }
+
     // MARK: Calling
 
     /// Every output for these inputs (one tensor per model input, in order).

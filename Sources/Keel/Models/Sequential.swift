@@ -61,7 +61,8 @@ public final class Sequential: Model {
     public var inputBatchShape: [Int?]? { inputLayer?.batchShape }
 
     private func rebuildGraph() throws {
-        guard let inputLayer, let start = inputLayer.output else { return }
+        guard let inputLayer else { return }
+        let start = inputLayer.symbolicInput
         var x = start
         for layer in stack {
             // A layer already called by this model keeps its node; Keras builds each layer once.

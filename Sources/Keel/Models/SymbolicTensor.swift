@@ -43,16 +43,59 @@ public final class Node {
 
 /// Keras's `Input(shape=...)`: the symbolic input of a Functional model, made by an InputLayer.
 public func Input(shape: [Int?], name: String? = nil, dtype: DType = .float32) -> SymbolicTensor {
-    let layer = InputLayer(batchShape: [nil] + shape, dtype: dtype, name: name)
-    return layer.output!
+    InputLayer(batchShape: [nil] + shape, dtype: dtype, name: name).symbolicInput
 }
 
 extension Layer {
-    /// The output of the layer's first call (Keras's `layer.output`), for feature extraction.
-    public var output: SymbolicTensor? { inboundNodes.first?.outputs.first }
+    /// The output of the layer's first call (Keras's `layer.output`), for feature extraction; a
+    /// Functional model's own output. A layer never called has none: a KeelError, where Keras
+    /// raises AttributeError. A layer called several times (shared) gives its first call's, as
+    /// Keras 3 does; `inboundNodes` holds the others.
+    public var output: SymbolicTensor {
+        get throws {
+            if let model = self as? Model, model.isFunctional {
+                guard model.outputs.count == 1 else {
+                    throw KeelError("output of \(nameForMessages)", expected: "a model with one output",
+                                    found: "\(model.outputs.count) outputs (read `outputs` for the list)")
+                }
+                return model.outputs[0]
+            }
+            return try firstNode(for: "output").outputs[0]
+        }
+    }
 
-    /// The input of the layer's first call (Keras's `layer.input`).
-    public var input: SymbolicTensor? { inboundNodes.first?.inputs.first }
+    /// The input of the layer's first call (Keras's `layer.input`), for a call on one tensor; a
+    /// merge layer's several inputs are `inputTensors`. An InputLayer's input is the tensor it
+    /// makes (Keras 3 returns an empty list there). Never called: a KeelError; called several
+    /// times: the first call's, as Keras 3 does.
+    public var input: SymbolicTensor {
+        get throws {
+            let tensors = try inputTensors
+            guard tensors.count == 1 else {
+                throw KeelError("input of \(nameForMessages)", expected: "a layer called on one tensor",
+                                found: "a call on \(tensors.count) tensors (read `inputTensors` for the list)")
+            }
+            return tensors[0]
+        }
+    }
+
+    /// Every input of the layer's first call, in call order (Keras's `layer.input` when it is a
+    /// list, as for Concatenate or Add); a Functional model's own inputs.
+    public var inputTensors: [SymbolicTensor] {
+        get throws {
+            if let model = self as? Model, model.isFunctional { return model.inputs }
+            let node = try firstNode(for: "input")
+            return node.inputs.isEmpty ? node.outputs : node.inputs
+        }
+    }
+
+    private func firstNode(for what: String) throws -> Node {
+        guard let node = inboundNodes.first else {
+            throw KeelError("\(what) of \(nameForMessages)", expected: "a layer called on symbolic tensors (in a Functional model)",
+                            found: "a layer that has never been called, so it has no defined \(what)")
+        }
+        return node
+    }
 
     /// Calls the layer on symbolic tensors, as Keras does while a model is being built: checks
     /// the hyper-parameters, the number of inputs and their shapes (a KeelError naming the layer

@@ -82,9 +82,70 @@ public final class CompiledState {
         if isMultiOutput {
             for (name, tracker) in zip(outputNames, outputLossTrackers) { logs[name + "_loss"] = tracker.result }
         }
-        for metric in (metrics + weightedMetrics).joined() {
-            logs[metric.name] = Double(metric.result().scalar)
+        for (name, metric) in metricLogEntries() {
+            logs[name] = Double(metric.result().scalar)
         }
         return logs
     }
+
+    /// Each compiled metric under its log name, as Keras's `CompileMetrics.result` names them:
+    /// a name met again gets `_1`, `_2`, ...; a weighted metric whose name is taken becomes
+    /// `weighted_<name>` (`<output>_weighted_<name>` for a multi-output model).
+    func metricLogEntries() -> [(name: String, metric: Metric)] {
+        var entries: [(name: String, metric: Metric)] = []
+        var counters: [String: Int] = [:]
+        func add(_ name: String, _ metric: Metric) {
+            if let index = counters[name] {
+                counters[name] = index + 1
+                entries.append(("\(name)_\(index)", metric))
+            } else {
+                counters[name] = 1
+                entries.append((name, metric))
+            }
+        }
+        for metric in metrics.joined() { add(metric.name, metric) }
+        for (output, list) in weightedMetrics.enumerated() {
+            for metric in list {
+                guard counters[metric.name] != nil else {
+                    counters[metric.name] = 1
+                    entries.append((metric.name, metric))
+                    continue
+                }
+                let prefix = isMultiOutput ? outputNames[output] + "_" : ""
+                add(prefix + "weighted_" + metric.name.dropPrefix(prefix), metric)
+            }
+        }
+        return entries
+    }
+
+    /// The names of `results()` in the order Keras 3 lists `evaluate`'s values
+    /// (`Trainer._flatten_metrics_in_order`): `loss`, the compiled metrics whose own names are log
+    /// names (a single-output model's), each output's loss (multi-output), then every other log
+    /// name sorted. Empty until the first batch has built the metrics, except for `loss`.
+    var logNamesInKerasOrder: [String] {
+        guard !metrics.isEmpty else { return ["loss"] }
+        let entries = metricLogEntries()
+        var logNames = Set(entries.map(\.name) + ["loss"])
+        let outputLosses = isMultiOutput ? outputNames.map { $0 + "_loss" } : []
+        logNames.formUnion(outputLosses)
+        // Keras matches a metric's own name, which lacks the output prefix of a multi-output log.
+        let ownNames = entries.map { entry -> String in
+            guard isMultiOutput, let output = metricOutput(entry.metric) else { return entry.metric.name }
+            return entry.metric.name.dropPrefix(outputNames[output] + "_")
+        }
+        var ordered: [String] = []
+        for name in ["loss"] + ownNames + outputLosses where logNames.contains(name) && !ordered.contains(name) {
+            ordered.append(name)
+        }
+        return ordered + logNames.subtracting(ordered).sorted()
+    }
+
+    private func metricOutput(_ metric: Metric) -> Int? {
+        func holds(_ list: [Metric]) -> Bool { list.contains { candidate in candidate === metric } }
+        return metrics.firstIndex(where: holds) ?? weightedMetrics.firstIndex(where: holds)
+    }
+}
+
+private extension String {
+    func dropPrefix(_ prefix: String) -> String { hasPrefix(prefix) ? String(dropFirst(prefix.count)) : self }
 }

@@ -64,14 +64,6 @@ extension Model {
     }
 
     @discardableResult
-    public func fit(_ x: [String: Tensor], _ y: [String: Tensor], batchSize: Int = 32, epochs: Int = 1,
-                    verbose: Verbosity = .auto, callbacks: [Callback] = [], validationSplit: Double = 0,
-                    shuffle: Bool = true, initialEpoch: Int = 0) throws -> History {
-        try fit(try orderedInputs(x), try orderedTargets(y), batchSize: batchSize, epochs: epochs, verbose: verbose,
-                callbacks: callbacks, validationSplit: validationSplit, shuffle: shuffle, initialEpoch: initialEpoch)
-    }
-
-    @discardableResult
     public func fit(_ x: [Tensor], _ y: [Tensor], batchSize: Int = 32, epochs: Int = 1, verbose: Verbosity = .auto,
                     callbacks: [Callback] = [], validationSplit: Double = 0, validationData: ([Tensor], [Tensor])? = nil,
                     shuffle: Bool = true, classWeight: [Int: Float]? = nil, sampleWeight: Tensor? = nil,
@@ -296,28 +288,6 @@ extension Model {
     }
 
     // MARK: helpers
-
-    /// Inputs given by name, in the model's input order.
-    func orderedInputs(_ named: [String: Tensor]) throws -> [Tensor] {
-        try inputs.map { symbol in
-            let name = symbol.layer?.name ?? ""
-            guard let tensor = named[name] else {
-                throw KeelError("input '\(name)' of model '\(self.name)'", expected: "an array under that name",
-                                found: "names \(named.keys.sorted().joined(separator: ", "))")
-            }
-            return tensor
-        }
-    }
-
-    func orderedTargets(_ named: [String: Tensor]) throws -> [Tensor] {
-        try outputNames.map { name in
-            guard let tensor = named[name] else {
-                throw KeelError("targets for output '\(name)' of model '\(self.name)'", expected: "an array under that name",
-                                found: "names \(named.keys.sorted().joined(separator: ", "))")
-            }
-            return tensor
-        }
-    }
 
     /// Keras's class_weight: each sample weighted by the weight of its class (sparse ids or one-hot rows).
     static func sampleWeights(for y: Tensor, classWeight: [Int: Float], base: Tensor?) -> Tensor {
