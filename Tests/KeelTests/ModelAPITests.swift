@@ -160,6 +160,13 @@ final class ModelAPITests: XCTestCase {
         XCTAssertEqual(model.metricsNames, ["loss", "mae", "accuracy", "mse", "weighted_mae"])
         XCTAssertEqual(Set(logs.keys), Set(model.metricsNames))
 
+        let repeated = try Sequential([InputLayer(batchShape: [nil, 3]), Dense(units: 1)])
+        try repeated.compile(optimizer: "sgd", loss: "mse", metrics: ["mae", "mae"], weightedMetrics: ["mae", "mae"])
+        let repeatedLogs = try repeated.evaluate(x, y, verbose: 0)
+        // Keras: each repeat gets its own log, `mae_1`, `weighted_mae`, `weighted_mae_1`.
+        XCTAssertEqual(repeated.metricsNames, ["loss", "mae", "mae_1", "weighted_mae", "weighted_mae_1"])
+        XCTAssertEqual(Set(repeatedLogs.keys), Set(repeated.metricsNames))
+
         let plain = try Sequential([InputLayer(batchShape: [nil, 3]), Dense(units: 1)])
         try plain.compile(optimizer: "sgd", loss: "mse")
         try plain.fit(x, y, verbose: 0)
@@ -315,6 +322,23 @@ final class ModelAPITests: XCTestCase {
         XCTAssertEqual(optimizer.currentLearningRate, 0.05, accuracy: 1e-7)
         try copy.evaluate(x, [Tensor.zeros([2, 1])], verbose: 0)
         XCTAssertEqual(copy.metricsNames, ["loss", "mae"])
+    }
+
+    func testCloneOfAModelWithANestedModelClonesTheNestedOneToo() throws {
+        let inner = try Sequential([InputLayer(batchShape: [nil, 2]), Dense(units: 3)], name: "inner")
+        let x = Input(shape: [2], name: "x")
+        let outer = try Model(inputs: x, outputs: try Dense(units: 1, name: "top")(try inner(x)), name: "outer")
+        let copy = try cloneModel(outer)
+        // keras: ['x', 'inner', 'top'], and the nested model is a new one.
+        XCTAssertEqual(copy.layers.map(\.name), ["x", "inner", "top"])
+        let nested = try XCTUnwrap(copy.layers[1] as? Sequential)
+        XCTAssertFalse(nested === inner)
+        XCTAssertEqual(copy.weights.map(\.shape), [[2, 3], [3], [3, 1], [1]])
+        let originals = Set(outer.weights.map(ObjectIdentifier.init))
+        XCTAssertFalse(copy.weights.contains { originals.contains(ObjectIdentifier($0)) })
+        try copy.setWeights(outer.getWeights())
+        let data = Tensor(shape: [2, 2], scalars: [1, -1, 0.5, 2])
+        XCTAssertEqual(try copy.predict(data, verbose: 0).scalars, try outer.predict(data, verbose: 0).scalars)
     }
 
     func testCloneFunctionReplacesLayersAndSubclassedModelsAreRefused() throws {
