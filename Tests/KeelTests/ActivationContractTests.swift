@@ -76,6 +76,15 @@ final class ActivationContractTests: XCTestCase {
         XCTAssertThrowsError(try ActivationLayer(activation: "glu")(Input(shape: [5]))) { error in
             XCTAssertTrue(error is KeelError && "\(error)".contains("even"), "\(error)")
         }
+        // In layers with an activation field too: Keras traces the call, Keel applies the rule.
+        let input = Input(shape: [5])
+        let gated = try Dense(units: 8, activation: "glu")(input)
+        XCTAssertEqual(gated.shape, [nil, 4])
+        let model = try Model(inputs: [input], outputs: [try Dense(units: 3)(gated)])
+        XCTAssertEqual(model.forward([Tensor.ones([2, 5])])[0].shape, [2, 3])
+        XCTAssertThrowsError(try Dense(units: 7, activation: "glu")(Input(shape: [5]))) { error in
+            XCTAssertTrue(error is KeelError && "\(error)".contains("glu"), "\(error)")
+        }
         let x = Tensor(shape: [1, 4], scalars: [1, 2, 0, 3])
         let y = layer(x).scalars
         XCTAssertEqual(y.count, 2)

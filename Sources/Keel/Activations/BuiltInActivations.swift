@@ -61,7 +61,7 @@ extension Activation {
     /// GLU over the last axis, which must have an even size: the output has half of it.
     public static let glu = Activation(
         name: "glu",
-        shapeRule: ShapeRule(requirement: "an input whose last axis has a known, even size (GLU splits it in two)") { shape in
+        shapeRule: ShapeRule(requirement: "a last axis of known, even size (GLU splits it in two)") { shape in
             guard let last = shape.last, let size = last, size % 2 == 0 else { return nil }
             return Array(shape.dropLast()) + [size / 2]
         },
