@@ -73,6 +73,7 @@ final class ActivationContractTests: XCTestCase {
     func testGLUHalvesTheLastAxisAndRefusesAnOddOne() throws {
         let layer = ActivationLayer(activation: "glu")
         XCTAssertEqual(try layer(Input(shape: [3, 6])).shape, [nil, 3, 3])
+        XCTAssertEqual(try ActivationLayer(activation: "glu")(Input(shape: [3, nil])).shape, [nil, 3, nil])
         XCTAssertThrowsError(try ActivationLayer(activation: "glu")(Input(shape: [5]))) { error in
             XCTAssertTrue(error is KeelError && "\(error)".contains("even"), "\(error)")
         }

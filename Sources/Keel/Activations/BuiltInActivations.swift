@@ -61,9 +61,11 @@ extension Activation {
     /// GLU over the last axis, which must have an even size: the output has half of it.
     public static let glu = Activation(
         name: "glu",
-        shapeRule: ShapeRule(requirement: "a last axis of known, even size (GLU splits it in two)") { shape in
-            guard let last = shape.last, let size = last, size % 2 == 0 else { return nil }
-            return Array(shape.dropLast()) + [size / 2]
+        shapeRule: ShapeRule(requirement: "a last axis of even size (GLU splits it in two)") { shape in
+            guard let last = shape.last else { return nil }
+            // An unknown size stays unknown; the call checks the one it meets.
+            guard let size = last else { return shape }
+            return size % 2 == 0 ? Array(shape.dropLast()) + [size / 2] : nil
         },
         apply: { $0.glu(axis: -1) })
 
