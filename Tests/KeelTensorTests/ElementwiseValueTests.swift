@@ -69,6 +69,54 @@ final class ElementwiseValueTests: XCTestCase {
         check("mish", { $0.mish() }) { $0 * Foundation.tanh(Self.softplus($0)) }
     }
 
+    /// The activations Keras 3 added, with their non-default arguments too (the Keras parity
+    /// cases use the defaults, and no Activation layer can call `threshold`).
+    func testKeras3Activations() {
+        check("hardShrink", { $0.hardShrink() }) { Swift.abs($0) > 0.5 ? $0 : 0 }
+        check("hardShrink 1", { $0.hardShrink(threshold: 1) }) { Swift.abs($0) > 1 ? $0 : 0 }
+        check("softShrink", { $0.softShrink() }) { $0 > 0.5 ? $0 - 0.5 : ($0 < -0.5 ? $0 + 0.5 : 0) }
+        check("softShrink 1.5", { $0.softShrink(threshold: 1.5) }) { $0 > 1.5 ? $0 - 1.5 : ($0 < -1.5 ? $0 + 1.5 : 0) }
+        check("tanhShrink", { $0.tanhShrink() }) { $0 - Foundation.tanh($0) }
+        check("squareplus", { $0.squareplus() }) { ($0 + Foundation.sqrt($0 * $0 + 4)) / 2 }
+        check("squareplus 1", { $0.squareplus(b: 1) }) { ($0 + Foundation.sqrt($0 * $0 + 1)) / 2 }
+        check("sparsePlus", { $0.sparsePlus() }) { $0 <= -1 ? 0 : ($0 >= 1 ? $0 : ($0 + 1) * ($0 + 1) / 4) }
+        check("sparseSigmoid", { $0.sparseSigmoid() }) { Swift.min(Swift.max(($0 + 1) / 2, 0), 1) }
+        check("threshold 0.5 -> -3", { $0.threshold(0.5, defaultValue: -3) }) { $0 > 0.5 ? $0 : -3 }
+        check("threshold 0 -> 0 (relu)", { $0.threshold(0, defaultValue: 0) }) { Swift.max($0, 0) }
+    }
+
+    /// At their corners the gradients are those jax.grad gives Keras's definitions (values
+    /// taken from jax.grad on the jax backend): `where` passes the gradient only on its chosen
+    /// side, clip and maximum split a tie in half.
+    func testKeras3ActivationGradientsAtTheirCornersFollowJAX() {
+        let x = Tensor(shape: [7], scalars: [-1, 1, 0, -0.5, 0.5, 2, -2])
+        func gradient(_ f: (Tensor) -> Tensor) -> [Float] {
+            let tape = GradientTape()
+            tape.watch(x)
+            let y = tape.record { f(x).sum() }
+            return tape.gradient(of: y, wrt: x)?.scalars ?? []
+        }
+        XCTAssertEqual(gradient { $0.sparseSigmoid() }, [0.25, 0.25, 0.5, 0.5, 0.5, 0, 0])
+        XCTAssertEqual(gradient { $0.sparsePlus() }, [0, 1, 0.5, 0.25, 0.75, 1, 0])
+        XCTAssertEqual(gradient { $0.hardShrink() }, [1, 1, 0, 0, 0, 1, 1])
+        XCTAssertEqual(gradient { $0.softShrink() }, [1, 1, 0, 0, 0, 1, 1])
+        XCTAssertEqual(gradient { $0.threshold(0.5, defaultValue: -3) }, [0, 1, 0, 0, 0, 1, 0])
+
+        // Keras's sparsemax: τ = (Σ cumsum over the support − 1) / k; a tie at x = τ splits.
+        let z = Tensor(shape: [2, 4], scalars: [1, 1, 0.2, -3, 0.3, 0.1, 0.9, 0.2])
+        let firstOutput = Tensor(shape: [2, 4], scalars: [1, 0, 0, 0, 0, 0, 0, 0])
+        let tape = GradientTape()
+        tape.watch(z)
+        var y = Tensor(0)
+        let target = tape.record { () -> Tensor in
+            y = z.sparsemax()
+            return (y * firstOutput).sum()
+        }
+        assertClose(y.scalars, [0, 0, 0, 0, 0, 0, 0.0666667, 0], absolute: 1e-6)
+        let row = tape.gradient(of: target, wrt: z)?.scalars ?? []
+        assertClose(row, [0, -0.25, 0, 0, 0, 0, 0, 0], absolute: 1e-6)
+    }
+
     /// Keras's ReLU layer: max_value caps, values below threshold get negative_slope·(x − threshold).
     func testReluWithSlopeMaximumAndThreshold() {
         check("relu(0.1, 1.5, 0.3)", { $0.relu(negativeSlope: 0.1, maxValue: 1.5, threshold: 0.3) }) {

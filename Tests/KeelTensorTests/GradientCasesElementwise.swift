@@ -59,4 +59,23 @@ let elementwiseGradientCases: [GradientCase] = [
     unary("hardTanh", "", awayFrom(-1, 1)) { $0.hardTanh() },
     unary("logSigmoid", "", wide) { $0.logSigmoid() },
     unary("mish", "", wide) { $0.mish() },
+    unary("hardShrink", "threshold 0.5", awayFrom(-0.5, 0.5)) { $0.hardShrink() },
+    unary("hardShrink", "threshold 1", awayFrom(-1, 1)) { $0.hardShrink(threshold: 1) },
+    unary("softShrink", "threshold 0.5", awayFrom(-0.5, 0.5)) { $0.softShrink() },
+    unary("softShrink", "threshold 0.2", awayFrom(-0.2, 0.2)) { $0.softShrink(threshold: 0.2) },
+    unary("tanhShrink", "", wide) { $0.tanhShrink() },
+    unary("squareplus", "b 4", wide) { $0.squareplus() },
+    unary("squareplus", "b 0.5", wide) { $0.squareplus(b: 0.5) },
+    unary("sparsePlus", "", awayFrom(-1, 1)) { $0.sparsePlus() },
+    unary("sparseSigmoid", "", awayFrom(-1, 1)) { $0.sparseSigmoid() },
+    unary("threshold", "0.3, default -2", awayFrom(0.3)) { $0.threshold(0.3, defaultValue: -2) },
+    unary("threshold", "-0.5, default 0", awayFrom(-0.5)) { $0.threshold(-0.5, defaultValue: 0) },
+    GradientCase("glu", "[2,4] last axis", [input([2, 4], wide)]) { $0[0].glu() },
+    GradientCase("glu", "[2,3] axis 0", [input([2, 3], wide)]) { $0[0].glu(axis: 0) },
+    // Piecewise linear, with kinks where a value meets τ or leaves the support: random values
+    // (a grid would put values exactly on τ) and a small step keep the differences off them.
+    GradientCase("sparsemax", "[3,4] last axis", [input([3, 4], wide)], epsilon: 1e-3) { $0[0].sparsemax() },
+    GradientCase("sparsemax", "[2,5,2] axis 1", [input([2, 5, 2], wide)], epsilon: 1e-3) {
+        $0[0].sparsemax(axis: 1)
+    },
 ]

@@ -27,6 +27,15 @@ final class LayerConfigRoundTripTests: XCTestCase {
         "Softmax": ["axis": [1, 2]],
         "Embedding": ["input_dim": 10, "output_dim": 4, "embeddings_initializer": "he_uniform"],
         "ActivityRegularization": ["l1": 0.01],
+        // Noise layers and parametric activations (issue 14).
+        "GaussianNoise": ["stddev": 0.2, "seed": 1],
+        "GaussianDropout": ["rate": 0.3],
+        "AlphaDropout": ["rate": 0.1, "noise_shape": [nil, 1]],
+        "SpatialDropout1D": ["rate": 0.5, "seed": 2],
+        "SpatialDropout2D": ["rate": 0.5, "data_format": "channels_first"],
+        "SpatialDropout3D": ["rate": 0.5],
+        "ELU": ["alpha": 0.7],
+        "PReLU": ["shared_axes": 1, "alpha_regularizer": "l2", "alpha_constraint": "non_neg"],
     ]
 
     func testEveryBuiltInLayerRoundTripsItsConfig() throws {

@@ -140,7 +140,11 @@ extension Activation: ConfigRepresentable {
             throw ConfigMismatch("a registered activation (\(error.message))")
         }
     }
-    public var configValue: JSONValue { .string(name) }
+    public var configValue: JSONValue {
+        guard let arguments else { return .string(name) }
+        return ["module": "keras.activations", "class_name": .string(name), "config": .object(arguments),
+                "registered_name": nil]
+    }
     public var deferredProblem: String? { problem }
 }
 

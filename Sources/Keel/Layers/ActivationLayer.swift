@@ -1,5 +1,6 @@
 /// Keras's `Activation` layer: applies an activation function by name. (The Swift name differs
-/// because `Activation` is the function type itself.)
+/// because `Activation` is the function type itself.) The output keeps the input's shape except
+/// where the function's shape rule says otherwise (GLU; `Layer.shapeAfterActivation`).
 @Component(.layer)
 open class ActivationLayer: Layer {
     open override class var kerasClassName: String { "Activation" }

@@ -23,5 +23,14 @@ enum BuiltInLayers {
         try registry.register(Softmax.self)
         try registry.register(Embedding.self)
         try registry.register(ActivityRegularization.self)
+        // Noise and parametric activations (issue 14).
+        try registry.register(GaussianNoise.self)
+        try registry.register(GaussianDropout.self)
+        try registry.register(AlphaDropout.self)
+        try registry.register(SpatialDropout1D.self)
+        try registry.register(SpatialDropout2D.self)
+        try registry.register(SpatialDropout3D.self)
+        try registry.register(ELU.self)
+        try registry.register(PReLU.self)
     }
 }

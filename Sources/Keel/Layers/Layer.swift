@@ -154,7 +154,7 @@ open class Layer: ConfigConstructible {
         guard inputCount.allows(shapes.count) else {
             throw invalidInput(expected: inputCount.description, found: shapes)
         }
-        return try outputShape(for: shapes)
+        return try shapeAfterActivation(try outputShape(for: shapes), inputShapes: shapes)
     }
 
     /// The error for inputs that do not suit this layer: "Conv2D layer 'conv2d_1': expected ...,

@@ -146,3 +146,59 @@ extension Tensor {
     public func logSigmoid() -> Tensor { -((-self).softplus()) }
     public func mish() -> Tensor { self * softplus().tanh() }
 }
+
+/// The activations Keras 3 added (shrinks, sparse twins of softplus and sigmoid, squareplus,
+/// GLU, threshold), with JAX's gradients where Keras's formulas have corners: a `where` passes
+/// the gradient only on its chosen side, a clip gives half at its bounds (JAX's min/max split
+/// a tie evenly).
+extension Tensor {
+    /// x where |x| > threshold, else 0.
+    public func hardShrink(threshold: Float = 0.5) -> Tensor {
+        unary("hard_shrink", { Swift.abs($0) > threshold ? $0 : 0 }) { x, _, g in
+            g * x.constant("hard_shrink") { Swift.abs($0) > threshold ? 1 : 0 }
+        }
+    }
+
+    /// x − threshold above threshold, x + threshold below −threshold, else 0.
+    public func softShrink(threshold: Float = 0.5) -> Tensor {
+        unary("soft_shrink", { $0 > threshold ? $0 - threshold : ($0 < -threshold ? $0 + threshold : 0) }) { x, _, g in
+            g * x.constant("soft_shrink") { $0 > threshold || $0 < -threshold ? 1 : 0 }
+        }
+    }
+
+    public func tanhShrink() -> Tensor { self - tanh() }
+
+    /// (x + √(x² + b)) / 2: a smooth ReLU whose bend widens with `b`.
+    public func squareplus(b: Float = 4) -> Tensor { (self + (squared() + b).sqrt()) / 2 }
+
+    /// 0 up to −1, (x + 1)²/4 between, x from 1: softplus's twin with exact zeros. Its
+    /// derivative is `sparseSigmoid`, which has the same values at ±1 as JAX's `where` gives.
+    public func sparsePlus() -> Tensor {
+        unary("sparse_plus", { $0 <= -1 ? 0 : ($0 >= 1 ? $0 : ($0 + 1) * ($0 + 1) / 4) }) { x, _, g in
+            g * x.sparseSigmoid()
+        }
+    }
+
+    /// (x + 1)/2 clipped to [0, 1]: sigmoid's piecewise-linear twin.
+    public func sparseSigmoid() -> Tensor {
+        unary("sparse_sigmoid", { 0.5 * Swift.min(Swift.max($0 + 1, 0), 2) }) { x, _, g in
+            g * x.constant("sparse_sigmoid") { $0 > -1 && $0 < 1 ? 0.5 : ($0 == -1 || $0 == 1 ? 0.25 : 0) }
+        }
+    }
+
+    /// x where x > threshold, else `defaultValue` (Keras's `threshold(x, threshold, default_value)`).
+    public func threshold(_ threshold: Float, defaultValue: Float) -> Tensor {
+        unary("threshold", { $0 > threshold ? $0 : defaultValue }) { x, _, g in
+            g * x.constant("threshold") { $0 > threshold ? 1 : 0 }
+        }
+    }
+
+    /// Gated linear unit: the first half along `axis` times the sigmoid of the second half. The
+    /// axis must have an even size (layers check it before calling).
+    public func glu(axis: Int = -1) -> Tensor {
+        let a = ShapeMath.normalizedAxis(axis, rank: rank, op: "glu")
+        opCheck(shape[a] % 2 == 0, "glu: axis \(axis) of shape \(shape) has an odd size; it must split into two halves")
+        let halves = split(count: 2, axis: a)
+        return halves[0] * halves[1].sigmoid()
+    }
+}
