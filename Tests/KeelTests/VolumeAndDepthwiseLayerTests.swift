@@ -60,4 +60,31 @@ final class VolumeAndDepthwiseLayerTests: XCTestCase {
                                                         config: ["filters": 4, "kernel_size": 2, "strides": 2, "output_padding": 2]))
         XCTAssertThrowsError(try Registries.layers.make("DepthwiseConv2D", config: ["kernel_size": 2, "depth_multiplier": 0]))
     }
+
+    /// Default names as Keras gives them (`to_snake_case` of the class), and Keras's other
+    /// exported names for the same classes.
+    func testDefaultNamesAndAliasesAreKeras() throws {
+        let names = [
+            ("DepthwiseConv2D", "depthwise_conv2d"), ("SeparableConv2D", "separable_conv2d"), ("Conv3D", "conv3d"),
+            ("Conv3DTranspose", "conv3d_transpose"), ("MaxPooling3D", "max_pooling3d"),
+            ("AveragePooling3D", "average_pooling3d"), ("GlobalMaxPooling3D", "global_max_pooling3d"),
+            ("GlobalAveragePooling3D", "global_average_pooling3d"),
+        ]
+        let least: [String: JSONObject] = [
+            "DepthwiseConv2D": ["kernel_size": 2], "SeparableConv2D": ["filters": 2, "kernel_size": 2],
+            "Conv3D": ["filters": 2, "kernel_size": 2], "Conv3DTranspose": ["filters": 2, "kernel_size": 2],
+        ]
+        for (className, name) in names {
+            let layer = try Registries.layers.make(className, config: least[className] ?? [:])
+            XCTAssertTrue(layer.name == name || layer.name.hasPrefix(name + "_"), "\(className) named \(layer.name)")
+        }
+        let aliases = [
+            ("SeparableConvolution2D", "SeparableConv2D"), ("Convolution3D", "Conv3D"),
+            ("Convolution3DTranspose", "Conv3DTranspose"), ("MaxPool3D", "MaxPooling3D"), ("AvgPool3D", "AveragePooling3D"),
+            ("GlobalMaxPool3D", "GlobalMaxPooling3D"), ("GlobalAvgPool3D", "GlobalAveragePooling3D"),
+        ]
+        for (alias, className) in aliases {
+            XCTAssertEqual(Registries.layers.entry(named: alias)?.className, className, alias)
+        }
+    }
 }

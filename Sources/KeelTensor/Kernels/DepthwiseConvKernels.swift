@@ -16,6 +16,10 @@ enum DepthwiseConvKernels {
                 for o in 0..<outC { out[o] = 0 }
                 FewChannelConvKernels.forEachTap(pixel, g) { tap, input in
                     let source = x + input &* c, weights = kernel + tap &* outC
+                    if m == 1 {  // the common case, as one vectorisable loop over the channels
+                        for ch in 0..<c { out[ch] += source[ch] * weights[ch] }
+                        return
+                    }
                     for ch in 0..<c {
                         let value = source[ch], base = ch &* m
                         for j in 0..<m { out[base &+ j] += value * weights[base &+ j] }
@@ -38,6 +42,10 @@ enum DepthwiseConvKernels {
                 let upstream = dy + pixel &* outC
                 FewChannelConvKernels.forEachTap(pixel, g) { tap, input in
                     let target = dx + input &* c, weights = kernel + tap &* outC
+                    if m == 1 {
+                        for ch in 0..<c { target[ch] += upstream[ch] * weights[ch] }
+                        return
+                    }
                     for ch in 0..<c {
                         let base = ch &* m
                         var total: Float = 0
@@ -68,6 +76,10 @@ enum DepthwiseConvKernels {
                     let upstream = dy + pixel &* outC
                     FewChannelConvKernels.forEachTap(pixel, g) { tap, input in
                         let source = x + input &* c, target = acc + tap &* outC
+                        if m == 1 {
+                            for ch in 0..<c { target[ch] += source[ch] * upstream[ch] }
+                            return
+                        }
                         for ch in 0..<c {
                             let value = source[ch], base = ch &* m
                             for j in 0..<m { target[base &+ j] += value * upstream[base &+ j] }
