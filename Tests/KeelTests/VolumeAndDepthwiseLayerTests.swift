@@ -47,6 +47,10 @@ final class VolumeAndDepthwiseLayerTests: XCTestCase {
             ("Conv3DTranspose", ["filters": 3, "kernel_size": 2], [3, 0, 3, 2]),  // an empty axis
             ("MaxPooling3D", ["pool_size": 4], [3, 3, 3, 1]),  // the window does not fit
             ("GlobalAveragePooling3D", [:], [3, 3, 1]),
+            // A kernel whose weights fit, dilated past 2^45: refused here rather than stopping the process in the op.
+            ("DepthwiseConv2D", ["kernel_size": [2_097_154, 1], "dilation_rate": [16_777_216, 1], "padding": "same"], [4, 4, 1]),
+            ("Conv3D", ["filters": 1, "kernel_size": [1, 2_097_154, 1], "dilation_rate": [1, 16_777_216, 1], "padding": "same"],
+             [2, 4, 4, 1]),
         ]
         for testCase in refused {
             let layer = try Registries.layers.make(testCase.className, config: testCase.config)
