@@ -39,6 +39,8 @@ enum OpInventory {
         ("conv2d", "conv2d"), ("conv2dTranspose", "conv2dTranspose"), ("maxPool2d", "maxPool2d"),
         ("avgPool2d", "avgPool2d"), ("globalAvgPool2d", "globalAvgPool2d"), ("globalMaxPool2d", "globalMaxPool2d"),
         ("dropout", "dropout"), ("batchNormalized", "batchNormalized"),
+        ("depthwiseConv2d", "depthwiseConv2d"), ("conv3d", "conv3d"), ("conv3dTranspose", "conv3dTranspose"),
+        ("maxPool3d", "maxPool3d"), ("avgPool3d", "avgPool3d"),
     ]
 
     /// Public tensor-returning functions that no tape differentiates, and why.

@@ -39,6 +39,10 @@ extension Layer {
     public func windowOutput(length: Int?, window: Int, stride: Int, dilation: Int = 1, padding: Padding,
                              what: String, shapes: [[Int?]]) throws -> Int? {
         guard let length else { return nil }
+        // A window dilated past what the ops can index would otherwise stop the process in the op.
+        if let problem = ConvArithmetic.axisProblem(length: length, kernel: window, stride: stride, dilation: dilation) {
+            throw invalidInput(expected: "a \(what) window the input can take (\(problem))", found: shapes)
+        }
         let span = dilation * (window - 1) + 1
         if padding == .valid && span > length {
             throw invalidInput(expected: "a \(what) window (\(span)) no larger than the input (\(length)) with valid padding",
