@@ -113,6 +113,8 @@ open class RandomCrop: ImagePreprocessingLayer {
     }
 
     open override var usesTrainingFlag: Bool { true }
+    /// Inference returns the input itself, integers included, as Keras does.
+    open override func outputDType(for inputDTypes: [DType]) -> DType { inputDTypes[0] }
 
     open override func outputShape(for inputShapes: [[Int?]]) throws -> [Int?] {
         try imageInput(inputShapes)

@@ -21,7 +21,8 @@ open class RandomAffineLayer: ImagePreprocessingLayer {
     }
 
     open override func call(_ input: Tensor, training: Bool) -> Tensor {
-        guard training else { return input }
+        // Keras casts to float32 before it decides whether to transform.
+        guard training else { return input.cast(to: .float32) }
         return transformingImages(input.cast(to: .float32), format: dataFormat) { images in
             let (batch, height, width) = (images.shape[0], images.shape[1], images.shape[2])
             let settings = sampling

@@ -21,6 +21,8 @@ open class RandomContrast: ImagePreprocessingLayer {
     }
 
     open override var usesTrainingFlag: Bool { true }
+    /// Inference returns the input itself, integers included, as Keras does.
+    open override func outputDType(for inputDTypes: [DType]) -> DType { inputDTypes[0] }
 
     open override func outputShape(for inputShapes: [[Int?]]) throws -> [Int?] {
         try imageInput(inputShapes)
@@ -61,6 +63,8 @@ open class RandomBrightness: ImagePreprocessingLayer {
     }
 
     open override var usesTrainingFlag: Bool { true }
+    /// Inference returns the input itself, integers included, as Keras does.
+    open override func outputDType(for inputDTypes: [DType]) -> DType { inputDTypes[0] }
 
     open override func outputShape(for inputShapes: [[Int?]]) throws -> [Int?] {
         try imageInput(inputShapes)

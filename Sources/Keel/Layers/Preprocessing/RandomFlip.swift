@@ -1,6 +1,6 @@
 /// Keras's `RandomFlip`: in training each image is flipped with probability ½ (one draw per
 /// image: `horizontal_and_vertical` flips both ways or neither); in inference the input passes
-/// through unchanged.
+/// through unchanged (as float32, as Keras casts it).
 @Component(.layer)
 open class RandomFlip: ImagePreprocessingLayer {
     open override class var kerasClassName: String { "RandomFlip" }
@@ -14,14 +14,14 @@ open class RandomFlip: ImagePreprocessingLayer {
     @Hyper("mode") public var mode: Mode = .horizontalAndVertical
 
     open override var usesTrainingFlag: Bool { true }
-    open override func outputDType(for inputDTypes: [DType]) -> DType { inputDTypes[0] }
 
     open override func outputShape(for inputShapes: [[Int?]]) throws -> [Int?] {
         try imageInput(inputShapes)
     }
 
     open override func call(_ input: Tensor, training: Bool) -> Tensor {
-        guard training else { return input }
+        // Keras casts to float32 before it decides whether to flip.
+        guard training else { return input.cast(to: .float32) }
         return transformingImages(input.cast(to: .float32), format: dataFormat) { images in
             let (batch, height, width) = (images.shape[0], images.shape[1], images.shape[2])
             let flips = uniforms(batch, 0, 1, seed: seed).map { $0 <= 0.5 }
