@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import Keel
 
@@ -187,6 +188,43 @@ final class PreprocessingLayerTests: XCTestCase {
         assertClose(inverted(whole(data)), data, tolerance: 1e-4, "invert undoes the normalization")
         XCTAssertThrowsError(try Normalization(mean: 0.0, variance: 1.0).adapt(data), "a layer with given statistics adapted")
         XCTAssertThrowsError(try whole.adapt(images([4, 2])), "adapt accepted data of another width")
+    }
+
+    func testNormalizationKeepsTheAxesItIsGiven() throws {
+        let data = images([4, 2, 3], low: -1, high: 3)
+        let perPosition = Normalization(axis: [1, 2]), overall = Normalization(axis: [])
+        try perPosition.adapt(data)
+        try overall.adapt(data)
+        XCTAssertEqual(perPosition.weights[0].shape, [2, 3])
+        XCTAssertEqual(overall.weights[0].shape, [])
+        assertClose(perPosition(data), (data - data.mean(axes: [0])) / data.variance(axes: [0]).sqrt(), "per position")
+        assertClose(overall(data), (data - data.mean()) / data.variance().sqrt(), "one statistic")
+        // Given statistics broadcast along the last kept axes, as Keras reshapes them.
+        let given = Normalization(axis: [1, 2], mean: [1.0, 2.0, 3.0], variance: [4.0, 4.0, 4.0])
+        let expected = (data - Tensor(shape: [1, 1, 3], scalars: [1, 2, 3])) / 2
+        assertClose(given(data), expected, "given statistics")
+        XCTAssertTrue(given.weights.isEmpty, "given statistics are no weights")
+    }
+
+    /// An adapted Normalization saves its statistics (the int32 count too) and computes the
+    /// same after loading, in both file formats.
+    func testAnAdaptedNormalizationSurvivesSaving() throws {
+        let data = images([10, 3], low: -4, high: 9)
+        let input = Input(shape: [3])
+        let normalization = Normalization()
+        let model = try Model(inputs: [input], outputs: [try normalization(input)], name: "adapted")
+        try normalization.adapt(data)
+        let expected = model.forward([data])[0]
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("keel-adapted-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for format in ["h5", "keras"] {
+            let path = directory.appendingPathComponent("model.\(format)").path
+            try model.save(to: path)
+            let loaded = try Model.load(from: path)
+            assertClose(loaded.forward([data])[0], expected, ".\(format): outputs after loading")
+            XCTAssertEqual(loaded.layers.last?.weights.map(\.dtype), [.float32, .float32, .int32], ".\(format)")
+        }
     }
 
     /// What Keras 3.15 writes for the same constructor arguments (the derived factor pairs keep
