@@ -49,6 +49,10 @@ open class Normalization: Layer {
         let kept = keptAxes(rank: shape.count)
         for a in kept { _ = try knownDimension(inputShapes, axis: a, what: "kept") }
         if let mean, let given = JSONTensor.parse(mean) {
+            // Repeated axes (-1 and 1 of a matrix) keep fewer axes than `axis` lists.
+            guard given.rank <= kept.count else {
+                throw invalidInput(expected: "at least \(given.rank) distinct kept axes, one per axis of 'mean'", found: inputShapes)
+            }
             for i in 0..<given.rank {
                 let size = given.shape[given.rank - 1 - i], axisIndex = kept[kept.count - 1 - i]
                 if size != 1 && shape[axisIndex] != size {
@@ -76,6 +80,8 @@ open class Normalization: Layer {
     /// The statistic shaped to broadcast against an input of this rank.
     private func broadcastable(_ statistic: Tensor, rank: Int) -> Tensor {
         let kept = keptAxes(rank: rank)
+        opCheck(statistic.rank <= kept.count && kept.allSatisfy { $0 >= 0 && $0 < rank },
+                "\(nameForMessages): statistics of shape \(statistic.shape) for axis \(axis.values) of a rank-\(rank) input")
         var shape = [Int](repeating: 1, count: rank)
         for i in 0..<statistic.rank { shape[kept[kept.count - 1 - i]] = statistic.shape[statistic.rank - 1 - i] }
         return statistic.reshaped(shape)
