@@ -7,7 +7,7 @@ final class VGGCNN: Experiment {
     override class var summary: String { "Seed 004's VGG-like CNN with BatchNormalization, hand-written training loop" }
     override class var defaults: [String: HyperValue] {
         ["epochs": .int(1), "batch_size": .int(64), "learning_rate": .double(1e-3), "train_samples": .int(10_000),
-         "validation_samples": .int(2_000)]
+         "validation_samples": .int(2_000), "augmentation": .bool(false)]
     }
 
     override func run(_ context: ExperimentContext) throws {
@@ -20,7 +20,11 @@ final class VGGCNN: Experiment {
         let vx = split.validationX.slice(begin: [0, 0, 0], size: [nv, 28, 28]).reshaped([nv, 28, 28, 1])
         let vy = split.validationY.slice(begin: [0], size: [nv]).oneHot(depth: 10)
 
-        let model = try SeedModels.vggCNN()
+        // Augmentation (off by default): random flips, rotations and zooms in the model, active
+        // in training only, so evaluation and the saved model see the images unchanged.
+        let augmentation: [Layer] = try context.bool("augmentation")
+            ? [RandomFlip(mode: .horizontal), RandomRotation(factor: 0.1), RandomZoom(heightFactor: 0.1)] : []
+        let model = try SeedModels.vggCNN(augmentation: augmentation)
         let optimizer = Adam(learningRate: .constant(Float(try context.double("learning_rate"))))
         let lossFunction = CategoricalCrossentropy()
         try model.compile(optimizer: optimizer, loss: lossFunction, metrics: ["accuracy"])

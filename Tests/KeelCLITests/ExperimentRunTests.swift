@@ -43,6 +43,22 @@ final class ExperimentRunTests: XCTestCase {
                           expecting: ["log.csv", "model.h5", "summary.txt", "checkpoints/epoch_1.h5"])
     }
 
+    /// The augmentation option is listed (off by default) and, switched on, puts the random
+    /// transforms in the model, which trains and saves with them.
+    func testVGGCNNWithAugmentation() throws {
+        let keel = KeelProcess()
+        defer { keel.remove() }
+        let help = try keel.succeed(["run", "vgg-cnn", "--help"]).stdout
+        XCTAssertTrue(help.contains("augmentation") && help.contains("false"), help)
+        let settings = ["epochs=1", "train_samples=64", "validation_samples=32", "batch_size=32", "augmentation=true"]
+        try keel.succeed(["run", "vgg-cnn", "--run-dir", "run"] + settings.flatMap { ["--set", $0] })
+        let summary = try String(contentsOfFile: keel.path("run/summary.txt"), encoding: .utf8)
+        for layer in ["RandomFlip", "RandomRotation", "RandomZoom"] {
+            XCTAssertTrue(summary.contains(layer), "the augmented model has no \(layer):\n\(summary)")
+        }
+        XCTAssertTrue(keel.exists("run/model.h5"))
+    }
+
     func testDCGAN() throws {
         try runExperiment("dcgan", ["epochs=1", "steps=4", "batch_size=8", "width=8", "latent_dim=8", "sample_every=2",
                                     "train_samples=64", "grid=2"],

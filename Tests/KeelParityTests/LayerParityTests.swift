@@ -42,13 +42,25 @@ final class LayerParityTests: XCTestCase {
         let isFloatInput = inputValues.indices.map { i in
             inputGradients.map { i < $0.count && !$0[i].isNull } ?? false
         }
+        // Without any gradient entry (layers whose output has no gradient: CategoryEncoding,
+        // Discretization, IntegerLookup) the JSON says the dtype: integers or floats.
         let inputs = inputValues.enumerated().compactMap { i, value in
-            isFloatInput[i] ? Fixtures.tensor(value) : Fixtures.intTensor(value)
+            inputGradients == nil ? ParityValues.tensor(value) : isFloatInput[i] ? Fixtures.tensor(value) : Fixtures.intTensor(value)
         }
         guard inputs.count == inputValues.count else { return ["an input is not a tensor"] }
         let multiInput = testCase["multi_input"]?.boolValue ?? false
         let training = testCase["training"]?.boolValue ?? false
 
+        let arguments = try callArguments(testCase["call_kwargs"])
+        try layer.checkCallArguments(arguments)
+
+        // `adapt_data`: the layer's state comes from adapt, and the case's weights are what adapt
+        // must have computed; otherwise the case's weights are set.
+        let adaptData = testCase["adapt_data"].flatMap { Fixtures.tensor($0) }
+        if let adaptData {
+            guard let adaptable = layer as? AdaptableLayer else { return problems + ["the case adapts a layer that cannot adapt"] }
+            try adaptable.adapt(adaptData)
+        }
         layer.buildIfNeeded(inputShapes: inputs.map(\.shape))
         let weightEntries = testCase["weights"]?.arrayValue?.compactMap(\.objectValue) ?? []
         let names = layer.weights.map(\.name), kerasNames = weightEntries.map { $0["name"]?.stringValue ?? "" }
@@ -56,11 +68,31 @@ final class LayerParityTests: XCTestCase {
         if layer.weights.map(\.trainable) != weightEntries.map({ $0["trainable"]?.boolValue ?? true }) {
             problems.append("which weights are trainable differs")
         }
-        let weightValues = weightEntries.compactMap { Fixtures.tensor($0["value"]) }
-        guard weightValues.count == weightEntries.count else { return problems + ["a weight has no value"] }
-        try layer.setWeights(weightValues)
+        if adaptData != nil {
+            for (variable, entry) in zip(layer.weights, weightEntries) {
+                problems += ParityValues.compare("adapted weight '\(variable.name)'", variable.value, entry["value"],
+                                                 tolerance: Self.tolerance)
+            }
+        } else {
+            let weightValues = weightEntries.compactMap { ParityValues.tensor($0["value"]) }
+            guard weightValues.count == weightEntries.count else { return problems + ["a weight has no value"] }
+            // Keras's set_weights casts each array to its variable's dtype; Keel's refuses a
+            // mismatch, so the harness casts as Keras would.
+            try layer.setWeights(zip(layer.weights, weightValues).map { variable, value in
+                value.dtype == variable.dtype ? value : value.cast(to: variable.dtype)
+            })
+        }
 
-        guard let r = Fixtures.tensor(testCase["R"]) else { return problems + ["the case has no R"] }
+        // `R` null: an integer or otherwise non-differentiable output, with no gradients at all.
+        guard let r = Fixtures.tensor(testCase["R"]) else {
+            guard testCase["R"]?.isNull == true else { return problems + ["the case has no R"] }
+            let output = layer(inputs, arguments: arguments, training: training)
+            problems += ParityValues.compare("output", output, testCase["output"], tolerance: Self.tolerance)
+            if output.dtype == .int32, output.dtype != ParityValues.tensor(testCase["output"])?.dtype {
+                problems.append("output is int32, Keras wrote floats")
+            }
+            return problems
+        }
         let tape = GradientTape(persistent: true)
         var watchedWeights: [Tensor] = []
         var output = Tensor(0)
@@ -71,7 +103,8 @@ final class LayerParityTests: XCTestCase {
             // the values are captured before the call, which may assign new moving statistics.
             for variable in layer.weights { tape.watch(variable) }
             watchedWeights = layer.weights.map(\.value)
-            output = multiInput ? layer(inputs, training: training) : layer(inputs[0], training: training)
+            output = multiInput ? layer(inputs, arguments: arguments, training: training)
+                : layer([inputs[0]], arguments: arguments, training: training)
             target = (output * r).sum()
         }
         problems += ParityValues.compare("output", output, testCase["output"], tolerance: Self.tolerance)
@@ -85,11 +118,14 @@ final class LayerParityTests: XCTestCase {
             problems += ParityValues.compare("gradient of input \(i)", actual, inputGradients?[i], tolerance: Self.tolerance)
             floatIndex += 1
         }
+        // A null list: Keras's call read no weight (Normalization after adapt reads constants).
+        if testCase["grad_weights"]?.isNull == true { return problems }
         let expectedWeightGradients = testCase["grad_weights"]?.arrayValue?.compactMap(\.objectValue) ?? []
         guard expectedWeightGradients.count == watchedWeights.count else {
             return problems + ["\(expectedWeightGradients.count) weight gradients for \(watchedWeights.count) weights"]
         }
-        for (i, entry) in expectedWeightGradients.enumerated() {
+        // A null value: an integer weight, which has no gradient (Normalization's `count`).
+        for (i, entry) in expectedWeightGradients.enumerated() where entry["value"]?.isNull != true {
             let actual = gradients[floatInputs.count + i] ?? Tensor.zeros(watchedWeights[i].shape)
             problems += ParityValues.compare("gradient of weight '\(entry["name"]?.stringValue ?? "\(i)")'", actual,
                                              entry["value"], tolerance: Self.tolerance)
@@ -106,6 +142,23 @@ final class LayerParityTests: XCTestCase {
             }
         }
         return problems
+    }
+
+    /// The case's `call_kwargs` as typed call arguments: JSON booleans, and numbers or nested
+    /// lists of numbers as tensors (int32 when every number is an integer).
+    private func callArguments(_ value: JSONValue?) throws -> CallArguments {
+        guard let object = value?.objectValue else { return .none }
+        var arguments = CallArguments()
+        for (name, item) in object {
+            if let flag = item.boolValue {
+                arguments[name] = .bool(flag)
+            } else if let tensor = ParityValues.tensor(item), !tensor.scalars.contains(where: \.isNaN) {
+                arguments[name] = .tensor(tensor)
+            } else {
+                throw KeelError("call argument '\(name)'", expected: "a boolean or a tensor", found: item.summary)
+            }
+        }
+        return arguments
     }
 
     /// Same keys in the same order, and equal values (ints stay ints, floats stay floats); then

@@ -45,6 +45,21 @@ final class LayerConfigRoundTripTests: XCTestCase {
         "SpatialDropout3D": ["rate": 0.5],
         "ELU": ["alpha": 0.7],
         "PReLU": ["shared_axes": 1, "alpha_regularizer": "l2", "alpha_constraint": "non_neg"],
+        // Preprocessing.
+        "Rescaling": ["scale": [0.5, 2], "offset": 1],
+        "Normalization": ["axis": nil, "mean": 0.5, "variance": 2.0, "invert": true],
+        "Resizing": ["height": 3, "width": 4, "interpolation": "nearest", "crop_to_aspect_ratio": true],
+        "CenterCrop": ["height": 2, "width": 3, "data_format": "channels_first"],
+        "RandomCrop": ["height": 2, "width": 2, "seed": 5],
+        "RandomFlip": ["mode": "vertical", "seed": 1],
+        "RandomRotation": ["factor": 0.25, "fill_mode": "constant", "fill_value": 1.5, "interpolation": "nearest"],
+        "RandomZoom": ["height_factor": [-0.2, 0.3], "width_factor": 0.1, "fill_mode": "wrap"],
+        "RandomTranslation": ["height_factor": 0.2, "width_factor": [0.1, -0.3], "fill_mode": "nearest"],
+        "RandomContrast": ["factor": 0.4, "value_range": [0, 1]],
+        "RandomBrightness": ["factor": [0.1, -0.2], "value_range": [1.0, 0.0]],
+        "CategoryEncoding": ["num_tokens": 6, "output_mode": "binary"],
+        "Discretization": ["bin_boundaries": [0.0, 1.5], "output_mode": "one_hot"],
+        "IntegerLookup": ["vocabulary": [4, 1, 9], "num_oov_indices": 2],
     ]
 
     func testEveryBuiltInLayerRoundTripsItsConfig() throws {

@@ -22,7 +22,7 @@ final class LayerContractTests: XCTestCase {
         /// False for InputLayer, which is a model's entry rather than something called.
         var callable = true
         /// False where Keras's `get_config` does not start with name, trainable, dtype (ELU's
-        /// comes from its constructor's arguments; the spatial dropouts write their own).
+        /// comes from its constructor's arguments; the spatial dropouts and Discretization write their own).
         var baseKeysFirst = true
     }
 
@@ -71,6 +71,25 @@ final class LayerContractTests: XCTestCase {
         "SpatialDropout3D": Case(config: ["rate": 0.25], inputs: [[2, 2, 2, 3]], refused: [[8]], baseKeysFirst: false),
         "ELU": Case(config: ["alpha": 0.5], inputs: [[4]], refused: [[4], [4]], baseKeysFirst: false),
         "PReLU": Case(config: ["shared_axes": [1], "alpha_initializer": "ones"], inputs: [[3, 4]], refused: [[]]),
+        // Preprocessing.
+        "Rescaling": Case(config: ["scale": 0.5, "offset": 1.0], inputs: [[4]], refused: [[4], [4]]),
+        "Normalization": Case(config: ["axis": -1], inputs: [[3]], refused: [[3], [3]]),
+        "Resizing": Case(config: ["height": 3, "width": 2], inputs: [[4, 5, 2]], refused: [[8]]),
+        "CenterCrop": Case(config: ["height": 2, "width": 3], inputs: [[4, 5, 2]], refused: [[8]]),
+        "RandomCrop": Case(config: ["height": 2, "width": 2, "seed": 3], inputs: [[4, 4, 2]], refused: [[8]]),
+        "RandomFlip": Case(config: ["seed": 1], inputs: [[4, 4, 2]], refused: [[8]]),
+        "RandomRotation": Case(config: ["factor": 0.2, "seed": 1], inputs: [[4, 4, 2]], refused: [[8]]),
+        "RandomZoom": Case(config: ["height_factor": 0.2, "seed": 1], inputs: [[4, 4, 2]], refused: [[8]]),
+        "RandomTranslation": Case(config: ["height_factor": 0.1, "width_factor": 0.2, "seed": 1], inputs: [[4, 4, 2]],
+                                  refused: [[8]]),
+        "RandomContrast": Case(config: ["factor": 0.3, "seed": 1], inputs: [[4, 4, 2]], refused: [[8]]),
+        "RandomBrightness": Case(config: ["factor": 0.2, "seed": 1], inputs: [[4, 4, 2]], refused: [[8]]),
+        "CategoryEncoding": Case(config: ["num_tokens": 5, "output_mode": "count"], inputs: [[3]], refused: [[3, 2]],
+                                 idsBelow: 5),
+        "Discretization": Case(config: ["bin_boundaries": [-0.5, 0.0, 0.5]], inputs: [[4]], refused: [[4], [4]],
+                               baseKeysFirst: false),
+        "IntegerLookup": Case(config: ["vocabulary": [0, 2, 4], "output_mode": "multi_hot"], inputs: [[3]], refused: [[3, 2]],
+                              idsBelow: 6),
     ]
 
     func testEveryRegisteredLayerKeepsTheContract() throws {

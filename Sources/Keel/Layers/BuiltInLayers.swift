@@ -40,5 +40,20 @@ enum BuiltInLayers {
         try registry.register(SpatialDropout3D.self)
         try registry.register(ELU.self)
         try registry.register(PReLU.self)
+        // Preprocessing (Sources/Keel/Layers/Preprocessing).
+        try registry.register(Rescaling.self)
+        try registry.register(Normalization.self)
+        try registry.register(Resizing.self)
+        try registry.register(CenterCrop.self)
+        try registry.register(RandomCrop.self)
+        try registry.register(RandomFlip.self)
+        try registry.register(RandomRotation.self)
+        try registry.register(RandomZoom.self)
+        try registry.register(RandomTranslation.self)
+        try registry.register(RandomContrast.self)
+        try registry.register(RandomBrightness.self)
+        try registry.register(CategoryEncoding.self)
+        try registry.register(Discretization.self)
+        try registry.register(IntegerLookup.self)
     }
 }

@@ -105,12 +105,14 @@ open class Layer: ConfigConstructible {
     }
 
     /// Creates a weight named `<layer name>/<name>`; its constraint (if any) is applied after
-    /// each optimizer update.
+    /// each optimizer update. An int32 weight (Normalization's `count`) holds the initializer's
+    /// values cast.
     @discardableResult
     public func addWeight(name weightName: String, shape: [Int], initializer: Initializer,
                           regularizer: Regularizer? = nil, constraint: Constraint? = nil,
-                          trainable weightTrainable: Bool = true) -> Variable {
-        let variable = Variable(initializer(shape), name: weightName, path: "\(name)/\(weightName)",
+                          trainable weightTrainable: Bool = true, dtype: DType = .float32) -> Variable {
+        let initial = dtype == .float32 ? initializer(shape) : initializer(shape).cast(to: dtype)
+        let variable = Variable(initial, name: weightName, path: "\(name)/\(weightName)",
                                 trainable: weightTrainable && trainable)
         variable.constraint = constraint
         if weightTrainable {
@@ -188,6 +190,14 @@ open class Layer: ConfigConstructible {
         return call(inputs[0], training: training)
     }
 
+    /// The names of the call arguments this layer takes beside its inputs (`CallArguments`).
+    open var acceptedCallArguments: Set<String> { [] }
+
+    /// The computation with named call arguments; layers that accept some override this one.
+    open func call(_ inputs: [Tensor], arguments: CallArguments, training: Bool) -> Tensor {
+        call(inputs, training: training)
+    }
+
     /// Whether `call` behaves differently in training (Dropout, BatchNormalization).
     open var usesTrainingFlag: Bool { false }
 
@@ -197,13 +207,20 @@ open class Layer: ConfigConstructible {
 
     /// Builds on first use, then calls. Losses added by the previous call are cleared first.
     public func callAsFunction(_ inputs: [Tensor], training: Bool = false) -> Tensor {
+        callAsFunction(inputs, arguments: .none, training: training)
+    }
+
+    /// A call with named arguments (`CallArguments`); each must be one the layer accepts.
+    public func callAsFunction(_ inputs: [Tensor], arguments: CallArguments, training: Bool = false) -> Tensor {
+        opCheck(arguments.names.allSatisfy(acceptedCallArguments.contains),
+                "\(nameForMessages): call arguments \(arguments.names) (it takes \(acceptedCallArguments.sorted()))")
         // Checked before building: `build` and `call` index the inputs they are promised. A
         // subclassed model's hand-written `call` decides for itself what it takes.
         opCheck(self is Model || inputCount.allows(inputs.count),
                 "\(nameForMessages): expected \(inputCount.description), found \(describeShapes(inputs.map { $0.shape.map { $0 } }))")
         buildIfNeeded(inputShapes: inputs.map(\.shape))
         callLosses = []
-        let output = call(inputs, training: training)
+        let output = arguments.isEmpty ? call(inputs, training: training) : call(inputs, arguments: arguments, training: training)
         for (variable, regularizer) in regularized where variable.trainable {
             callLosses.append(regularizer(variable.value))
         }

@@ -47,11 +47,13 @@ public enum SeedModels {
     }
 
     /// PyImageSearch's VGG-like CNN with BatchNormalization (seed 004).
-    public static func vggCNN(classes: Int = 10) throws -> Sequential {
+    /// `augmentation`: layers placed right after the input (random transforms that act in
+    /// training only).
+    public static func vggCNN(classes: Int = 10, augmentation: [Layer] = []) throws -> Sequential {
         func block(_ filters: Int) -> [Layer] {
             [Conv2D(filters: filters, kernelSize: [3, 3], padding: .same), ActivationLayer(activation: "relu"), BatchNormalization()]
         }
-        var layers: [Layer] = [InputLayer(batchShape: [nil, 28, 28, 1])]
+        var layers: [Layer] = [InputLayer(batchShape: [nil, 28, 28, 1])] + augmentation
         layers += block(16) + [MaxPooling2D(poolSize: [2, 2])]
         layers += block(32) + block(32) + [MaxPooling2D(poolSize: [2, 2])]
         layers += block(64) + block(64) + block(64) + [MaxPooling2D(poolSize: [2, 2])]

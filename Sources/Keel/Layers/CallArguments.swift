@@ -1,0 +1,55 @@
+/// Named arguments a layer call takes beside its inputs (Keras's call keyword arguments):
+/// CategoryEncoding's `count_weights`; masks, an RNN's `initial_state` and attention flags use
+/// the same path. A layer names the arguments it accepts (`acceptedCallArguments`) and reads
+/// them in `call(_:arguments:training:)`.
+public struct CallArguments {
+    public enum Value {
+        case tensor(Tensor)
+        case tensors([Tensor])
+        case bool(Bool)
+    }
+
+    public private(set) var values: [String: Value]
+
+    public init(_ values: [String: Value] = [:]) { self.values = values }
+
+    public static var none: CallArguments { CallArguments() }
+
+    public var isEmpty: Bool { values.isEmpty }
+    public var names: [String] { values.keys.sorted() }
+
+    public subscript(name: String) -> Value? {
+        get { values[name] }
+        set { values[name] = newValue }
+    }
+
+    /// The argument as one tensor; nil when absent or of another kind.
+    public func tensor(_ name: String) -> Tensor? {
+        if case .tensor(let t)? = values[name] { return t }
+        return nil
+    }
+
+    public func tensors(_ name: String) -> [Tensor]? {
+        if case .tensors(let t)? = values[name] { return t }
+        return nil
+    }
+
+    public func bool(_ name: String) -> Bool? {
+        if case .bool(let b)? = values[name] { return b }
+        return nil
+    }
+}
+
+extension Layer {
+    /// Refuses arguments the layer does not take, naming them and the layer (for arguments that
+    /// come from outside: a file, a fixture).
+    public func checkCallArguments(_ arguments: CallArguments) throws {
+        let unknown = arguments.names.filter { !acceptedCallArguments.contains($0) }
+        guard unknown.isEmpty else {
+            let accepted = acceptedCallArguments.sorted()
+            throw KeelError("\(nameForMessages): call arguments",
+                            expected: accepted.isEmpty ? "none" : accepted.joined(separator: ", "),
+                            found: unknown.joined(separator: ", "))
+        }
+    }
+}
