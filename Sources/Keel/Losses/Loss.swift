@@ -59,6 +59,24 @@ open class Loss: ConfigConstructible {
         OpCheck.fail("\(type(of: self)) must override values(yTrue:yPred:)")
     }
 
+    /// What the loss says is wrong with inputs of these shapes (Keras's ValueErrors), as a
+    /// `KeelError` naming the loss, what it expects and what it found; nothing when they fit.
+    /// The function forms (`dice(_:_:)`, ...) throw it; `values` stops on it.
+    /// The base asks what Keras's elementwise losses need: shapes that broadcast together once
+    /// brought to one rank.
+    open func checkInputs(yTrue: Tensor, yPred: Tensor) throws {
+        let (t, p) = squeezeOrExpandToSameRank(yTrue, yPred)
+        guard ShapeMath.broadcast(t.shape, p.shape) != nil else {
+            throw KeelError("\(Self.kerasClassName) '\(name)': y_true and y_pred", expected: "shapes that broadcast together",
+                            found: "y_true \(yTrue.shape), y_pred \(yPred.shape)")
+        }
+    }
+
+    /// For a `values` that cannot throw: stops with `checkInputs`'s error.
+    public func stopOnBadInputs(yTrue: Tensor, yPred: Tensor) {
+        do { try checkInputs(yTrue: yTrue, yPred: yPred) } catch { OpCheck.fail("\(error)") }
+    }
+
     /// Positions to leave out (1 = keep), shaped like the values; nil keeps everything.
     open func mask(yTrue: Tensor, yPred: Tensor) -> Tensor? { nil }
 
