@@ -103,6 +103,26 @@ final class LossFunctionTests: XCTestCase {
         XCTAssertEqual(evaluated, Double(expected), accuracy: 1e-5)
     }
 
+    /// `fit` and `evaluate` run the losses' and metrics' input checks on each batch: a batch
+    /// one of them cannot take is a KeelError naming it, not a stop.
+    func testFitAndEvaluateThrowALossOrMetricsInputErrorNamingIt() throws {
+        let x = Tensor(shape: [4, 3], scalars: (0..<12).map { Float($0) / 12 })
+        let y = Tensor(shape: [4, 3], scalars: [1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0])
+        let ctcModel = try Sequential([InputLayer(batchShape: [nil, 3]), Dense(units: 3)])
+        try ctcModel.compile(optimizer: "sgd", loss: "ctc")
+        XCTAssertThrowsError(try ctcModel.fit(x, y, batchSize: 4, epochs: 1, verbose: 0)) { error in
+            XCTAssertTrue(error is KeelError, "\(error)")
+            XCTAssertTrue("\(error)".contains("CTC"), "\(error)")
+        }
+        let iouModel = try Sequential([InputLayer(batchShape: [nil, 3]), Dense(units: 3, activation: "softmax")])
+        try iouModel.compile(optimizer: "sgd", loss: "categorical_crossentropy",
+                             metrics: .all([.metric(Metrics.MeanIoU(numClasses: 3, sparseYTrue: false, sparseYPred: false, axis: 2))]))
+        XCTAssertThrowsError(try iouModel.evaluate(x, y, verbose: 0)) { error in
+            XCTAssertTrue(error is KeelError, "\(error)")
+            XCTAssertTrue("\(error)".contains("MeanIoU"), "\(error)")
+        }
+    }
+
     /// A metric's input checks throw through `update`, naming the metric.
     func testAMetricsBadInputIsAKeelErrorNamingIt() {
         let metrics: [Metric] = [Metrics.F1Score(), Metrics.R2Score(), Metrics.MeanIoU(numClasses: 3),
