@@ -57,26 +57,29 @@ extension Metrics {
             var weights = sampleWeight.map { LossMath.floats(stopGradient($0)) } ?? Tensor(1)
             if weights.rank == 1 { weights = weights.expandingDims(at: 1) }
             let w = weights.broadcasted(to: p.shape).scalars, truth = t.scalars, predicted = p.scalars
-            var squaredSum = [Float](repeating: 0, count: columns), sum = squaredSum, residual = squaredSum, count = squaredSum
+            // Laid out [squared_sum | sum | residual | count], each one per output.
+            var deltas = [Float](repeating: 0, count: 4 &* columns)
             truth.withUnsafeBufferPointer { y in
                 predicted.withUnsafeBufferPointer { yHat in
                     w.withUnsafeBufferPointer { w in
-                        for row in 0..<rows {
-                            for column in 0..<columns {
-                                let i = row &* columns &+ column
-                                let weighted = y[i] * w[i]
-                                sum[column] += weighted
-                                squaredSum[column] += y[i] * weighted
-                                let error = y[i] - yHat[i]
-                                residual[column] += error * error * w[i]
-                                count[column] += w[i]
+                        deltas.withUnsafeMutableBufferPointer { d in
+                            for row in 0..<rows {
+                                for column in 0..<columns {
+                                    let i = row &* columns &+ column
+                                    let weighted = y[i] * w[i]
+                                    let error = y[i] - yHat[i]
+                                    d[column] += y[i] * weighted
+                                    d[columns &+ column] += weighted
+                                    d[2 &* columns &+ column] += error * error * w[i]
+                                    d[3 &* columns &+ column] += w[i]
+                                }
                             }
                         }
                     }
                 }
             }
-            for (variable, delta) in zip(sums, [squaredSum, sum, residual, count]) {
-                variable.assignAdd(Tensor(shape: [columns], scalars: delta))
+            for (index, variable) in sums.enumerated() {
+                variable.assignAdd(Tensor(shape: [columns], scalars: Array(deltas[(index &* columns)..<((index &+ 1) &* columns)])))
             }
             numSamples.assignAdd(Tensor(Float(t.count)))
         }
