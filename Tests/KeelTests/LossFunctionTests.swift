@@ -1,5 +1,7 @@
+import Foundation
 import XCTest
 import Keel
+import KeelTestSupport
 
 /// Keras's function form of every loss (`keras.losses.mean_squared_error(y_true, y_pred)`):
 /// per-sample values equal to the loss class with reduction "none", bad inputs thrown as a
@@ -95,6 +97,14 @@ final class LossFunctionTests: XCTestCase {
         let a = try byFunction.fit(x, Self.labels, batchSize: 3, epochs: 2, verbose: 0)
         let b = try byName.fit(x, Self.labels, batchSize: 3, epochs: 2, verbose: 0)
         XCTAssertEqual(a.history["loss"]!, b.history["loss"]!)
+        // Saved, the function is recorded by its name and loads back as that loss.
+        let directory = ProjectPaths.temporaryDirectory("keel-loss-function")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("model.keras").path
+        try byFunction.save(to: path)
+        let loaded = try Model.load(from: path)
+        let loadedLoss = loaded.compiled?.losses.first ?? nil
+        XCTAssertTrue(loadedLoss is MeanSquaredError, "\(String(describing: loadedLoss))")
         let custom = try model()
         try custom.compile(optimizer: "sgd",
                            loss: .all(.function(name: "scaled_dice", { yTrue, yPred in try dice(yTrue, yPred, axis: -1) * 2 })))
