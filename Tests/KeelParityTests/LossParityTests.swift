@@ -13,6 +13,11 @@ final class LossParityTests: XCTestCase {
         try Fixtures.checkEveryCase(of: "losses.json", differences)
     }
 
+    /// `losses_more.json`: Dice, Tversky, Circle, CTC and CategoricalGeneralizedCrossEntropy.
+    func testEveryMoreLossCaseMatchesKeras() throws {
+        try Fixtures.checkEveryCase(of: "losses_more.json", differences)
+    }
+
     /// What differs between Keel and the case; empty when they agree.
     private func differences(from fixture: JSONObject, className: String) -> [String] {
         let loss: Loss

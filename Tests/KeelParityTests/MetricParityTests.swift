@@ -14,6 +14,12 @@ final class MetricParityTests: XCTestCase {
         try Fixtures.checkEveryCase(of: "metrics.json", differences)
     }
 
+    /// `metrics_more.json` (F-scores, R², IoUs, correlations, rate-at-rate metrics): the same
+    /// steps, with vector results and `null` where Keras gives NaN.
+    func testEveryMoreMetricCaseMatchesKeras() throws {
+        try Fixtures.checkEveryCase(of: "metrics_more.json", differences)
+    }
+
     private func differences(from fixture: JSONObject, className: String) -> [String] {
         let metric: Metric
         do {
@@ -44,9 +50,10 @@ final class MetricParityTests: XCTestCase {
             default:
                 return problems + ["step \(index): unknown op \(step["op"]?.serialized() ?? "none")"]
             }
-            if let expected = Fixtures.tensor(step["result"]) {
-                if let problem = ParityValues.mismatch("step \(index) result", metric.result(), expected,
-                                                       tolerance: Self.tolerance) {
+            // The fixtures write Keras's NaN (0/0) as null, alone or inside a list.
+            let expected = step["result"]?.isNull == true ? Tensor(Float.nan) : Fixtures.tensor(step["result"])
+            if let expected {
+                if let problem = Self.mismatch("step \(index) result", metric.result(), expected) {
                     problems.append(problem)
                 }
             } else {
@@ -55,6 +62,19 @@ final class MetricParityTests: XCTestCase {
         }
         if !checkedVariables { problems.append("the case has no reset_state step to check variables_before_reset at") }
         return problems
+    }
+
+    /// `ParityValues.mismatch`, where a NaN Keras gives must be a NaN here.
+    private static func mismatch(_ what: String, _ actual: Tensor, _ expected: Tensor) -> String? {
+        let nanPositions = expected.scalars.indices.filter { expected.scalars[$0].isNaN }
+        guard !nanPositions.isEmpty else { return ParityValues.mismatch(what, actual, expected, tolerance: tolerance) }
+        let a = actual.scalars
+        guard a.count == expected.count else { return "\(what): shape \(actual.shape), Keras \(expected.shape)" }
+        if let i = nanPositions.first(where: { !a[$0].isNaN }) { return "\(what): element \(i) is \(a[i]), Keras NaN" }
+        let others = expected.scalars.indices.filter { !expected.scalars[$0].isNaN }
+        return ParityValues.mismatch(what, Tensor(shape: [others.count], scalars: others.map { a[$0] }),
+                                     Tensor(shape: [others.count], scalars: others.map { expected.scalars[$0] }),
+                                     tolerance: tolerance)
     }
 
     /// Applies one `update_state` step: `values` for Mean/Sum, y_true/y_pred otherwise.

@@ -11,6 +11,19 @@ final class LossContractTests: XCTestCase {
     /// Losses that need inputs of another kind than `labels` and `predictions`.
     static let inputs: [String: (yTrue: Tensor, yPred: Tensor)] = [
         "SparseCategoricalCrossentropy": (Tensor(shape: [3], int32s: [1, 0, 2]), predictions),
+        "CategoricalGeneralizedCrossEntropy": (Tensor(shape: [3], int32s: [1, 0, 2]), predictions),
+        // Labels and unit-length embeddings.
+        "Circle": (Tensor(shape: [3], int32s: [0, 0, 1]), Tensor(shape: [3, 2], scalars: [0.6, 0.8, 1, 0, 0.8, -0.6])),
+        // Labels padded with the blank 0, and logits (batch, time, classes).
+        "CTC": (Tensor(shape: [3, 2], int32s: [1, 2, 1, 0, 2, 2]),
+                Tensor(shape: [3, 5, 3], scalars: (0..<45).map { Float(($0 &* 7) % 11) / 5 - 1 })),
+    ]
+    /// Config fields a loss needs for one value per sample (Dice and Tversky reduce over every
+    /// axis by default; Circle needs a positive for each of the three samples, itself).
+    static let configs: [String: JSONObject] = [
+        "Dice": ["axis": -1],
+        "Tversky": ["axis": -1],
+        "Circle": ["remove_diagonal": false],
     ]
     static let sampleWeight: [Float] = [0.5, 3, 0]
 
@@ -64,7 +77,9 @@ final class LossContractTests: XCTestCase {
     /// has not: it is set on the object).
     private func loss(_ className: String, _ reduction: Reduction) throws -> Loss {
         let takesReduction = try Registries.losses.make(className).config["reduction"] != nil
-        let loss = try Registries.losses.make(className, config: takesReduction ? ["reduction": .string(reduction.rawValue)] : [:])
+        var config = Self.configs[className] ?? [:]
+        if takesReduction { config["reduction"] = .string(reduction.rawValue) }
+        let loss = try Registries.losses.make(className, config: config)
         if !takesReduction { loss.reduction = reduction }
         XCTAssertEqual(loss.reduction, reduction, className)
         return loss

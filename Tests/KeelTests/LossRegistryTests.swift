@@ -19,6 +19,8 @@ final class LossRegistryTests: XCTestCase {
             "KLDivergence": ["kl_divergence", "kld", "KLD", "kullback_leibler_divergence"],
             "Poisson": ["poisson"], "Hinge": ["hinge"], "SquaredHinge": ["squared_hinge"],
             "CategoricalHinge": ["categorical_hinge"], "FocalLoss": [],
+            "Dice": ["dice"], "Tversky": ["tversky"], "Circle": ["circle"], "CTC": ["ctc"],
+            "CategoricalGeneralizedCrossEntropy": ["categorical_generalized_cross_entropy"],
         ]
         for (className, names) in aliases {
             for name in [className] + names {

@@ -21,5 +21,10 @@ enum BuiltInLosses {
         try registry.register(SquaredHinge.self, aliases: ["squared_hinge"])
         try registry.register(CategoricalHinge.self, aliases: ["categorical_hinge"])
         try registry.register(FocalLoss.self)
+        try registry.register(Dice.self, aliases: ["dice"])
+        try registry.register(Tversky.self, aliases: ["tversky"])
+        try registry.register(Circle.self, aliases: ["circle"])
+        try registry.register(CTC.self, aliases: ["ctc"])
+        try registry.register(CategoricalGeneralizedCrossEntropy.self, aliases: ["categorical_generalized_cross_entropy"])
     }
 }

@@ -59,6 +59,25 @@ open class Loss: ConfigConstructible {
         OpCheck.fail("\(type(of: self)) must override values(yTrue:yPred:)")
     }
 
+    /// What the loss says is wrong with inputs of these shapes (Keras's ValueErrors), as a
+    /// `KeelError` naming the loss, what it expects and what it found; nothing when they fit.
+    /// The function forms (`dice(_:_:)`, ...) throw it; `values` stops on it.
+    /// The base asks what Keras's elementwise losses need (those marked `ElementwiseInputs`):
+    /// shapes that broadcast together once brought to one rank; of other losses nothing.
+    open func checkInputs(yTrue: Tensor, yPred: Tensor) throws {
+        guard self is ElementwiseInputs else { return }
+        let (t, p) = squeezeOrExpandToSameRank(yTrue, yPred)
+        guard ShapeMath.broadcast(t.shape, p.shape) != nil else {
+            throw KeelError("\(Self.kerasClassName) '\(name)': y_true and y_pred", expected: "shapes that broadcast together",
+                            found: "y_true \(yTrue.shape), y_pred \(yPred.shape)")
+        }
+    }
+
+    /// For a `values` that cannot throw: stops with `checkInputs`'s error.
+    public func stopOnBadInputs(yTrue: Tensor, yPred: Tensor) {
+        do { try checkInputs(yTrue: yTrue, yPred: yPred) } catch { OpCheck.fail("\(error)") }
+    }
+
     /// Positions to leave out (1 = keep), shaped like the values; nil keeps everything.
     open func mask(yTrue: Tensor, yPred: Tensor) -> Tensor? { nil }
 
@@ -84,3 +103,24 @@ open class Loss: ConfigConstructible {
                                      mask: mask(yTrue: yTrue, yPred: yPred), reduction: reduction)
     }
 }
+
+/// Built-in losses that compare y_true and y_pred position by position (after Keras's
+/// `squeeze_or_expand_to_same_rank`), so their shapes must broadcast together.
+protocol ElementwiseInputs {}
+extension MeanSquaredError: ElementwiseInputs {}
+extension MeanAbsoluteError: ElementwiseInputs {}
+extension MeanAbsolutePercentageError: ElementwiseInputs {}
+extension MeanSquaredLogarithmicError: ElementwiseInputs {}
+extension CosineSimilarity: ElementwiseInputs {}
+extension Huber: ElementwiseInputs {}
+extension LogCosh: ElementwiseInputs {}
+extension Hinge: ElementwiseInputs {}
+extension SquaredHinge: ElementwiseInputs {}
+extension CategoricalHinge: ElementwiseInputs {}
+extension KLDivergence: ElementwiseInputs {}
+extension Poisson: ElementwiseInputs {}
+extension BinaryCrossentropy: ElementwiseInputs {}
+extension CategoricalCrossentropy: ElementwiseInputs {}
+extension BinaryFocalCrossentropy: ElementwiseInputs {}
+extension CategoricalFocalCrossentropy: ElementwiseInputs {}
+extension FocalLoss: ElementwiseInputs {}

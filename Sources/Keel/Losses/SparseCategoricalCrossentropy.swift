@@ -23,6 +23,16 @@ public final class SparseCategoricalCrossentropy: Loss {
         return `where`(valid.reshaped(losses.shape), losses, Tensor(0))
     }
 
+    public override func checkInputs(yTrue: Tensor, yPred: Tensor) throws {
+        var labels = yTrue.shape
+        if labels.count == yPred.rank && labels.last == 1 { labels.removeLast() }
+        guard yPred.rank >= 1, labels == Array(yPred.shape.dropLast()) else {
+            throw KeelError("\(Self.kerasClassName) '\(name)': y_true",
+                            expected: "class ids shaped like y_pred without its class axis \(Array(yPred.shape.dropLast()))",
+                            found: "shape \(yTrue.shape)")
+        }
+    }
+
     public override func mask(yTrue: Tensor, yPred: Tensor) -> Tensor? {
         validPositions(classIDs(yTrue, yPred)).map { $0.reshaped(Array(yPred.shape.dropLast())) }
     }

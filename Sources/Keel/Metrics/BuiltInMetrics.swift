@@ -43,5 +43,20 @@ enum BuiltInMetrics {
         try add(Metrics.SparseCategoricalAccuracy.self)
         try add(Metrics.TopKCategoricalAccuracy.self)
         try add(Metrics.SparseTopKCategoricalAccuracy.self)
+
+        try add(Metrics.F1Score.self)
+        try add(Metrics.FBetaScore.self)
+        try add(Metrics.R2Score.self)
+        try add(Metrics.IoU.self)
+        try add(Metrics.MeanIoU.self)
+        try add(Metrics.BinaryIoU.self)
+        try add(Metrics.OneHotIoU.self)
+        try add(Metrics.OneHotMeanIoU.self)
+        try add(Metrics.PearsonCorrelation.self)
+        try add(Metrics.ConcordanceCorrelation.self)
+        try add(Metrics.PrecisionAtRecall.self)
+        try add(Metrics.RecallAtPrecision.self)
+        try add(Metrics.SensitivityAtSpecificity.self)
+        try add(Metrics.SpecificityAtSensitivity.self)
     }
 }

@@ -19,11 +19,19 @@ open class Metric: ConfigConstructible {
     }
     public private(set) var variables: [Variable] = []
     private var initialValues: [Tensor] = []
+    /// The dtype `config` names: float32, or for the IoU metrics Keras's default "int32" (their
+    /// confusion matrix counts whole samples: fractional sample weights are truncated).
+    public var dtype: String
+    /// The dtype a metric of this class has when none is given.
+    open class var defaultDType: String { "float32" }
+    /// The dtypes the class computes in (Keel's metrics compute in float32 unless a class says more).
+    open class var acceptedDTypes: [String] { ["float32"] }
 
     /// nil takes the class's default name. The state is created from the declared defaults; an
     /// initialiser that sets other values calls `didConfigure()` again, which recreates it.
     public init(name: String? = nil) {
         self.name = name ?? Self.newInstanceName()
+        dtype = Self.defaultDType
         didConfigure()
     }
 
@@ -32,7 +40,7 @@ open class Metric: ConfigConstructible {
     public required init(config: JSONObject) throws {
         let reader = ConfigReader(config, owner: "\(Self.kerasClassName) config")
         name = try reader.optionalString("name") ?? Self.newInstanceName()
-        try Self.checkDType(reader)
+        dtype = try Self.readDType(reader)
         try Hyperparameters.read(config, into: self, owner: reader.owner, otherKeys: Self.baseConfigKeys)
         try check()
         didConfigure()
@@ -43,20 +51,44 @@ open class Metric: ConfigConstructible {
     }
 
     /// Keras writes a dtype as a string or as a serialized DTypePolicy; Keel's metrics compute in
-    /// float32 and accept nothing else.
-    public static func checkDType(_ reader: ConfigReader) throws {
-        guard let dtype = reader.value("dtype") else { return }
-        let policyName = dtype.stringValue ?? dtype.objectValue?["config"]?.objectValue?["name"]?.stringValue
-        guard policyName == "float32" else {
-            throw KeelError("\(reader.owner): field 'dtype'", expected: "float32 (Keel's metrics compute in float32)",
+    /// float32 and accept nothing else, except where a class accepts more (`acceptedDTypes`;
+    /// Keras's "int" is int32). Absent or null is the class's default.
+    static func readDType(_ reader: ConfigReader) throws -> String {
+        guard let dtype = reader.value("dtype"), !dtype.isNull else { return defaultDType }
+        var policyName = dtype.stringValue ?? dtype.objectValue?["config"]?.objectValue?["name"]?.stringValue
+        if policyName == "int" { policyName = "int32" }
+        guard let policyName, acceptedDTypes.contains(policyName) else {
+            throw KeelError("\(reader.owner): field 'dtype'",
+                            expected: "\(acceptedDTypes.joined(separator: " or ")) (what Keel's \(kerasClassName) computes in)",
                             found: dtype.summary)
         }
+        return policyName
     }
 
     /// Keras's constructor checks on the declared fields; a subclass adds checks that involve
     /// several fields. `compile` runs it for metrics made in Swift.
     open func check() throws {
+        guard Self.acceptedDTypes.contains(dtype) else {
+            throw KeelError("\(Self.kerasClassName) '\(name)': field 'dtype'",
+                            expected: Self.acceptedDTypes.joined(separator: " or "), found: dtype)
+        }
         try Hyperparameters.check(self, owner: "\(Self.kerasClassName) '\(name)'")
+    }
+
+    /// What the metric says is wrong with inputs of these shapes (Keras's ValueErrors), as a
+    /// `KeelError` naming the metric, what it expects and what it found; nothing when they fit.
+    /// `update(yTrue:yPred:sampleWeight:)` runs it; `updateState` stops on its error.
+    open func checkInputs(yTrue: Tensor, yPred: Tensor, sampleWeight: Tensor?) throws {}
+
+    /// `updateState` after `checkInputs`: bad inputs are thrown instead of stopping the process.
+    public func update(yTrue: Tensor, yPred: Tensor, sampleWeight: Tensor? = nil) throws {
+        try checkInputs(yTrue: yTrue, yPred: yPred, sampleWeight: sampleWeight)
+        updateState(yTrue: yTrue, yPred: yPred, sampleWeight: sampleWeight)
+    }
+
+    /// For an `updateState` that cannot throw: stops with `checkInputs`'s error.
+    public func stopOnBadInputs(yTrue: Tensor, yPred: Tensor, sampleWeight: Tensor?) {
+        do { try checkInputs(yTrue: yTrue, yPred: yPred, sampleWeight: sampleWeight) } catch { OpCheck.fail("\(error)") }
     }
 
     /// Runs whenever the hyper-parameters have been set, and drops the state variables: an
@@ -107,7 +139,7 @@ open class Metric: ConfigConstructible {
     open var config: JSONObject {
         var config = JSONObject()
         config["name"] = .string(name)
-        config["dtype"] = "float32"
+        config["dtype"] = .string(dtype)
         Hyperparameters.write(self, into: &config)
         return config
     }

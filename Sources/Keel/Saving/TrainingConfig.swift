@@ -50,6 +50,7 @@ enum TrainingConfig {
         switch spec {
         case .name(let name): return .string(loadableLossName(name))
         case .loss(let loss): return serialized(loss, type(of: loss).kerasClassName, module: "keras.losses", flavour: flavour)
+        case .function(let name, _): return .string(loadableLossName(name))
         }
     }
 

@@ -19,6 +19,10 @@ public enum OptimizerSpec: ExpressibleByStringLiteral {
 public enum LossSpec: ExpressibleByStringLiteral {
     case name(String)
     case loss(Loss)
+    /// A function of (y_true, y_pred) giving per-sample values, as Keras's `compile` takes
+    /// `keras.losses.mean_squared_error` or a user's function; `name` is what a saved model
+    /// records (a registered loss name such as "mean_squared_error" loads back as that loss).
+    case function(name: String, (Tensor, Tensor) throws -> Tensor)
 
     public init(stringLiteral value: String) { self = .name(value) }
 
@@ -28,6 +32,8 @@ public enum LossSpec: ExpressibleByStringLiteral {
         case .loss(let loss):
             try loss.check()
             return loss
+        case .function(let name, let body):
+            return FunctionLoss(name: name, body)
         }
     }
 
@@ -36,6 +42,7 @@ public enum LossSpec: ExpressibleByStringLiteral {
         switch self {
         case .name(let name): return .string(name)
         case .loss(let loss): return loss.serialized(module: "keras.losses")
+        case .function(let name, _): return .string(name)
         }
     }
 }

@@ -46,6 +46,24 @@ public final class CompiledState {
     }
     private var cachedTrainableVariables: (generation: Int, variables: [Variable])?
 
+    /// Each loss's own input checks (`Loss.checkInputs`): a batch a loss cannot take is a
+    /// `KeelError` naming the loss rather than a stop inside it.
+    func checkLossInputs(yTrue: [Tensor], yPred: [Tensor]) throws {
+        for (output, loss) in losses.enumerated() where output < yTrue.count && output < yPred.count {
+            try loss?.checkInputs(yTrue: yTrue[output], yPred: yPred[output])
+        }
+    }
+
+    /// Each metric's own input checks (`Metric.checkInputs`), once the metrics are built.
+    func checkMetricInputs(yTrue: [Tensor], yPred: [Tensor], sampleWeight: Tensor?) throws {
+        let groups: [(lists: [[Metric]], weight: Tensor?)] = [(metrics, nil), (weightedMetrics, sampleWeight)]
+        for (lists, weight) in groups {
+            for (output, list) in lists.enumerated() where output < yTrue.count && output < yPred.count {
+                for metric in list { try metric.checkInputs(yTrue: yTrue[output], yPred: yPred[output], sampleWeight: weight) }
+            }
+        }
+    }
+
     /// Creates the metric objects once the first batch shows the shapes.
     func buildMetrics(yTrue: [Tensor], yPred: [Tensor]) throws {
         guard metrics.isEmpty else { return }

@@ -155,12 +155,14 @@ extension Model {
         let compiled = try requireCompiled("trainStep")
         let variables = compiled.trainableVariables(of: self)
         let tape = GradientTape()
-        let (loss, predictions) = tape.record { () -> (Tensor, [Tensor]) in
+        let (loss, predictions) = try tape.record { () throws -> (Tensor, [Tensor]) in
             let predictions = forward(batch.x, training: true)
+            try compiled.checkLossInputs(yTrue: batch.y, yPred: predictions)
             return (computeLoss(y: batch.y, yPred: predictions, sampleWeight: batch.sampleWeight), predictions)
         }
         // Metrics need only the shapes, so they are made outside the recording.
         try compiled.buildMetrics(yTrue: batch.y, yPred: predictions)
+        try compiled.checkMetricInputs(yTrue: batch.y, yPred: predictions, sampleWeight: batch.sampleWeight)
         // Averaged across ranks while the backward pass runs when the optimizer is distributed.
         let optimizer = optimizer!
         optimizer.apply(optimizer.gradients(of: loss, wrt: variables, from: tape), to: variables)
@@ -174,6 +176,8 @@ extension Model {
         let compiled = try requireCompiled("testStep")
         let predictions = forward(batch.x, training: false)
         try compiled.buildMetrics(yTrue: batch.y, yPred: predictions)
+        try compiled.checkLossInputs(yTrue: batch.y, yPred: predictions)
+        try compiled.checkMetricInputs(yTrue: batch.y, yPred: predictions, sampleWeight: batch.sampleWeight)
         let loss = computeLoss(y: batch.y, yPred: predictions, sampleWeight: batch.sampleWeight)
         compiled.lossTracker.add(loss.scalar, weight: Float(batch.size))
         updateMetrics(y: batch.y, yPred: predictions, sampleWeight: batch.sampleWeight)
