@@ -215,6 +215,26 @@ final class ReshapeMergeLayerTests: XCTestCase {
         }
     }
 
+    func testShorthandsAndDefaultsAreWrittenAsKerasWritesThem() throws {
+        func config(_ className: String, _ given: JSONObject) throws -> JSONObject {
+            try Registries.layers.make(className, config: given).config
+        }
+        XCTAssertEqual(try config("ZeroPadding2D", ["padding": 2])["padding"], [[2, 2], [2, 2]])
+        XCTAssertEqual(try config("ZeroPadding2D", ["padding": [1, 3]])["padding"], [[1, 1], [3, 3]])
+        XCTAssertEqual(try config("Cropping3D", ["cropping": [1, 0, 2]])["cropping"], [[1, 1], [0, 0], [2, 2]])
+        XCTAssertEqual(try config("UpSampling2D", ["size": 3])["size"], [3, 3])
+        XCTAssertEqual(try config("EinsumDense", ["equation": "ab,bc->ac", "output_shape": 3])["output_shape"], [3])
+        // Keras 3.15's defaults, from get_config() of layers made with no arguments.
+        XCTAssertEqual(ZeroPadding2D().config["padding"], [[1, 1], [1, 1]])
+        XCTAssertEqual(ZeroPadding3D().config["padding"], [[1, 1], [1, 1], [1, 1]])
+        XCTAssertEqual(Cropping2D().config["cropping"], [[0, 0], [0, 0]])
+        XCTAssertEqual(Cropping3D().config["cropping"], [[1, 1], [1, 1], [1, 1]])
+        XCTAssertEqual(UpSampling2D().config["size"], [2, 2])
+        XCTAssertEqual(UpSampling2D().config["interpolation"], "nearest")
+        XCTAssertEqual(UpSampling3D().config["size"], [2, 2, 2])
+        XCTAssertEqual(Array(Dot(axes: 1).config.keys), ["name", "trainable", "dtype", "axes", "normalize"])
+    }
+
     func testMergeLayersRefuseInputsThatDoNotFit() {
         let a = Input(shape: [3]), b = Input(shape: [4]), c = Input(shape: [3])
         let calls: [(Layer, [SymbolicTensor], String)] = [
