@@ -121,13 +121,17 @@ final class ReshapeMergeLayerTests: XCTestCase {
             ("abc,cd->ad", [4], "d", [2, 3, 5]),
             ("abc,dc->adb", [4, nil], "b", [2, 3, 5]),
             ("abcd,cde->abe", [nil, 2], nil, [2, 3, 4, 2]),
+            // '...' for the leading axes (batch included) and for the trailing ones.
+            ("...b,bc->...c", [4], "c", [2, 3, 5]),
+            ("...bc,cd->...db", [4, nil], "d", [2, 3, 2, 5]),
+            ("ab...,bc->ac...", [4], "c", [2, 3, 5, 2]),
         ]
         for (i, c) in cases.enumerated() {
             let layer = EinsumDense(partialOutputShape: c.outputShape, equation: c.equation, biasAxes: c.biasAxes,
                                     biasInitializer: RandomNormal(seed: 7, stddev: 1))
             let x = RandomNormal(seed: 10 + i, stddev: 1)(c.input)
             let output = layer(x)
-            let expected = Self.plainEinsum(c.equation, x, layer.kernel.value)
+            let expected = Self.plainEinsum(Self.spelledOut(c.equation, rank: x.rank), x, layer.kernel.value)
             let withBias = layer.bias.map { expected + $0.value } ?? expected
             XCTAssertEqual(output.shape, withBias.shape, c.equation)
             for (a, b) in zip(output.scalars, withBias.scalars) { XCTAssertEqual(a, b, accuracy: 1e-4, c.equation) }
@@ -151,7 +155,7 @@ final class ReshapeMergeLayerTests: XCTestCase {
     }
 
     func testEinsumDenseRefusesBadEquationsAndInputs() throws {
-        for equation in ["ab,bc", "...b,bc->...c", "ab,bz->ac", "aab,bc->ac", "ab,bc->az"] {
+        for equation in ["ab,bc", "...b,bc->c...", "a...b,bc->a...c", "b...,bc->c...", "ab,bz->ac", "aab,bc->ac", "ab,bc->az"] {
             XCTAssertThrowsError(try Registries.layers.make("EinsumDense", config: ["equation": .string(equation), "output_shape": [3]]),
                                  equation) { error in
                 XCTAssertTrue(error is KeelError, "\(error)")
@@ -265,6 +269,13 @@ final class ReshapeMergeLayerTests: XCTestCase {
     }
 
     // MARK: Helpers
+
+    /// The equation with '...' written as the letters X, Y, Z... for the axes it covers.
+    static func spelledOut(_ equation: String, rank: Int) -> String {
+        guard equation.contains("...") else { return equation }
+        let input = equation.components(separatedBy: ",")[0].replacingOccurrences(of: "...", with: "")
+        return equation.replacingOccurrences(of: "...", with: String("XYZW".prefix(rank - input.count)))
+    }
 
     /// einsum by its definition: every assignment of the letters, products summed into the output.
     static func plainEinsum(_ equation: String, _ x: Tensor, _ w: Tensor) -> Tensor {

@@ -1,21 +1,40 @@
 /// EinsumDense's equation `"<input>,<kernel>->{output}"` (one letter per axis, batch axis
 /// included), analysed as Keras's `_analyze_split_string` does: the kernel's and the bias's
-/// shapes and the output's, from the input's shape and the partial output shape.
+/// shapes and the output's, from the input's shape and the partial output shape. As in Keras,
+/// `...` may stand for the input's leading axes (`"...b,bc->...c"`, batch included) or its
+/// trailing ones (`"ab...,bc->ac..."`); it is spelled out in letters once the input's rank is known.
 struct EinsumEquation: Equatable {
     let input: [Character]
     let kernel: [Character]
     let output: [Character]
+    let ellipsis: Ellipsis
 
-    /// nil with the reason when the text is not an equation Keel computes.
+    /// Where `...` stands in the input and the output (never in the kernel).
+    enum Ellipsis: Equatable { case none, leading, trailing }
+
+    /// The equation, or what it should have been.
     static func parse(_ text: String) -> Result<EinsumEquation, ShapeProblem> {
-        if text.contains("...") {
-            return .failure(ShapeProblem("an equation with a letter for every axis (Keel does not take '...')"))
-        }
-        let sides = text.split(separator: "->", omittingEmptySubsequences: false)
+        let sides = text.components(separatedBy: "->")
         guard sides.count == 2 else { return .failure(ShapeProblem("an equation of the form 'ab,bc->ac'")) }
-        let operands = sides[0].split(separator: ",", omittingEmptySubsequences: false)
+        let operands = sides[0].components(separatedBy: ",")
         guard operands.count == 2 else { return .failure(ShapeProblem("two operands (input and kernel), as in 'ab,bc->ac'")) }
-        let specs = [Array(operands[0]), Array(operands[1]), Array(sides[1])]
+        var (input, kernel, output) = (operands[0], operands[1], sides[1])
+        let ellipsis: Ellipsis
+        if input.hasPrefix("...") && output.hasPrefix("...") {
+            ellipsis = .leading
+            input.removeFirst(3)
+            output.removeFirst(3)
+        } else if input.hasSuffix("...") && output.hasSuffix("...") && input.count >= 5 {
+            ellipsis = .trailing
+            input.removeLast(3)
+            output.removeLast(3)
+        } else {
+            ellipsis = .none
+        }
+        if (input + kernel + output).contains(".") {
+            return .failure(ShapeProblem("'...' at the start of both the input and the output, or at the end of both after at least two input letters"))
+        }
+        let specs = [Array(input), Array(kernel), Array(output)]
         for spec in specs {
             guard !spec.isEmpty, spec.allSatisfy({ $0.isASCII && $0.isLetter }) else {
                 return .failure(ShapeProblem("operands and output made of letters, as in 'ab,bc->ac'"))
@@ -24,7 +43,7 @@ struct EinsumEquation: Equatable {
                 return .failure(ShapeProblem("no letter repeated within an operand or the output"))
             }
         }
-        let equation = EinsumEquation(input: specs[0], kernel: specs[1], output: specs[2])
+        let equation = EinsumEquation(input: specs[0], kernel: specs[1], output: specs[2], ellipsis: ellipsis)
         if let missing = equation.output.first(where: { !equation.input.contains($0) && !equation.kernel.contains($0) }) {
             return .failure(ShapeProblem("every output letter in the input or the kernel ('\(missing)' is in neither)"))
         }
@@ -32,6 +51,28 @@ struct EinsumEquation: Equatable {
             return .failure(ShapeProblem("every kernel letter in the input or the output ('\(unmatched)' is in neither)"))
         }
         return .success(equation)
+    }
+
+    /// The equation with `...` spelled out in unused letters for an input of `rank`, and the
+    /// partial output shape with the sizes those axes take (unknown here, the input's later).
+    func spelledOut(rank: Int, partialOutput: [Int?]) -> Result<(EinsumEquation, [Int?]), ShapeProblem> {
+        guard ellipsis != .none else { return .success((self, partialOutput)) }
+        // A leading '...' holds the batch axis, so it covers at least one axis.
+        let least = input.count + (ellipsis == .leading ? 1 : 0)
+        guard rank >= least else {
+            return .failure(ShapeProblem("an input of rank \(least) or more, as the equation's input '\(ellipsis == .leading ? "..." : "")\(String(input))\(ellipsis == .trailing ? "..." : "")' needs"))
+        }
+        let used = Set(input + kernel + output)
+        let free = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".filter { !used.contains($0) }
+        let elided = rank - input.count
+        guard free.count >= elided else { return .failure(ShapeProblem("an input of rank \(input.count + free.count) or less")) }
+        let letters = Array(free.prefix(elided))
+        if ellipsis == .leading {
+            return .success((EinsumEquation(input: letters + input, kernel: kernel, output: letters + output, ellipsis: .none),
+                             [Int?](repeating: nil, count: elided - 1) + partialOutput))
+        }
+        return .success((EinsumEquation(input: input + letters, kernel: kernel, output: output + letters, ellipsis: .none),
+                         partialOutput + [Int?](repeating: nil, count: elided)))
     }
 
     /// The shapes an input of `inputShape` (batch first) gives.
@@ -45,12 +86,20 @@ struct EinsumEquation: Equatable {
     }
 
     /// Keras's analysis; the failure says what the input or the output shape should have been.
-    func shapes(input inputShape: [Int?], partialOutput: [Int?], biasAxes: String?) -> Result<Shapes, ShapeProblem> {
+    func shapes(input inputShape: [Int?], partialOutput givenPartialOutput: [Int?], biasAxes: String?) -> Result<Shapes, ShapeProblem> {
+        // output_shape leaves out the batch axis, which a leading '...' already holds.
+        let partialCount = ellipsis == .leading ? output.count : output.count - 1
+        guard givenPartialOutput.count == partialCount else {
+            return .failure(ShapeProblem("output_shape with \(partialCount) sizes (one per output letter\(ellipsis == .leading ? " after '...'" : " but the batch's")), found \(givenPartialOutput.count)"))
+        }
+        guard ellipsis == .none else {
+            return spelledOut(rank: inputShape.count, partialOutput: givenPartialOutput).flatMap { spelled in
+                spelled.0.shapes(input: inputShape, partialOutput: spelled.1, biasAxes: biasAxes)
+            }
+        }
+        let partialOutput = givenPartialOutput
         guard inputShape.count == input.count else {
             return .failure(ShapeProblem("an input of rank \(input.count), as the equation's input '\(String(input))' has"))
-        }
-        guard partialOutput.count + 1 == output.count else {
-            return .failure(ShapeProblem("output_shape with \(output.count - 1) sizes (the output '\(String(output))' without its batch axis), found \(partialOutput.count)"))
         }
         var outputShape = [inputShape[0]] + partialOutput
         for (i, letter) in output.enumerated() {
@@ -104,6 +153,12 @@ struct EinsumEquation: Equatable {
     /// has are summed first; then the letters in all three are batch axes, those in the input
     /// and kernel only are contracted, and the rest stay free.
     func apply(_ x: Tensor, _ w: Tensor) -> Tensor {
+        guard ellipsis == .none else {
+            guard case .success(let (equation, _)) = spelledOut(rank: x.rank, partialOutput: []) else {
+                OpCheck.fail("einsum: an input of shape \(x.shape) does not fit the equation's '...'")
+            }
+            return equation.apply(x, w)
+        }
         let summed = input.indices.filter { !kernel.contains(input[$0]) && !output.contains(input[$0]) }
         let inputLetters = input.enumerated().filter { !summed.contains($0.offset) }.map(\.element)
         let xs = summed.isEmpty ? x : x.sum(axes: summed)
