@@ -7,7 +7,8 @@
 ///
 /// `Lambda { $0 * 2 }` (an anonymous closure) computes the same but saving its model is refused.
 /// The output shape comes from running the function on zeros, or from `output_shape` (sizes
-/// without the batch axis) when given. The function must be differentiable through Keel's ops.
+/// without the batch axis) when given, so the function should hold no weights of its own (as
+/// Keras asks of Lambda functions). It must be differentiable through Keel's ops.
 @Component(.layer)
 open class Lambda: Layer, ArchitectureSavable {
     open override class var kerasClassName: String { "Lambda" }
