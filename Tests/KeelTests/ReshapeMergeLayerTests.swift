@@ -268,6 +268,15 @@ final class ReshapeMergeLayerTests: XCTestCase {
         XCTAssertEqual(IdentityLayer()(a).scalars, [1, 5])
     }
 
+    /// Keras lines a lower-rank input up with the others' last axes (expanding it after the batch axis).
+    func testMergeLayersTakeInputsOfLowerRank() throws {
+        XCTAssertEqual(try Multiply()([Input(shape: [2, 3]), Input(shape: [3])]).shape, [nil, 2, 3])
+        XCTAssertEqual(try Add()([Input(shape: [3]), Input(shape: [4, 2, 1])]).shape, [nil, 4, 2, 3])
+        let matrix = Tensor(shape: [1, 2, 3], scalars: [1, 2, 3, 4, 5, 6]), row = Tensor(shape: [1, 3], scalars: [10, 20, 30])
+        XCTAssertEqual(Subtract()([matrix, row]).scalars, [-9, -18, -27, -6, -15, -24])
+        XCTAssertEqual(Maximum()([row, matrix]).shape, [1, 2, 3])
+    }
+
     // MARK: Helpers
 
     /// The equation with '...' written as the letters X, Y, Z... for the axes it covers.
