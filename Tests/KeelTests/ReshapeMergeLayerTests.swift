@@ -89,6 +89,10 @@ final class ReshapeMergeLayerTests: XCTestCase {
         let x = Input(shape: [3, 4])
         XCTAssertEqual(try Lambda { $0.sum(axes: [1]) }(x).shape, [nil, 4])
         XCTAssertEqual(try Lambda(outputShape: [12]) { $0.reshaped([$0.shape[0], 12]) }(x).shape, [nil, 12])
+        let ids = Input(shape: [3], dtype: .int32)
+        XCTAssertEqual(try Lambda { $0.cast(to: .int32) }(Input(shape: [3])).dtype, .int32)
+        XCTAssertEqual(try Lambda { $0.cast(to: .float32) * 2 }(ids).dtype, .float32)
+        XCTAssertEqual(try Lambda { $0 }(ids).dtype, .int32)
         let reshaped = Lambda(outputShape: [12]) { $0.reshaped([$0.shape[0], 12]) }
         XCTAssertEqual(reshaped.config["output_shape"], [12])
     }

@@ -6,9 +6,10 @@
 ///     try model.save(to: "model.keras")            // the config names "double"
 ///
 /// `Lambda { $0 * 2 }` (an anonymous closure) computes the same but saving its model is refused.
-/// The output shape comes from running the function on zeros, or from `output_shape` (sizes
-/// without the batch axis) when given, so the function should hold no weights of its own (as
-/// Keras asks of Lambda functions). It must be differentiable through Keel's ops.
+/// The output shape comes from running the function on float32 zeros, or from `output_shape`
+/// (sizes without the batch axis) when given: a function that only takes integer ids should give
+/// `outputShape`. The function should hold no weights of its own (as Keras asks of Lambda
+/// functions) and must be differentiable through Keel's ops.
 @Component(.layer)
 open class Lambda: Layer, ArchitectureSavable {
     open override class var kerasClassName: String { "Lambda" }
@@ -49,6 +50,7 @@ open class Lambda: Layer, ArchitectureSavable {
     /// The shape `output_shape` gives, or the one the function makes from zeros: run twice with
     /// the unknown sizes set to 2 and to 3, the sizes that change with them are unknown.
     open override func outputShape(for inputShapes: [[Int?]]) throws -> [Int?] {
+        probedShapes = inputShapes
         if let declaredOutputShape { return [inputShapes[0].first ?? nil] + declaredOutputShape.sizes }
         let probes = [2, 3].map { unknown in
             function(inputShapes.map { Tensor.zeros($0.map { $0 ?? unknown }) }).shape
@@ -58,6 +60,17 @@ open class Lambda: Layer, ArchitectureSavable {
                                found: inputShapes)
         }
         return zip(probes[0], probes[1]).map { $0 == $1 ? $0 : nil }
+    }
+
+    /// The input shapes `outputShape(for:)` last saw, for the dtype probe.
+    private var probedShapes: [[Int?]]?
+
+    /// The dtype the function gives for zeros of the input dtypes (integer ids may stay integers).
+    open override func outputDType(for inputDTypes: [DType]) -> DType {
+        guard let shapes = probedShapes, shapes.count == inputDTypes.count else { return .float32 }
+        return function(zip(shapes, inputDTypes).map { shape, dtype in
+            Tensor.zeros(shape.map { $0 ?? 2 }).cast(to: dtype)
+        }).dtype
     }
 
     open override func call(_ inputs: [Tensor], training: Bool) -> Tensor {
