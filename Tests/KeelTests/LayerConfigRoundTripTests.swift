@@ -60,7 +60,29 @@ final class LayerConfigRoundTripTests: XCTestCase {
         "CategoryEncoding": ["num_tokens": 6, "output_mode": "binary"],
         "Discretization": ["bin_boundaries": [0.0, 1.5], "output_mode": "one_hot"],
         "IntegerLookup": ["vocabulary": [4, 1, 9], "num_oov_indices": 2],
+        // Reshaping, merging and core layers (issue 14), in the shorthands Keras accepts.
+        "UpSampling2D": ["size": 3, "interpolation": "bilinear"],
+        "UpSampling3D": ["size": [1, 2, 3]],
+        "ZeroPadding2D": ["padding": [1, 2]],
+        "ZeroPadding3D": ["padding": [[1, 0], [0, 2], [1, 1]], "data_format": "channels_first"],
+        "Cropping2D": ["cropping": 1],
+        "Cropping3D": ["cropping": [1, 0, 2]],
+        "Multiply": [:],
+        "Subtract": [:],
+        "Average": [:],
+        "Maximum": [:],
+        "Minimum": [:],
+        "Dot": ["axes": [1, -1], "normalize": true],
+        "Identity": [:],
+        "EinsumDense": ["equation": "abc,cd->abd", "output_shape": [nil, 4], "bias_axes": "d", "activation": "relu"],
+        "Lambda": ["function": "round_trip_double", "output_shape": [4]],
     ]
+
+    /// The function the Lambda sample names.
+    override class func setUp() {
+        super.setUp()
+        LambdaFunctions.register("round_trip_double") { $0 * 2 }
+    }
 
     func testEveryBuiltInLayerRoundTripsItsConfig() throws {
         let builtIns = Registries.layers.classNames.filter { Registries.layers.entry(named: $0)?.origin == "Keel" }

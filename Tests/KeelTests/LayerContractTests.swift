@@ -90,7 +90,30 @@ final class LayerContractTests: XCTestCase {
                                baseKeysFirst: false),
         "IntegerLookup": Case(config: ["vocabulary": [0, 2, 4], "output_mode": "multi_hot"], inputs: [[3]], refused: [[3, 2]],
                               idsBelow: 6),
+        // Reshaping, merging and core layers (issue 14).
+        "UpSampling2D": Case(config: ["size": [2, 3], "interpolation": "bilinear"], inputs: [[3, 4, 2]], refused: [[8]]),
+        "UpSampling3D": Case(config: ["size": [2, 1, 2]], inputs: [[2, 3, 2, 2]], refused: [[3, 3, 2]]),
+        "ZeroPadding2D": Case(config: ["padding": [[1, 2], [0, 1]]], inputs: [[3, 3, 2]], refused: [[8]]),
+        "ZeroPadding3D": Case(config: ["padding": 1], inputs: [[2, 2, 2, 1]], refused: [[3, 3, 2]]),
+        "Cropping2D": Case(config: ["cropping": [[1, 0], [0, 2]]], inputs: [[4, 5, 2]], refused: [[1, 5, 2]]),
+        "Cropping3D": Case(config: ["cropping": 1], inputs: [[3, 3, 4, 1]], refused: [[3, 2, 4, 1]]),
+        "Multiply": Case(config: [:], inputs: [[3], [3]], refused: [[3]]),
+        "Subtract": Case(config: [:], inputs: [[3], [1]], refused: [[3], [3], [3]]),
+        "Average": Case(config: [:], inputs: [[3], [3], [3]], refused: [[3], [2]]),
+        "Maximum": Case(config: [:], inputs: [[2, 3], [2, 3]], refused: [[3]]),
+        "Minimum": Case(config: [:], inputs: [[2, 3], [2, 3]], refused: [[3]]),
+        "Dot": Case(config: ["axes": [1, 2], "normalize": true], inputs: [[3, 4], [2, 3]], refused: [[3, 4], [2, 4]]),
+        "Identity": Case(config: [:], inputs: [[4]], refused: [[4], [4]]),
+        "EinsumDense": Case(config: ["equation": "abc,cde->abde", "output_shape": [nil, 3, 2], "bias_axes": "de"],
+                            inputs: [[2, 4]], refused: [[4]]),
+        "Lambda": Case(config: ["function": "contract_double"], inputs: [[4]], refused: [[4], [4]]),
     ]
+
+    /// The function the Lambda case names, registered as a user registers one before loading.
+    override class func setUp() {
+        super.setUp()
+        LambdaFunctions.register("contract_double") { $0 * 2 }
+    }
 
     func testEveryRegisteredLayerKeepsTheContract() throws {
         let classNames = Registries.layers.classNames

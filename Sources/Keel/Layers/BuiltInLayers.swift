@@ -55,5 +55,21 @@ enum BuiltInLayers {
         try registry.register(CategoryEncoding.self)
         try registry.register(Discretization.self)
         try registry.register(IntegerLookup.self)
+        // Reshaping, merging and core layers (issue 14).
+        try registry.register(UpSampling2D.self)
+        try registry.register(UpSampling3D.self)
+        try registry.register(ZeroPadding2D.self)
+        try registry.register(ZeroPadding3D.self)
+        try registry.register(Cropping2D.self)
+        try registry.register(Cropping3D.self)
+        try registry.register(Multiply.self)
+        try registry.register(Subtract.self)
+        try registry.register(Average.self)
+        try registry.register(Maximum.self)
+        try registry.register(Minimum.self)
+        try registry.register(Dot.self)
+        try registry.register(IdentityLayer.self)
+        try registry.register(EinsumDense.self)
+        try registry.register(Lambda.self)
     }
 }

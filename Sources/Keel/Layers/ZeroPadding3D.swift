@@ -1,0 +1,19 @@
+/// Keras's `ZeroPadding3D`: rows of zeros added before and after the depth, height and width of 3-D volumes.
+@Component(.layer)
+open class ZeroPadding3D: Layer {
+    open override class var kerasClassName: String { "ZeroPadding3D" }
+
+    @Hyper("padding", .nonNegativePairs()) public var padding: SpatialPairs<Three> = 1
+    @Hyper("data_format") public var dataFormat: DataFormat = .channelsLast
+
+    open override func outputShape(for inputShapes: [[Int?]]) throws -> [Int?] {
+        try spatialEdgesShape(inputShapes, pairs: padding.pairs, dataFormat: dataFormat, cropping: false)
+    }
+
+    /// Integer inputs stay integers: padding only moves values.
+    open override func outputDType(for inputDTypes: [DType]) -> DType { inputDTypes[0] }
+
+    open override func call(_ input: Tensor, training: Bool) -> Tensor {
+        input.padded(spatialEdgesPerAxis(rank: input.rank, pairs: padding.pairs, dataFormat: dataFormat))
+    }
+}
