@@ -71,6 +71,12 @@ final class ExperimentRunTests: XCTestCase {
                           expecting: ["log.csv", "model.h5", "checkpoints/focal.h5", "checkpoints/bce.h5"])
     }
 
+    func testSegmentation() throws {
+        try runExperiment("segmentation", ["epochs=1", "train_samples=32", "validation_samples=8", "image_size=16", "width=4"],
+                          expecting: ["log.csv", "model.h5", "summary.txt", "checkpoints/best.h5", "samples/validation.png",
+                                      "plots/history.png"])
+    }
+
     func testMinimize() throws {
         try runExperiment("minimize", ["steps=20"], expecting: ["log.csv", "plots/trajectories.png"])
     }

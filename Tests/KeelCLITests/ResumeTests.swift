@@ -38,6 +38,14 @@ final class ResumeTests: XCTestCase {
             .assertResumesExactly(snapshot: backup, containing: "\"epoch\": 1", arrays: ["model.h5"], files: ["log.csv"])
     }
 
+    func testSegmentation() throws {
+        let keel = KeelProcess()
+        defer { keel.remove() }
+        try harness(keel, "segmentation", ["epochs=3", "train_samples=256", "validation_samples=32", "image_size=16", "width=4"])
+            .assertResumesExactly(snapshot: backup, containing: "\"epoch\": 1", arrays: ["model.h5", "checkpoints/best.h5"],
+                                  files: ["log.csv"], folders: ["samples", "plots"])
+    }
+
     func testCustomLoop() throws {
         let keel = KeelProcess()
         defer { keel.remove() }
