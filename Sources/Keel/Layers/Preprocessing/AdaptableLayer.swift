@@ -1,5 +1,5 @@
 /// A preprocessing layer whose state is computed from data before training (Keras's `adapt`):
-/// Normalization's mean and variance.
+/// Normalization's mean and variance, IntegerLookup's vocabulary.
 public protocol AdaptableLayer: Layer {
     /// Computes the state from `data` (samples along the first axis), building the layer for
     /// its shape if it is not built yet.
@@ -7,3 +7,4 @@ public protocol AdaptableLayer: Layer {
 }
 
 extension Normalization: AdaptableLayer {}
+extension IntegerLookup: AdaptableLayer {}
