@@ -13,7 +13,9 @@ import Foundation
 ///
 /// Keras keeps an adapted vocabulary outside the config (a `.keras` asset, nothing in `.h5`);
 /// Keel writes it into `vocabulary` (and the learned `idf_weights`), which Keras reads back to
-/// the same lookup, so both file formats keep it.
+/// the same lookup, so both file formats keep it. (Keras 3.15.1 loads such `.h5` and `.keras`
+/// files, except a `tf_idf` lookup in `.keras`: its loader also wants `vars/idf_weights` in the
+/// weights file, which Keel does not write.)
 @Component(.layer)
 open class IntegerLookup: Layer {
     open override class var kerasClassName: String { "IntegerLookup" }
