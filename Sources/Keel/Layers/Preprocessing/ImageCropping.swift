@@ -32,8 +32,8 @@ enum ImageCropping {
 }
 
 /// Keras's `Resizing`: every image resized to (height, width) as `jax.image.resize` (half-pixel
-/// centres, no antialiasing); `crop_to_aspect_ratio` first crops the centred box of the target's
-/// aspect ratio, `pad_to_aspect_ratio` first pads both sides of the short axis with `fill_value`
+/// centres; `antialias` widens the bilinear kernel when shrinking); `crop_to_aspect_ratio` first
+/// crops the centred box of the target's aspect ratio, `pad_to_aspect_ratio` first pads both sides of the short axis with `fill_value`
 /// (Keras's jax backend: the same margin on both sides, only `fill_mode` 'constant'). Integer images
 /// come back rounded to integers, as in Keras.
 @Component(.layer)
@@ -48,7 +48,7 @@ open class Resizing: ImagePreprocessingLayer {
     @Hyper("fill_mode", HyperCheck("constant (the only fill mode of Keras's resize)") { $0 == "constant" })
     public var fillMode = "constant"
     @Hyper("fill_value") public var fillValue = 0.0
-    @Hyper("antialias", .mustBeFalse("Keel resizes without antialiasing")) public var antialias = false
+    @Hyper("antialias") public var antialias = false
 
     open override func check() throws {
         try super.check()
@@ -82,7 +82,8 @@ open class Resizing: ImagePreprocessingLayer {
                 source = images.padded([(0, 0), (top, top), (left, left), (0, 0)], value: Float(fillValue))
             }
             return ImageResampling.resize(batch: source.shape[0], from: (source.shape[1], source.shape[2]),
-                                          to: (height, width), interpolation: interpolation).apply(source)
+                                          to: (height, width), interpolation: interpolation,
+                                          antialias: antialias).apply(source)
         }
         guard input.dtype != .float32 else { return resized }
         return Tensor(shape: resized.shape, scalars: resized.scalars.map { $0.rounded(.toNearestOrEven) }).cast(to: input.dtype)
