@@ -8,6 +8,16 @@ enum ImageCropping {
         return (Int(Double(height - cropHeight) / 2), Int(Double(width - cropWidth) / 2), cropHeight, cropWidth)
     }
 
+    /// The margins Keras's `pad_to_aspect_ratio` puts on each side (top and bottom, left and
+    /// right): half of what the short axis lacks for the target's aspect ratio, rounded down; only
+    /// one axis is padded.
+    static func aspectMargins(height: Int, width: Int, target: (Int, Int)) -> (top: Int, left: Int) {
+        let padHeight = Swift.max(height, Int(Double(width * target.0) / Double(target.1)))
+        let padWidth = Swift.max(width, Int(Double(height * target.1) / Double(target.0)))
+        let top = Int(Double(padHeight - height) / 2), left = Int(Double(padWidth - width) / 2)
+        return top > 0 ? (top, 0) : (0, left)
+    }
+
     /// The (height, width) box at (top, left) of every image.
     static func crop(_ images: Tensor, top: Int, left: Int, height: Int, width: Int) -> Tensor {
         images.slice(begin: [0, top, left, 0], size: [images.shape[0], height, width, images.shape[3]])
@@ -22,8 +32,10 @@ enum ImageCropping {
 }
 
 /// Keras's `Resizing`: every image resized to (height, width) as `jax.image.resize` (half-pixel
-/// centres, no antialiasing); `crop_to_aspect_ratio` first crops the centred box of the target's
-/// aspect ratio. Integer images come back rounded to integers, as in Keras.
+/// centres; `antialias` widens the bilinear kernel when shrinking); `crop_to_aspect_ratio` first
+/// crops the centred box of the target's aspect ratio, `pad_to_aspect_ratio` first pads both sides of the short axis with `fill_value`
+/// (Keras's jax backend: the same margin on both sides, only `fill_mode` 'constant'). Integer images
+/// come back rounded to integers, as in Keras.
 @Component(.layer)
 open class Resizing: ImagePreprocessingLayer {
     open override class var kerasClassName: String { "Resizing" }
@@ -32,10 +44,19 @@ open class Resizing: ImagePreprocessingLayer {
     @Hyper("width", .size) public var width: Int
     @Hyper("interpolation") public var interpolation: ImageInterpolation = .bilinear
     @Hyper("crop_to_aspect_ratio") public var cropToAspectRatio = false
-    @Hyper("pad_to_aspect_ratio", .mustBeFalse("Keel does not pad to the aspect ratio")) public var padToAspectRatio = false
-    @Hyper("fill_mode") public var fillMode = "constant"
+    @Hyper("pad_to_aspect_ratio") public var padToAspectRatio = false
+    @Hyper("fill_mode", HyperCheck("constant (the only fill mode of Keras's resize)") { $0 == "constant" })
+    public var fillMode = "constant"
     @Hyper("fill_value") public var fillValue = 0.0
-    @Hyper("antialias", .mustBeFalse("Keel resizes without antialiasing")) public var antialias = false
+    @Hyper("antialias") public var antialias = false
+
+    open override func check() throws {
+        try super.check()
+        guard !(cropToAspectRatio && padToAspectRatio) else {
+            throw KeelError("\(nameForMessages): fields 'crop_to_aspect_ratio' and 'pad_to_aspect_ratio'",
+                            expected: "at most one of them true", found: "both true")
+        }
+    }
 
     open override func outputShape(for inputShapes: [[Int?]]) throws -> [Int?] {
         var shape = try imageInput(inputShapes)
@@ -55,9 +76,14 @@ open class Resizing: ImagePreprocessingLayer {
             if cropToAspectRatio {
                 let (top, left, h, w) = ImageCropping.aspectBox(height: images.shape[1], width: images.shape[2], target: (height, width))
                 source = ImageCropping.crop(images, top: top, left: left, height: h, width: w)
+            } else if padToAspectRatio {
+                let (top, left) = ImageCropping.aspectMargins(height: images.shape[1], width: images.shape[2],
+                                                             target: (height, width))
+                source = images.padded([(0, 0), (top, top), (left, left), (0, 0)], value: Float(fillValue))
             }
             return ImageResampling.resize(batch: source.shape[0], from: (source.shape[1], source.shape[2]),
-                                          to: (height, width), interpolation: interpolation).apply(source)
+                                          to: (height, width), interpolation: interpolation,
+                                          antialias: antialias).apply(source)
         }
         guard input.dtype != .float32 else { return resized }
         return Tensor(shape: resized.shape, scalars: resized.scalars.map { $0.rounded(.toNearestOrEven) }).cast(to: input.dtype)

@@ -82,12 +82,22 @@ extension ImageResampling {
     /// One axis of `jax.image.resize` (half-pixel centres): the taps and weights of output
     /// position `i`. Bilinear taps outside the input are dropped and the rest renormalised, which
     /// repeats the edge pixel; nearest takes floor((i + ½)·in/out).
+    /// With `antialias` (bilinear, shrinking only, as jax) the triangle is widened by in/out:
+    /// every input within in/out of the sample point weighs 1 − distance·out/in, renormalised.
     static func resizeTaps(at i: Int, input: Int, output count: Int,
-                           interpolation: ImageInterpolation) -> [(Int, Float)] {
+                           interpolation: ImageInterpolation, antialias: Bool = false) -> [(Int, Float)] {
         let scale = Double(input) / Double(count)
         switch interpolation {
         case .nearest:
             return [(Swift.min(Int(((Double(i) + 0.5) * scale).rounded(.down)), input - 1), 1)]
+        case .bilinear where antialias && scale > 1:
+            let sample = (Double(i) + 0.5) * scale - 0.5
+            let first = Swift.max(Int((sample - scale).rounded(.down)), 0)
+            let last = Swift.min(Int((sample + scale).rounded(.up)), input - 1)
+            let candidates = (first...last).map { ($0, Swift.max(0, 1 - abs(sample - Double($0)) / scale)) }.filter { $0.1 > 0 }
+            let total = candidates.reduce(0) { $0 + $1.1 }
+            guard total > 1000 * Double(Float.ulpOfOne) else { return [(0, 0)] }
+            return candidates.map { ($0.0, Float($0.1 / total)) }
         case .bilinear:
             let sample = (Double(i) + 0.5) * scale - 0.5
             let low = Int(sample.rounded(.down))
@@ -99,15 +109,19 @@ extension ImageResampling {
         }
     }
 
-    /// Every image of the batch resized to (height, width), as `jax.image.resize` without
-    /// antialiasing.
+    /// Every image of the batch resized to (height, width), as `jax.image.resize`.
     static func resize(batch: Int, from size: (Int, Int), to target: (Int, Int),
-                       interpolation: ImageInterpolation) -> ImageResampling {
-        let taps = interpolation == .nearest ? 1 : 4
+                       interpolation: ImageInterpolation, antialias: Bool = false) -> ImageResampling {
+        let rows = (0..<target.0).map {
+            resizeTaps(at: $0, input: size.0, output: target.0, interpolation: interpolation, antialias: antialias)
+        }
+        let columns = (0..<target.1).map {
+            resizeTaps(at: $0, input: size.1, output: target.1, interpolation: interpolation, antialias: antialias)
+        }
+        // Unused taps keep weight 0 on pixel 0.
+        let taps = (rows.map(\.count).max() ?? 1) * (columns.map(\.count).max() ?? 1)
         var plan = ImageResampling(batch: batch, inputHeight: size.0, inputWidth: size.1,
                                    outputHeight: target.0, outputWidth: target.1, taps: taps)
-        let rows = (0..<target.0).map { resizeTaps(at: $0, input: size.0, output: target.0, interpolation: interpolation) }
-        let columns = (0..<target.1).map { resizeTaps(at: $0, input: size.1, output: target.1, interpolation: interpolation) }
         for b in 0..<batch {
             for y in 0..<target.0 {
                 for x in 0..<target.1 {
