@@ -123,23 +123,12 @@ final class DiscretizationAdaptParityTests: XCTestCase {
 
     /// Keras's adapted config and its outputs for the first 12 values, repeated if fewer (as [3, 4]), per case.
     static func kerasResults() throws -> [JSONObject] {
-        let directory = ProjectPaths.temporaryDirectory("keel-discretization")
-        defer { try? FileManager.default.removeItem(at: directory) }
         let jobs = JSONValue.array(cases.map { testCase in
             ["num_bins": .int(testCase.numBins), "epsilon": .double(testCase.epsilon),
              "data": .array(testCase.data.map { .double(Double($0)) }), "shape": .array(testCase.shape.map { .int($0) }),
              "batch_size": testCase.batchSize.map { .int($0) } ?? .null]
         })
-        let jobFile = directory.appendingPathComponent("cases.json")
-        try jobs.serialized().write(to: jobFile, atomically: true, encoding: .utf8)
-        let result = try runPython(script, arguments: [jobFile.path])
-        guard result.status == 0, let line = result.stdout.split(separator: "\n").last(where: { $0.hasPrefix(marker) }) else {
-            throw KeelError("Keras adapting Discretization (exit status \(result.status))",
-                            expected: "a line of results; `make test` installs keras and jax into .venv-test",
-                            found: String(result.stderr.suffix(3000)))
-        }
-        let parsed = try JSONValue.parse(String(line.dropFirst(marker.count)), source: "Keras results")
-        return (parsed.arrayValue ?? []).compactMap(\.objectValue)
+        return try KerasScriptResults.run(script, cases: jobs, marker: marker, what: "adapting Discretization")
     }
 
     static let marker = "KEEL-DISCRETIZATION "

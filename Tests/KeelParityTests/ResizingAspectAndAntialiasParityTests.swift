@@ -67,24 +67,13 @@ final class ResizingAspectAndAntialiasParityTests: XCTestCase {
     }
 
     static func kerasOutputs() throws -> [JSONObject] {
-        let directory = ProjectPaths.temporaryDirectory("keel-resizing-pad")
-        defer { try? FileManager.default.removeItem(at: directory) }
         let jobs = JSONValue.array(cases.enumerated().map { index, testCase in
             ["shape": .array(testCase.shape.map { .int($0) }), "height": .int(testCase.height), "width": .int(testCase.width),
              "interpolation": .string(testCase.interpolation), "fill_value": .double(testCase.fillValue),
              "data_format": .string(testCase.dataFormat), "pad": .bool(testCase.pad), "antialias": .bool(testCase.antialias),
              "data": .array(images(testCase.shape, seed: UInt64(index + 10)).map { .double(Double($0)) })]
         })
-        let jobFile = directory.appendingPathComponent("cases.json")
-        try jobs.serialized().write(to: jobFile, atomically: true, encoding: .utf8)
-        let result = try runPython(script, arguments: [jobFile.path])
-        guard result.status == 0, let line = result.stdout.split(separator: "\n").last(where: { $0.hasPrefix(marker) }) else {
-            throw KeelError("Keras resizing with pad_to_aspect_ratio (exit status \(result.status))",
-                            expected: "a line of results; `make test` installs keras and jax into .venv-test",
-                            found: String(result.stderr.suffix(3000)))
-        }
-        let parsed = try JSONValue.parse(String(line.dropFirst(marker.count)), source: "Keras results")
-        return (parsed.arrayValue ?? []).compactMap(\.objectValue)
+        return try KerasScriptResults.run(script, cases: jobs, marker: marker, what: "resizing with pad_to_aspect_ratio")
     }
 
     static let marker = "KEEL-RESIZING "
