@@ -44,10 +44,8 @@ open class Conv2D: Layer {
         try checkWeightFits(kernelShape, weight: "kernel", shapes: inputShapes)
         try checkConstraintFits(kernelConstraint, weightShape: kernelShape, weight: "kernel", shapes: inputShapes)
         try checkConstraintFits(useBias ? biasConstraint : nil, weightShape: [filters], weight: "bias", shapes: inputShapes)
-        let spatial = try dataFormat.spatialAxes(rank: 4).enumerated().map { i, axis in
-            try windowOutput(length: shape[axis], window: kernelSize[i], stride: strides[i], dilation: dilationRate[i],
-                             padding: padding, what: "kernel", shapes: inputShapes)
-        }
+        let spatial = try kernelWindowOutputs(shape, format: dataFormat, kernel: kernelSize.values, strides: strides.values,
+                                              dilation: dilationRate.values, padding: padding, shapes: inputShapes)
         return dataFormat.imageShape(batch: shape[0], spatial: spatial, channels: filters)
     }
 

@@ -33,10 +33,8 @@ open class DepthwiseConv2D: Layer {
         try checkWeightFits([outChannels], weight: "bias", shapes: inputShapes)
         try checkConstraintFits(depthwiseConstraint, weightShape: kernelShape, weight: "kernel", shapes: inputShapes)
         try checkConstraintFits(useBias ? biasConstraint : nil, weightShape: [outChannels], weight: "bias", shapes: inputShapes)
-        let spatial = try dataFormat.spatialAxes(rank: 4).enumerated().map { i, axis in
-            try windowOutput(length: shape[axis], window: kernelSize[i], stride: strides[i], dilation: dilationRate[i],
-                             padding: padding, what: "kernel", shapes: inputShapes)
-        }
+        let spatial = try kernelWindowOutputs(shape, format: dataFormat, kernel: kernelSize.values, strides: strides.values,
+                                              dilation: dilationRate.values, padding: padding, shapes: inputShapes)
         return dataFormat.imageShape(batch: shape[0], spatial: spatial, channels: outChannels)
     }
 

@@ -34,6 +34,16 @@ extension Layer {
         throw invalidInput(expected: "\(what) \(built), as the layer's weights were built for", found: shapes)
     }
 
+    /// The spatial sizes a convolution kernel gives over every spatial axis of `shape` (nil
+    /// where a size is unknown), each checked by `windowOutput`.
+    public func kernelWindowOutputs(_ shape: [Int?], format: DataFormat, kernel: [Int], strides: [Int], dilation: [Int],
+                                    padding: Padding, shapes: [[Int?]]) throws -> [Int?] {
+        try format.spatialAxes(rank: shape.count).enumerated().map { i, axis in
+            try windowOutput(length: shape[axis], window: kernel[i], stride: strides[i], dilation: dilation[i],
+                             padding: padding, what: "kernel", shapes: shapes)
+        }
+    }
+
     /// The output length of a window (kernel or pool) slid along one axis. With valid padding
     /// the window must fit in the input, as Keras raises ("would be negative").
     public func windowOutput(length: Int?, window: Int, stride: Int, dilation: Int = 1, padding: Padding,

@@ -39,10 +39,8 @@ open class SeparableConv2D: Layer {
         try checkConstraintFits(depthwiseConstraint, weightShape: depthwiseShape, weight: "depthwise_kernel", shapes: inputShapes)
         try checkConstraintFits(pointwiseConstraint, weightShape: pointwiseShape, weight: "pointwise_kernel", shapes: inputShapes)
         try checkConstraintFits(useBias ? biasConstraint : nil, weightShape: [filters], weight: "bias", shapes: inputShapes)
-        let spatial = try dataFormat.spatialAxes(rank: 4).enumerated().map { i, axis in
-            try windowOutput(length: shape[axis], window: kernelSize[i], stride: strides[i], dilation: dilationRate[i],
-                             padding: padding, what: "kernel", shapes: inputShapes)
-        }
+        let spatial = try kernelWindowOutputs(shape, format: dataFormat, kernel: kernelSize.values, strides: strides.values,
+                                              dilation: dilationRate.values, padding: padding, shapes: inputShapes)
         return dataFormat.imageShape(batch: shape[0], spatial: spatial, channels: filters)
     }
 
