@@ -12,7 +12,7 @@ final class MultiHostTests: XCTestCase {
         let probe = try keel.plugin("CollectiveProbe", ["CollectiveProbe.swift": CollectiveProbe.source])
         let cluster = try NamespaceCluster(hosts: 3)
         defer { cluster.remove() }
-        let job = try cluster.run(keel, ["run", probe.path, "--set", "case=collectives", "--run-dir", "run-{rank}"], timeout: 300)
+        let job = try cluster.run(keel, ["run", probe.path, "--set", "case=collectives", "--run-dir", "run-{rank}"], timeout: 180)
         CollectiveProbe.checkCollectives(job, size: 3)
         let addresses = cluster.hosts.map(\.address)
         for (r, output) in job.ranks.enumerated() {
@@ -48,15 +48,7 @@ final class MultiHostTests: XCTestCase {
         let cluster = try NamespaceCluster(hosts: 2)
         defer { cluster.remove() }
         let (arguments, output) = try equivalence.runArguments(ranks: 2, fusionThreshold: "64", label: "namespaces")
-        var job = try cluster.run(keel, arguments, environment: ["KEEL_DISTRIBUTED_TIMEOUT": "60"], timeout: 90)
-        if job.timedOut && job.ranks.allSatisfy({ $0.stdout.isEmpty && $0.stderr.isEmpty }) {
-            // Once in many runs here (not reproduced since) a job sat silent until its time-out, before
-            // any rank printed a line: the launch, not the training. It is reported, with what was
-            // running, and launched once more; a hang of Keel's own would hang again.
-            let running = (try? runProcess(URL(fileURLWithPath: "/bin/ps"), ["-eo", "pid,stat,etime,args"]).stdout) ?? ""
-            FileHandle.standardError.write(Data("MultiHostTests: silent launch, retrying once:\n\(job.transcript)\n\(running)\n".utf8))
-            job = try cluster.run(keel, arguments, environment: ["KEEL_DISTRIBUTED_TIMEOUT": "60"], timeout: 150)
-        }
+        let job = try cluster.run(keel, arguments, environment: ["KEEL_DISTRIBUTED_TIMEOUT": "60"], timeout: 150)
         XCTAssertEqual(job.status, 0, job.transcript)
         let distributed = try DistributedEquivalence.read(output + "/rank0-of-2.txt")
         DistributedEquivalence.assertEquivalent(distributed, reference)

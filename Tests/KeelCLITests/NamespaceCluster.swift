@@ -69,8 +69,24 @@ final class NamespaceCluster {
     /// `keel <arguments>` as one rank per host, launched from the hub over the hosts' TCP
     /// addresses (`{rank}` in an argument becomes the rank; see MPIJob.run). Shared memory is
     /// left out of the transports: the ranks can only reach each other through the bridge.
+    ///
+    /// Now and then (a few runs in a hundred here, once on CI) a launch through the namespaces sits
+    /// silent until its time-out before any rank prints a line: Open MPI's start-up, not Keel. A
+    /// silent first attempt is therefore given `silentLaunchLimit` seconds, reported with what was
+    /// running, and launched once more with the whole `timeout`; a hang of Keel's own prints or
+    /// hangs again.
     func run(_ keel: KeelProcess, _ arguments: [String], environment: [String: String] = [:],
-             timeout: Double) throws -> MPIJobResult {
+             timeout: Double, silentLaunchLimit: Double = 60) throws -> MPIJobResult {
+        let first = try launch(keel, arguments, environment: environment, timeout: min(timeout, silentLaunchLimit))
+        let silent = first.timedOut && first.ranks.allSatisfy { $0.stdout.isEmpty && $0.stderr.isEmpty }
+        guard silent else { return first }
+        let running = (try? runProcess(URL(fileURLWithPath: "/bin/ps"), ["-eo", "pid,stat,etime,args"]).stdout) ?? ""
+        FileHandle.standardError.write(Data("NamespaceCluster: silent launch, retrying once:\n\(first.transcript)\n\(running)\n".utf8))
+        return try launch(keel, arguments, environment: environment, timeout: timeout)
+    }
+
+    private func launch(_ keel: KeelProcess, _ arguments: [String], environment: [String: String],
+                        timeout: Double) throws -> MPIJobResult {
         try MPIJob.run(keel, ranks: hosts.count, arguments, environment: environment, timeout: timeout,
                        options: [], launcher: ["ip", "netns", "exec", hub]) { folder in
             let hostfile = folder.appendingPathComponent("hostfile")
