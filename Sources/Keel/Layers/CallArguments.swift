@@ -6,6 +6,8 @@ public struct CallArguments {
     public enum Value {
         case tensor(Tensor)
         case tensors([Tensor])
+        /// One tensor or none per input: Attention's `mask` ([query mask, value mask]).
+        case optionalTensors([Tensor?])
         case bool(Bool)
     }
 
@@ -32,6 +34,21 @@ public struct CallArguments {
     public func tensors(_ name: String) -> [Tensor]? {
         if case .tensors(let t)? = values[name] { return t }
         return nil
+    }
+
+    /// The argument as one optional tensor per input (masks): a lone tensor is the first input's.
+    public func optionalTensors(_ name: String) -> [Tensor?]? {
+        switch values[name] {
+        case .tensor(let t)?: return [t]
+        case .tensors(let ts)?: return ts.map { $0 }
+        case .optionalTensors(let ts)?: return ts
+        default: return nil
+        }
+    }
+
+    /// The arguments that are not tensors (flags): what is known when a model is built.
+    public var flags: CallArguments {
+        CallArguments(values.filter { if case .bool = $0.value { return true } else { return false } })
     }
 
     public func bool(_ name: String) -> Bool? {

@@ -19,6 +19,7 @@ open class Layer: ConfigConstructible {
     public var trainable: Bool {
         didSet {
             for v in trainableWeightsStore { v.trainable = trainable }
+            for sublayer in sublayers.flatMap(\.layers) { sublayer.trainable = trainable }
             Layer.noteWeightsChanged()
         }
     }
@@ -95,13 +96,39 @@ open class Layer: ConfigConstructible {
 
     // MARK: Weights
 
-    /// Trainable weights, then non-trainable ones (Keras's `layer.weights` order).
-    public var weights: [Variable] { trainableWeightsStore + nonTrainableWeightsStore }
-    public var trainableWeights: [Variable] { trainable ? trainableWeightsStore : [] }
+    /// The layers this one is made of, under the attribute names Keras saves them by (an LSTM's
+    /// `cell`, a Bidirectional's `forward_layer` and `backward_layer`, a MultiHeadAttention's
+    /// `query_dense`, ...). Their weights follow the layer's own in `weights`, in this order, as in
+    /// Keras; saving walks them (`layers/<layer>/<attribute>/vars`). A wrapper sets their weight
+    /// paths under its own name (`prefixWeightPaths`).
+    open var sublayers: [Sublayer] { [] }
+
+    /// Trainable weights, then non-trainable ones (Keras's `layer.weights` order), then those of
+    /// the sublayers.
+    public var weights: [Variable] {
+        unique(trainableWeightsStore + nonTrainableWeightsStore + sublayers.flatMap(\.layers).flatMap(\.weights))
+    }
+    public var trainableWeights: [Variable] {
+        trainable ? unique(trainableWeightsStore + sublayers.flatMap(\.layers).flatMap(\.trainableWeights)) : []
+    }
     /// Weights created non-trainable (BatchNormalization's moving statistics), and every weight
     /// of a layer whose `trainable` is false.
     public var nonTrainableWeights: [Variable] {
-        trainable ? nonTrainableWeightsStore : trainableWeightsStore + nonTrainableWeightsStore
+        trainable ? unique(nonTrainableWeightsStore + sublayers.flatMap(\.layers).flatMap(\.nonTrainableWeights))
+            : weights
+    }
+
+    /// The layer's own weights, without its sublayers' (what Keras saves in the layer's `vars`).
+    public var ownWeights: [Variable] { trainableWeightsStore + nonTrainableWeightsStore }
+
+    private func unique(_ variables: [Variable]) -> [Variable] {
+        var seen = Set<ObjectIdentifier>()
+        return variables.filter { seen.insert(ObjectIdentifier($0)).inserted }
+    }
+
+    /// Weight penalties of this layer and of its sublayers, at any depth.
+    private var regularizedWeights: [(Variable, Regularizer)] {
+        regularized + sublayers.flatMap(\.layers).flatMap(\.regularizedWeights)
     }
 
     /// Creates a weight named `<layer name>/<name>`; its constraint (if any) is applied after
@@ -125,7 +152,8 @@ open class Layer: ConfigConstructible {
         return variable
     }
 
-    /// Prefixes every weight's path, e.g. with the name of the Sequential model that built it.
+    /// Prefixes every weight's path, e.g. with the name of the Sequential model that built it,
+    /// or of the wrapper a sublayer belongs to.
     public func prefixWeightPaths(with prefix: String) {
         for v in weights where !v.path.hasPrefix(prefix + "/") { v.path = "\(prefix)/\(v.path)" }
     }
@@ -147,16 +175,36 @@ open class Layer: ConfigConstructible {
     /// their input's (integer ids stay integers).
     open func outputDType(for inputDTypes: [DType]) -> DType { .float32 }
 
+    /// The shapes of every output, for layers whose call returns several tensors (an RNN with
+    /// `return_state`, attention returning its scores). `arguments` holds the call's non-tensor
+    /// arguments (flags such as `return_attention_scores`); tensor arguments are not known when
+    /// shapes are inferred. The default is the one output of `outputShape(for:)`.
+    open func outputShapes(for inputShapes: [[Int?]], arguments: CallArguments) throws -> [[Int?]] {
+        [try outputShape(for: inputShapes)]
+    }
+
     /// Checks the hyper-parameters, the number of inputs and their shapes, and returns the output
     /// shape: what calling the layer on symbolic inputs of these shapes would give. Models built
     /// from files and `Sequential.add` run it before the layer is ever called.
     @discardableResult
     public func checkInputs(_ shapes: [[Int?]]) throws -> [Int?] {
+        let all = try checkInputs(shapes, arguments: .none)
+        guard all.count == 1 else {
+            throw invalidInput(expected: "a layer with one output here", found: "a call returning \(all.count) tensors")
+        }
+        return all[0]
+    }
+
+    /// `checkInputs` for every output of a call with these (non-tensor) arguments.
+    public func checkInputs(_ shapes: [[Int?]], arguments: CallArguments) throws -> [[Int?]] {
         try check()
         guard inputCount.allows(shapes.count) else {
             throw invalidInput(expected: inputCount.description, found: shapes)
         }
-        return try shapeAfterActivation(try outputShape(for: shapes), inputShapes: shapes)
+        try checkCallArguments(arguments)
+        let outputs = try outputShapes(for: shapes, arguments: arguments)
+        guard outputs.count == 1 else { return outputs }
+        return [try shapeAfterActivation(outputs[0], inputShapes: shapes)]
     }
 
     /// The error for inputs that do not suit this layer: "Conv2D layer 'conv2d_1': expected ...,
@@ -198,6 +246,38 @@ open class Layer: ConfigConstructible {
         call(inputs, training: training)
     }
 
+    /// Every output of the computation. Layers whose call returns several tensors (as many as
+    /// `outputShapes(for:arguments:)` states) override this one; the default is the one output
+    /// of `call`.
+    open func callOutputs(_ inputs: [Tensor], arguments: CallArguments, training: Bool) -> [Tensor] {
+        [arguments.isEmpty ? call(inputs, training: training) : call(inputs, arguments: arguments, training: training)]
+    }
+
+    // MARK: Masks
+
+    /// Whether the layer passes the mask of its (first) input on to its output unchanged, as
+    /// Keras's `supports_masking`. A layer that does not drops the mask, as Keras 3 does.
+    open var supportsMasking: Bool { false }
+
+    /// The mask of each of the `outputCount` outputs, for inputs with these masks (nil = none), as
+    /// Keras's `compute_mask`. Masks are float32 tensors of 0 and 1, (batch, time) for sequences.
+    /// The default passes the first input's mask on when `supportsMasking`; Embedding with
+    /// `mask_zero`, Masking and the RNNs override it.
+    open func outputMasks(for inputs: [Tensor], masks: [Tensor?], arguments: CallArguments, outputCount: Int) -> [Tensor?] {
+        let passed = supportsMasking ? (masks.first ?? nil) : nil
+        return [passed] + Array(repeating: nil, count: max(outputCount - 1, 0))
+    }
+
+    /// The call arguments that carry the inputs' masks into `call`, as Keras fills a call's `mask`
+    /// argument from its inputs: `mask` (one tensor, or one per input for a layer of several
+    /// inputs) for a layer that accepts it, nothing when no input has a mask. MultiHeadAttention
+    /// overrides it (`query_mask`, `value_mask`, `key_mask`).
+    open func maskArguments(for masks: [Tensor?]) -> CallArguments {
+        guard acceptedCallArguments.contains("mask"), masks.contains(where: { $0 != nil }) else { return .none }
+        if masks.count == 1, let mask = masks[0] { return CallArguments(["mask": .tensor(mask)]) }
+        return CallArguments(["mask": .optionalTensors(masks)])
+    }
+
     /// Whether `call` behaves differently in training (Dropout, BatchNormalization).
     open var usesTrainingFlag: Bool { false }
 
@@ -210,8 +290,17 @@ open class Layer: ConfigConstructible {
         callAsFunction(inputs, arguments: .none, training: training)
     }
 
-    /// A call with named arguments (`CallArguments`); each must be one the layer accepts.
+    /// A call with named arguments (`CallArguments`); each must be one the layer accepts. A layer
+    /// whose call returns several tensors is called with `callAll`.
     public func callAsFunction(_ inputs: [Tensor], arguments: CallArguments, training: Bool = false) -> Tensor {
+        let outputs = callAll(inputs, arguments: arguments, training: training)
+        opCheck(outputs.count == 1, "\(nameForMessages) returned \(outputs.count) tensors: call it with callAll")
+        return outputs[0]
+    }
+
+    /// Builds on first use, then calls, returning every output (an RNN's output and states, an
+    /// attention layer's output and scores). Losses added by the previous call are cleared first.
+    public func callAll(_ inputs: [Tensor], arguments: CallArguments = .none, training: Bool = false) -> [Tensor] {
         opCheck(arguments.names.allSatisfy(acceptedCallArguments.contains),
                 "\(nameForMessages): call arguments \(arguments.names) (it takes \(acceptedCallArguments.sorted()))")
         // Checked before building: `build` and `call` index the inputs they are promised. A
@@ -220,17 +309,17 @@ open class Layer: ConfigConstructible {
                 "\(nameForMessages): expected \(inputCount.description), found \(describeShapes(inputs.map { $0.shape.map { $0 } }))")
         buildIfNeeded(inputShapes: inputs.map(\.shape))
         callLosses = []
-        let output = arguments.isEmpty ? call(inputs, training: training) : call(inputs, arguments: arguments, training: training)
-        for (variable, regularizer) in regularized where variable.trainable {
+        let outputs = callOutputs(inputs, arguments: arguments, training: training)
+        for (variable, regularizer) in regularizedWeights where variable.trainable {
             callLosses.append(regularizer(variable.value))
         }
-        if let outputPenalty {
+        if let outputPenalty, let output = outputs.first {
             let penalty = outputPenalty(output)
             let batch = output.rank > 0 ? output.shape[0] : 1
             // Keras divides with divide_no_nan: an empty batch adds zero.
             callLosses.append(batch > 0 ? penalty / Float(batch) : penalty * 0)
         }
-        return output
+        return outputs
     }
 
     public func callAsFunction(_ input: Tensor, training: Bool = false) -> Tensor {
@@ -265,6 +354,27 @@ open class Layer: ConfigConstructible {
     public static let dtypePolicyConfig: JSONValue = [
         "module": "keras", "class_name": "DTypePolicy", "config": ["name": "float32"], "registered_name": nil,
     ]
+}
+
+/// A layer held by another under the attribute name Keras saves it by: one layer (`cell`,
+/// `forward_layer`), or a list (StackedRNNCells's `cells`), whose items Keras saves under their
+/// class's snake_case name made unique within the list.
+public enum Sublayer {
+    case one(String, Layer)
+    case list(String, [Layer])
+
+    public var attribute: String {
+        switch self {
+        case .one(let name, _), .list(let name, _): return name
+        }
+    }
+
+    public var layers: [Layer] {
+        switch self {
+        case .one(_, let layer): return [layer]
+        case .list(_, let layers): return layers
+        }
+    }
 }
 
 /// How many inputs a layer call takes.

@@ -34,7 +34,21 @@ enum KerasWeightsStore {
                 try writeVars([], owner: nested.name, at: "\(path)/vars", in: root)
                 try writeLayers(nested.layers, under: "\(path)/layers", in: root)
             } else {
-                try writeVars(layer.weights, owner: layer.name, at: "\(path)/vars", in: root)
+                try writeLayer(layer, at: path, in: root)
+            }
+        }
+    }
+
+    /// A layer's own variables, then its sublayers under their attribute names
+    /// (`lstm/cell/vars`, `rnn/cell/cells/lstm_cell/vars`).
+    private static func writeLayer(_ layer: Layer, at path: String, in root: HDF5Group) throws {
+        try writeVars(layer.ownWeights, owner: layer.name, at: "\(path)/vars", in: root)
+        for slot in layer.sublayers {
+            switch slot {
+            case .one(let attribute, let sublayer):
+                try writeLayer(sublayer, at: "\(path)/\(attribute)", in: root)
+            case .list(let attribute, let items):
+                for (item, name) in containerNames(items) { try writeLayer(item, at: "\(path)/\(attribute)/\(name)", in: root) }
             }
         }
     }
@@ -70,25 +84,39 @@ enum KerasWeightsStore {
                 try readLayers(nested.layers, under: "\(path)/layers", in: root, plan: plan)
                 continue
             }
-            let variables = layer.weights
-            guard try root.kind(of: "\(path)/vars") == .group else {
-                if !variables.isEmpty { plan.missing(layer, variables, where: "group /\(path)/vars") }
-                continue
-            }
-            let group = try root.group("\(path)/vars")
-            let saved = try group.childNames()
-            guard saved.count == variables.count else {
-                plan.countMismatch(layer, variables, found: saved, in: group.path)
-                continue
-            }
-            for (index, variable) in variables.enumerated() {
-                try plan.add(variable, of: layer.name, from: group.dataset(String(index)))
-            }
+            try readLayer(layer, at: path, in: root, plan: plan)
         }
         guard try root.kind(of: prefix) == .group else { return }
         let expected = Set(placed.map(\.name))
         for child in try root.group(prefix).childNames() where !expected.contains(child) {
             try checkNoVariables(at: "\(prefix)/\(child)/vars", in: root, plan: plan)
+        }
+    }
+
+    private static func readLayer(_ layer: Layer, at path: String, in root: HDF5Group, plan: WeightAssignmentPlan) throws {
+        let variables = layer.ownWeights
+        if try root.kind(of: "\(path)/vars") == .group {
+            let group = try root.group("\(path)/vars")
+            let saved = try group.childNames()
+            if saved.count == variables.count {
+                for (index, variable) in variables.enumerated() {
+                    try plan.add(variable, of: layer.name, from: group.dataset(String(index)))
+                }
+            } else {
+                plan.countMismatch(layer, variables, found: saved, in: group.path)
+            }
+        } else if !variables.isEmpty {
+            plan.missing(layer, variables, where: "group /\(path)/vars")
+        }
+        for slot in layer.sublayers {
+            switch slot {
+            case .one(let attribute, let sublayer):
+                try readLayer(sublayer, at: "\(path)/\(attribute)", in: root, plan: plan)
+            case .list(let attribute, let items):
+                for (item, name) in containerNames(items) {
+                    try readLayer(item, at: "\(path)/\(attribute)/\(name)", in: root, plan: plan)
+                }
+            }
         }
     }
 
