@@ -20,6 +20,10 @@ final class LayerParityTests: XCTestCase {
         try checkEveryCase(of: "layers_vision.json")
     }
 
+    func testEverySequenceLayerCaseMatchesKeras() throws {
+        try checkEveryCase(of: "layers_sequence.json")
+    }
+
     private func checkEveryCase(of file: String) throws {
         try Fixtures.checkEveryCase(of: file) { testCase, className in
             do {
@@ -48,10 +52,13 @@ final class LayerParityTests: XCTestCase {
             inputGradients == nil ? ParityValues.tensor(value) : isFloatInput[i] ? Fixtures.tensor(value) : Fixtures.intTensor(value)
         }
         guard inputs.count == inputValues.count else { return ["an input is not a tensor"] }
-        let multiInput = testCase["multi_input"]?.boolValue ?? false
+        // A list input (Attention's [query, value]) and separate positional inputs
+        // (MultiHeadAttention's query, value, key) both reach Keel's call as its inputs.
+        let multiInput = (testCase["multi_input"]?.boolValue ?? false) || (testCase["positional_inputs"]?.boolValue ?? false)
+        let multiOutput = testCase["multi_output"]?.boolValue ?? false
         let training = testCase["training"]?.boolValue ?? false
 
-        let arguments = try callArguments(testCase["call_kwargs"])
+        var arguments = try callArguments(testCase["call_kwargs"], perInputMasks: multiInput)
         try layer.checkCallArguments(arguments)
 
         // `adapt_data`: the layer's state comes from adapt, and the case's weights are what adapt
@@ -83,8 +90,21 @@ final class LayerParityTests: XCTestCase {
             })
         }
 
+        if let expectedMask = testCase["output_mask"], !expectedMask.isNull {
+            let callInputs = multiInput ? inputs : [inputs[0]]
+            let outputCount = try layer.checkInputs(callInputs.map { $0.shape.map { $0 } }, arguments: arguments.flags).count
+            let masks = layer.outputMasks(for: callInputs, masks: callInputs.map { _ in nil }, arguments: arguments,
+                                          outputCount: outputCount)
+            if let mask = masks.first ?? nil {
+                problems += ParityValues.compare("output mask", mask, Self.numbersForBooleans(expectedMask), tolerance: 0)
+            } else {
+                problems.append("no output mask, Keras computed one")
+            }
+        }
+
         // `R` null: an integer or otherwise non-differentiable output, with no gradients at all.
-        guard let r = Fixtures.tensor(testCase["R"]) else {
+        let rs = multiOutput ? (testCase["R"]?.arrayValue ?? []).map { Fixtures.tensor($0) } : [Fixtures.tensor(testCase["R"])]
+        guard let r = rs.first ?? nil else {
             guard testCase["R"]?.isNull == true else { return problems + ["the case has no R"] }
             let output = layer(inputs, arguments: arguments, training: training)
             problems += ParityValues.compare("output", output, testCase["output"], tolerance: Self.tolerance)
@@ -93,24 +113,47 @@ final class LayerParityTests: XCTestCase {
             }
             return problems
         }
+        guard rs.allSatisfy({ $0 != nil }) else { return problems + ["an R entry is not a tensor"] }
         let tape = GradientTape(persistent: true)
         var watchedWeights: [Tensor] = []
-        var output = Tensor(0)
+        var outputs: [Tensor] = []
         var target = Tensor(0)
+        // Float tensors among the call arguments (an RNN's `initial_state`) have gradients too.
+        let initialState = arguments.tensors("initial_state") ?? []
         tape.record {
             for (input, isFloat) in zip(inputs, isFloatInput) where isFloat { tape.watch(input) }
+            for state in initialState { tape.watch(state) }
             // Watched explicitly so non-trainable weights (moving statistics) get gradients too;
             // the values are captured before the call, which may assign new moving statistics.
             for variable in layer.weights { tape.watch(variable) }
             watchedWeights = layer.weights.map(\.value)
-            output = multiInput ? layer(inputs, arguments: arguments, training: training)
-                : layer([inputs[0]], arguments: arguments, training: training)
-            target = (output * r).sum()
+            outputs = layer.callAll(multiInput ? inputs : [inputs[0]], arguments: arguments, training: training)
+            guard outputs.count == rs.count else { return }
+            target = zip(outputs, rs).map { ($0 * $1!).sum() }.reduce(Tensor(0), +)
         }
-        problems += ParityValues.compare("output", output, testCase["output"], tolerance: Self.tolerance)
+        guard outputs.count == rs.count else {
+            return problems + ["\(outputs.count) outputs, Keras returned \(rs.count)"]
+        }
+        if multiOutput {
+            let expected = testCase["output"]?.arrayValue ?? []
+            for (i, output) in outputs.enumerated() {
+                problems += ParityValues.compare("output \(i)", output, i < expected.count ? expected[i] : nil, tolerance: Self.tolerance)
+            }
+        } else {
+            problems += ParityValues.compare("output", outputs[0], testCase["output"], tolerance: Self.tolerance)
+        }
 
         let floatInputs = zip(inputs, isFloatInput).filter(\.1).map(\.0)
-        let gradients = tape.gradient(of: target, wrt: floatInputs + watchedWeights)
+        let gradients = tape.gradient(of: target, wrt: floatInputs + initialState + watchedWeights)
+        if let expected = testCase["grad_call_kwargs"]?.objectValue?["initial_state"]?.arrayValue {
+            guard expected.count == initialState.count else {
+                return problems + ["\(expected.count) initial-state gradients for \(initialState.count) states"]
+            }
+            for (i, state) in initialState.enumerated() {
+                let actual = gradients[floatInputs.count + i] ?? Tensor.zeros(state.shape)
+                problems += ParityValues.compare("gradient of initial state \(i)", actual, expected[i], tolerance: Self.tolerance)
+            }
+        }
         var floatIndex = 0
         for (i, isFloat) in isFloatInput.enumerated() where isFloat {
             // A source the output does not depend on has no gradient on the tape: Keras reports zeros.
@@ -126,7 +169,7 @@ final class LayerParityTests: XCTestCase {
         }
         // A null value: an integer weight, which has no gradient (Normalization's `count`).
         for (i, entry) in expectedWeightGradients.enumerated() where entry["value"]?.isNull != true {
-            let actual = gradients[floatInputs.count + i] ?? Tensor.zeros(watchedWeights[i].shape)
+            let actual = gradients[floatInputs.count + initialState.count + i] ?? Tensor.zeros(watchedWeights[i].shape)
             problems += ParityValues.compare("gradient of weight '\(entry["name"]?.stringValue ?? "\(i)")'", actual,
                                              entry["value"], tolerance: Self.tolerance)
         }
@@ -144,14 +187,30 @@ final class LayerParityTests: XCTestCase {
         return problems
     }
 
-    /// The case's `call_kwargs` as typed call arguments: JSON booleans, and numbers or nested
-    /// lists of numbers as tensors (int32 when every number is an integer).
-    private func callArguments(_ value: JSONValue?) throws -> CallArguments {
+    /// The case's `call_kwargs` as typed call arguments: JSON booleans; masks (nested booleans)
+    /// as float32 tensors of 0 and 1, one per input for a layer called on a list (Attention's
+    /// [query mask, value mask], null for none); `initial_state` as its list of tensors; numbers
+    /// or nested lists of numbers as tensors (int32 when every number is an integer).
+    private func callArguments(_ value: JSONValue?, perInputMasks: Bool) throws -> CallArguments {
         guard let object = value?.objectValue else { return .none }
         var arguments = CallArguments()
         for (name, item) in object {
             if let flag = item.boolValue {
                 arguments[name] = .bool(flag)
+            } else if name.hasSuffix("mask") {
+                if perInputMasks && name == "mask" {
+                    arguments[name] = .optionalTensors((item.arrayValue ?? []).map { $0.isNull ? nil : Self.booleansAsNumbers($0) })
+                } else if let mask = Self.booleansAsNumbers(item) {
+                    arguments[name] = .tensor(mask)
+                } else {
+                    throw KeelError("call argument '\(name)'", expected: "nested booleans", found: item.summary)
+                }
+            } else if name == "initial_state", let states = item.arrayValue {
+                let tensors = states.compactMap { Fixtures.tensor($0) }
+                guard tensors.count == states.count else {
+                    throw KeelError("call argument '\(name)'", expected: "a list of tensors", found: item.summary)
+                }
+                arguments[name] = .tensors(tensors)
             } else if let tensor = ParityValues.tensor(item), !tensor.scalars.contains(where: \.isNaN) {
                 arguments[name] = .tensor(tensor)
             } else {
@@ -159,6 +218,24 @@ final class LayerParityTests: XCTestCase {
             }
         }
         return arguments
+    }
+
+    /// Nested JSON booleans as a float32 tensor of 1 (true) and 0 (false): Keel's masks.
+    static func booleansAsNumbers(_ value: JSONValue) -> Tensor? {
+        numbersForBooleans(value).flatMap { Fixtures.tensor($0) }
+    }
+
+    static func numbersForBooleans(_ value: JSONValue) -> JSONValue? {
+        func convert(_ v: JSONValue) -> JSONValue? {
+            switch v {
+            case .bool(let b): return .double(b ? 1 : 0)
+            case .array(let items):
+                let converted = items.compactMap(convert)
+                return converted.count == items.count ? .array(converted) : nil
+            default: return nil
+            }
+        }
+        return convert(value)
     }
 
     /// Same keys in the same order, and equal values (ints stay ints, floats stay floats); then
