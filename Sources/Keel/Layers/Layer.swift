@@ -163,6 +163,11 @@ open class Layer: ConfigConstructible {
     /// How many inputs a call takes: one, or at least two for merge layers (Keras's `Merge`).
     open var inputCount: InputCount { .one }
 
+    /// Whether Keras calls the layer with its inputs as separate positional arguments
+    /// (`mha(query, value)`) rather than as one list (`Concatenate()([a, b])`), which is how a
+    /// saved model's nodes list them.
+    open var takesPositionalInputs: Bool { false }
+
     /// The output's shape for inputs of these shapes (batch dimension first, nil unknown), as
     /// Keras's `compute_output_shape`; inputs that do not suit the layer are a KeelError naming
     /// it (`invalidInput`). The shapes come in the number `inputCount` allows. The default
@@ -250,7 +255,7 @@ open class Layer: ConfigConstructible {
     /// `outputShapes(for:arguments:)` states) override this one; the default is the one output
     /// of `call`.
     open func callOutputs(_ inputs: [Tensor], arguments: CallArguments, training: Bool) -> [Tensor] {
-        [arguments.isEmpty ? call(inputs, training: training) : call(inputs, arguments: arguments, training: training)]
+        [call(inputs, arguments: arguments, training: training)]
     }
 
     // MARK: Masks

@@ -98,9 +98,17 @@ open class Loss: ConfigConstructible {
         return object
     }
 
-    public func callAsFunction(_ yTrue: Tensor, _ yPred: Tensor, sampleWeight: Tensor? = nil) -> Tensor {
-        LossReduction.reduceWeighted(values(yTrue: yTrue, yPred: yPred), sampleWeight: sampleWeight,
-                                     mask: mask(yTrue: yTrue, yPred: yPred), reduction: reduction)
+    /// `predictionMask` is the mask y_pred carries (a sequence output behind an Embedding with
+    /// `mask_zero`): masked positions leave the loss, combined with the loss's own mask as Keras
+    /// combines y_pred's mask with the loss values' (logical and).
+    public func callAsFunction(_ yTrue: Tensor, _ yPred: Tensor, sampleWeight: Tensor? = nil,
+                               predictionMask: Tensor? = nil) -> Tensor {
+        let values = values(yTrue: yTrue, yPred: yPred)
+        var combined = mask(yTrue: yTrue, yPred: yPred)
+        if let predictionMask {
+            combined = combined.map { LossMath.floats($0) * LossMath.floats(predictionMask) } ?? predictionMask
+        }
+        return LossReduction.reduceWeighted(values, sampleWeight: sampleWeight, mask: combined, reduction: reduction)
     }
 }
 

@@ -64,7 +64,15 @@ struct ModelCloner {
             // A model input made by another layer (a sub-graph's input) is already mapped.
             guard tensors[ObjectIdentifier(node.outputs[0])] == nil else { continue }
             let arguments = node.inputs.map { tensors[ObjectIdentifier($0)]! }
-            tensors[ObjectIdentifier(node.outputs[0])] = try cloneLayer(node.layer)(arguments)
+            var tensorArguments: [String: SymbolicArgument] = [:]
+            for (name, argument) in node.tensorArguments {
+                switch argument {
+                case .tensor(let t): tensorArguments[name] = .tensor(tensors[ObjectIdentifier(t)]!)
+                case .tensors(let ts): tensorArguments[name] = .tensors(ts.map { tensors[ObjectIdentifier($0)]! })
+                }
+            }
+            let outputs = try cloneLayer(node.layer).callAll(arguments, arguments: node.flags, tensorArguments: tensorArguments)
+            for (old, new) in zip(node.outputs, outputs) { tensors[ObjectIdentifier(old)] = new }
         }
         return try Model(inputs: newInputs, outputs: model.outputs.map { tensors[ObjectIdentifier($0)]! }, name: model.name)
     }

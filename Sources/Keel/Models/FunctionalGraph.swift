@@ -31,7 +31,7 @@ struct FunctionalGraph {
                     throw KeelError("Functional model", expected: "outputs reachable from the model's inputs",
                                     found: "input '\(node.layer.name)' that is not among the model's inputs")
                 }
-                for input in node.inputs { try visit(input) }
+                for input in node.dependencies { try visit(input) }
             }
             onPath.remove(id)
             visited.insert(id)
@@ -50,21 +50,46 @@ struct FunctionalGraph {
         var shapes: [ObjectIdentifier: [Int?]] = [:]
         for (symbol, shape) in zip(inputs, inputShapes) { shapes[ObjectIdentifier(symbol)] = shape }
         for node in nodes where !(node.layer is InputLayer) {
-            shapes[ObjectIdentifier(node.outputs[0])] = try node.layer.checkInputs(node.inputs.map { shapes[ObjectIdentifier($0)]! })
+            let nodeShapes = try node.layer.checkInputs(node.inputs.map { shapes[ObjectIdentifier($0)]! }, arguments: node.flags)
+            guard nodeShapes.count == node.outputs.count else {
+                throw node.layer.invalidInput(expected: "\(node.outputs.count) outputs, as when the model was built",
+                                              found: "\(nodeShapes.count) outputs")
+            }
+            for (output, shape) in zip(node.outputs, nodeShapes) { shapes[ObjectIdentifier(output)] = shape }
         }
         return outputs.map { shapes[ObjectIdentifier($0)]! }
     }
 
-    /// Runs the graph on concrete inputs (one per model input, in order).
-    func run(_ values: [Tensor], training: Bool, losses: inout [Tensor]) -> [Tensor] {
+    /// Runs the graph on concrete inputs (one per model input, in order): every output, and the
+    /// mask each carries (nil for none). Masks start at the layers that make them (Embedding with
+    /// `mask_zero`, Masking) and reach the layers that use them as Keras passes them: each
+    /// call's inputs' masks become its mask arguments (`maskArguments`), unless the call names an
+    /// explicit one.
+    func run(_ values: [Tensor], training: Bool, losses: inout [Tensor]) -> (outputs: [Tensor], masks: [Tensor?]) {
         var computed: [ObjectIdentifier: Tensor] = [:]
+        var masks: [ObjectIdentifier: Tensor] = [:]
         for (symbol, value) in zip(inputs, values) { computed[ObjectIdentifier(symbol)] = value }
         for node in nodes where !(node.layer is InputLayer) {
-            let arguments = node.inputs.map { computed[ObjectIdentifier($0)]! }
-            let result = node.layer(arguments, training: training)
+            let values = node.inputs.map { computed[ObjectIdentifier($0)]! }
+            let inputMasks = node.inputs.map { masks[ObjectIdentifier($0)] }
+            var arguments = node.layer.maskArguments(for: inputMasks)
+            for name in node.flags.names { arguments[name] = node.flags[name] }
+            for (name, argument) in node.tensorArguments {
+                switch argument {
+                case .tensor(let t): arguments[name] = .tensor(computed[ObjectIdentifier(t)]!)
+                case .tensors(let ts): arguments[name] = .tensors(ts.map { computed[ObjectIdentifier($0)]! })
+                }
+            }
+            let results = node.layer.callAll(values, arguments: arguments, training: training)
+            opCheck(results.count == node.outputs.count,
+                    "\(node.layer.nameForMessages) returned \(results.count) tensors, \(node.outputs.count) when the model was built")
             losses += node.layer.callLosses
-            computed[ObjectIdentifier(node.outputs[0])] = result
+            let outputMasks = node.layer.outputMasks(for: values, masks: inputMasks, arguments: arguments, outputCount: results.count)
+            for (index, output) in node.outputs.enumerated() {
+                computed[ObjectIdentifier(output)] = results[index]
+                if index < outputMasks.count, let mask = outputMasks[index] { masks[ObjectIdentifier(output)] = mask }
+            }
         }
-        return outputs.map { computed[ObjectIdentifier($0)]! }
+        return (outputs.map { computed[ObjectIdentifier($0)]! }, outputs.map { masks[ObjectIdentifier($0)] })
     }
 }

@@ -125,17 +125,41 @@ open class Model: Layer {
 
     /// Every output for these inputs (one tensor per model input, in order).
     public func forward(_ inputs: [Tensor], training: Bool = false) -> [Tensor] {
+        forwardWithMasks(inputs, training: training).outputs
+    }
+
+    /// Every output and the mask it carries (nil for none): a sequence output behind an
+    /// Embedding with `mask_zero`, whose masked steps the compiled losses and metrics leave out.
+    public func forwardWithMasks(_ inputs: [Tensor], training: Bool = false) -> (outputs: [Tensor], masks: [Tensor?]) {
         if let graph {
             opCheck(inputs.count == graph.inputs.count,
                          "model '\(name)': \(inputs.count) inputs given, the model has \(graph.inputs.count)")
             var collected: [Tensor] = []
-            let outputs = graph.run(inputs, training: training, losses: &collected)
+            let result = graph.run(inputs, training: training, losses: &collected)
             losses = collected
-            return outputs
+            return result
         }
         let output = callAsFunction(inputs, training: training)
         losses = callLosses + layers.flatMap(\.callLosses)
-        return [output]
+        return ([output], [nil])
+    }
+
+    /// A Functional model's outputs keep the masks its layers computed, as a nested model in
+    /// Keras passes them on.
+    open override func callOutputs(_ inputs: [Tensor], arguments: CallArguments, training: Bool) -> [Tensor] {
+        guard graph != nil else { return super.callOutputs(inputs, arguments: arguments, training: training) }
+        let result = forwardWithMasks(inputs, training: training)
+        lastOutputMasks = result.masks
+        return result.outputs
+    }
+
+    private var lastOutputMasks: [Tensor?] = []
+
+    open override func outputMasks(for inputs: [Tensor], masks: [Tensor?], arguments: CallArguments, outputCount: Int) -> [Tensor?] {
+        guard graph != nil, lastOutputMasks.count == outputCount else {
+            return super.outputMasks(for: inputs, masks: masks, arguments: arguments, outputCount: outputCount)
+        }
+        return lastOutputMasks
     }
 
     open override func call(_ inputs: [Tensor], training: Bool) -> Tensor {
@@ -152,6 +176,11 @@ open class Model: Layer {
     open override var nameForMessages: String { "\(Self.kerasClassName) model '\(name)'" }
 
     open override var inputCount: InputCount { .exactly(max(graph?.inputs.count ?? 1, 1)) }
+
+    open override func outputShapes(for inputShapes: [[Int?]], arguments: CallArguments) throws -> [[Int?]] {
+        guard let graph else { return try super.outputShapes(for: inputShapes, arguments: arguments) }
+        return try graph.outputShapes(for: inputShapes)
+    }
 
     /// A Functional model's output shape comes from its layers' rules, node by node. A subclassed
     /// model states its own by overriding this.

@@ -41,12 +41,13 @@ public enum ModelConfig {
         while !remaining.isEmpty {
             var next: [(Layer, JSONValue)] = []
             for (layer, node) in remaining {
-                if let inputs = try resolveNodeInputs(node, layers: layersByName) {
+                if let inputs = try resolveNodeInputs(node, layers: layersByName),
+                   let (flags, tensorArguments) = try resolveNodeKeywords(node, of: layer, layers: layersByName) {
                     guard !inputs.isEmpty else {
                         throw KeelError("Functional config: inbound node of '\(layer.name)'", expected: "at least one input tensor",
                                         found: "none")
                     }
-                    _ = try layer(inputs)
+                    _ = try layer.callAll(inputs, arguments: flags, tensorArguments: tensorArguments)
                 } else {
                     next.append((layer, node))
                 }
@@ -104,6 +105,30 @@ public enum ModelConfig {
             result.append(outputs[tensorIndex])
         }
         return result
+    }
+
+    /// A Keras 3 node's `kwargs`: booleans become the call's flags, tensors its tensor arguments
+    /// (an explicit `mask`, an `initial_state`); nil when a producer has not been called yet.
+    /// Keras writes `training` and null entries for arguments left to their defaults (an LSTM's
+    /// `"mask": null`): those say nothing.
+    private static func resolveNodeKeywords(_ node: JSONValue, of layer: Layer, layers: [String: Layer]) throws
+        -> (CallArguments, [String: SymbolicArgument])? {
+        guard let kwargs = node.objectValue?["kwargs"]?.objectValue else { return (.none, [:]) }
+        var flags = CallArguments()
+        var tensorArguments: [String: SymbolicArgument] = [:]
+        for (name, value) in kwargs where name != "training" && !value.isNull {
+            if let flag = value.boolValue {
+                flags[name] = .bool(flag)
+                continue
+            }
+            guard let tensors = try resolveNodeInputs(.object(["args": value]), layers: layers) else { return nil }
+            guard !tensors.isEmpty else {
+                throw KeelError("Functional config: argument '\(name)' of '\(layer.name)'", expected: "a boolean or tensors",
+                                found: value.summary)
+            }
+            tensorArguments[name] = value.arrayValue == nil ? .tensor(tensors[0]) : .tensors(tensors)
+        }
+        return (flags, tensorArguments)
     }
 
     /// `[name, node, tensor]` or a list of them.
@@ -166,8 +191,18 @@ public enum ModelConfig {
             entry["name"] = .string(layer.name)
             entry["inbound_nodes"] = .array(nodes.map { node in
                 let tensors = node.inputs.map(kerasTensor)
-                let args: JSONValue = tensors.count == 1 ? .array(tensors) : .array([.array(tensors)])
-                return ["args": args, "kwargs": .object(JSONObject())]
+                // Layers Keras calls with separate positional inputs (MultiHeadAttention's query,
+                // value, key) are written so; merge layers and Attention take one list.
+                let args: JSONValue = tensors.count == 1 || layer.takesPositionalInputs ? .array(tensors) : .array([.array(tensors)])
+                var kwargs = JSONObject()
+                for name in node.flags.names { if let flag = node.flags.bool(name) { kwargs[name] = .bool(flag) } }
+                for name in node.tensorArguments.keys.sorted() {
+                    switch node.tensorArguments[name]! {
+                    case .tensor(let t): kwargs[name] = kerasTensor(t)
+                    case .tensors(let ts): kwargs[name] = .array(ts.map(kerasTensor))
+                    }
+                }
+                return ["args": args, "kwargs": .object(kwargs)]
             })
         }
         return .object(entry)

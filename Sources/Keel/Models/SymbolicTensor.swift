@@ -24,20 +24,46 @@ public final class SymbolicTensor {
     }
 }
 
+/// A call argument made by other layer calls: an explicit `mask` a Keras file names, an RNN's
+/// `initial_state`.
+public enum SymbolicArgument {
+    case tensor(SymbolicTensor)
+    case tensors([SymbolicTensor])
+
+    var tensors: [SymbolicTensor] {
+        switch self {
+        case .tensor(let t): return [t]
+        case .tensors(let ts): return ts
+        }
+    }
+}
+
 /// One call of a layer on symbolic inputs (Keras's `Node`).
 public final class Node {
     public let layer: Layer
     public let inputs: [SymbolicTensor]
+    /// The call's flags (`use_causal_mask`, `return_attention_scores`), saved as the node's kwargs.
+    public let flags: CallArguments
+    /// Call arguments computed by other calls, by name.
+    public let tensorArguments: [String: SymbolicArgument]
     public private(set) var outputs: [SymbolicTensor] = []
     /// The position of this node among the layer's inbound nodes.
     public let indexInLayer: Int
 
-    init(layer: Layer, inputs: [SymbolicTensor], outputShapes: [[Int?]], dtype: DType) {
+    init(layer: Layer, inputs: [SymbolicTensor], flags: CallArguments = .none,
+         tensorArguments: [String: SymbolicArgument] = [:], outputShapes: [[Int?]], dtype: DType) {
         self.layer = layer
         self.inputs = inputs
+        self.flags = flags
+        self.tensorArguments = tensorArguments
         self.indexInLayer = layer.inboundNodes.count
         layer.inboundNodes.append(self)
         outputs = outputShapes.enumerated().map { SymbolicTensor(shape: $0.element, dtype: dtype, node: self, tensorIndex: $0.offset) }
+    }
+
+    /// Every tensor the call reads: its inputs, then its tensor arguments (in name order).
+    var dependencies: [SymbolicTensor] {
+        inputs + tensorArguments.keys.sorted().flatMap { tensorArguments[$0]!.tensors }
     }
 }
 
@@ -101,14 +127,45 @@ extension Layer {
     /// the hyper-parameters, the number of inputs and their shapes (a KeelError naming the layer
     /// and the shapes when they do not fit, thrown at the line that made the call), infers the
     /// output's shape and dtype, builds the weights and records a node. Nothing is computed.
-    public func callAsFunction(_ inputs: [SymbolicTensor]) throws -> SymbolicTensor {
-        let shapes = inputs.map(\.shape)
-        let outputShape = try checkInputs(shapes)
-        // `outputShape(for:)` refused unknown sizes the weights depend on; others do not matter.
-        buildIfNeeded(inputShapes: shapes.map { $0.map { $0 ?? 1 } })
-        let node = Node(layer: self, inputs: inputs, outputShapes: [outputShape], dtype: outputDType(for: inputs.map(\.dtype)))
-        return node.outputs[0]
+    /// `flags` are the call's non-tensor arguments (`use_causal_mask: true`); `tensorArguments`
+    /// those other calls compute (an `initial_state`, an explicit `mask`). The inputs' masks need
+    /// no argument: they flow through the graph to the layers that use them, as in Keras. A
+    /// layer whose call returns several tensors is called with `callAll`.
+    public func callAsFunction(_ inputs: [SymbolicTensor], arguments flags: CallArguments = .none,
+                               tensorArguments: [String: SymbolicArgument] = [:]) throws -> SymbolicTensor {
+        let outputs = try callAll(inputs, arguments: flags, tensorArguments: tensorArguments)
+        guard outputs.count == 1 else {
+            throw KeelError("call of \(nameForMessages)", expected: "one output (use callAll for a call returning several)",
+                            found: "\(outputs.count) outputs")
+        }
+        return outputs[0]
     }
 
-    public func callAsFunction(_ input: SymbolicTensor) throws -> SymbolicTensor { try callAsFunction([input]) }
+    public func callAsFunction(_ input: SymbolicTensor, arguments flags: CallArguments = .none,
+                               tensorArguments: [String: SymbolicArgument] = [:]) throws -> SymbolicTensor {
+        try callAsFunction([input], arguments: flags, tensorArguments: tensorArguments)
+    }
+
+    /// Calls the layer on symbolic tensors and returns every output (an RNN's output and states
+    /// with `return_state`, attention's output and scores).
+    public func callAll(_ inputs: [SymbolicTensor], arguments flags: CallArguments = .none,
+                        tensorArguments: [String: SymbolicArgument] = [:]) throws -> [SymbolicTensor] {
+        guard flags.flags.names == flags.names else {
+            throw KeelError("call arguments of \(nameForMessages)", expected: "flags (tensors go in tensorArguments)",
+                            found: flags.names.joined(separator: ", "))
+        }
+        try checkCallArguments(CallArguments(Dictionary(uniqueKeysWithValues: tensorArguments.keys.map { ($0, CallArguments.Value.bool(true)) })))
+        let shapes = inputs.map(\.shape)
+        let outputShapes = try checkInputs(shapes, arguments: flags)
+        // `outputShape(for:)` refused unknown sizes the weights depend on; others do not matter.
+        buildIfNeeded(inputShapes: shapes.map { $0.map { $0 ?? 1 } })
+        let node = Node(layer: self, inputs: inputs, flags: flags, tensorArguments: tensorArguments,
+                        outputShapes: outputShapes, dtype: outputDType(for: inputs.map(\.dtype)))
+        return node.outputs
+    }
+
+    public func callAll(_ input: SymbolicTensor, arguments flags: CallArguments = .none,
+                        tensorArguments: [String: SymbolicArgument] = [:]) throws -> [SymbolicTensor] {
+        try callAll([input], arguments: flags, tensorArguments: tensorArguments)
+    }
 }

@@ -13,12 +13,13 @@ extension Model {
 
     /// The total loss of a batch (Keras's `compute_loss`): Σ weight·loss per output plus the
     /// losses layers added in this forward pass. Also updates the loss trackers.
-    public func computeLoss(y: [Tensor], yPred: [Tensor], sampleWeight: Tensor?) -> Tensor {
+    /// `masks` are the masks the predictions carry (`forwardWithMasks`), one per output.
+    public func computeLoss(y: [Tensor], yPred: [Tensor], sampleWeight: Tensor?, masks: [Tensor?] = []) -> Tensor {
         guard let compiled else { OpCheck.fail("computeLoss: model '\(name)' is not compiled") }
         var total: Tensor? = nil
         for (i, loss) in compiled.losses.enumerated() {
             guard let loss else { continue }
-            let value = loss(y[i], yPred[i], sampleWeight: sampleWeight)
+            let value = loss(y[i], yPred[i], sampleWeight: sampleWeight, predictionMask: i < masks.count ? masks[i] : nil)
             compiled.outputLossTrackers[i].add(value.scalar, weight: Float(y[i].shape.first ?? 1))
             let weighted = compiled.lossWeights[i] == 1 ? value : value * compiled.lossWeights[i]
             total = total.map { $0 + weighted } ?? weighted
@@ -28,13 +29,21 @@ extension Model {
     }
 
     /// Updates the compiled metrics with a batch's targets and predictions.
-    public func updateMetrics(y: [Tensor], yPred: [Tensor], sampleWeight: Tensor?) {
+    /// A prediction's mask weighs the metrics that average per position (Keras's
+    /// MeanMetricWrapper: accuracy, the loss-function metrics) as Keras's `apply_mask` does.
+    public func updateMetrics(y: [Tensor], yPred: [Tensor], sampleWeight: Tensor?, masks: [Tensor?] = []) {
         guard let compiled else { return }
+        func weight(_ given: Tensor?, _ metric: Metric, output i: Int) -> Tensor? {
+            guard metric is Metrics.MeanMetricWrapper, i < masks.count, let mask = masks[i] else { return given }
+            return LossReduction.applying(mask: mask, to: given, reduction: .sum)
+        }
         for (i, list) in compiled.metrics.enumerated() {
-            for metric in list { metric.updateState(yTrue: y[i], yPred: yPred[i], sampleWeight: nil) }
+            for metric in list { metric.updateState(yTrue: y[i], yPred: yPred[i], sampleWeight: weight(nil, metric, output: i)) }
         }
         for (i, list) in compiled.weightedMetrics.enumerated() {
-            for metric in list { metric.updateState(yTrue: y[i], yPred: yPred[i], sampleWeight: sampleWeight) }
+            for metric in list {
+                metric.updateState(yTrue: y[i], yPred: yPred[i], sampleWeight: weight(sampleWeight, metric, output: i))
+            }
         }
     }
 
@@ -155,10 +164,10 @@ extension Model {
         let compiled = try requireCompiled("trainStep")
         let variables = compiled.trainableVariables(of: self)
         let tape = GradientTape()
-        let (loss, predictions) = try tape.record { () throws -> (Tensor, [Tensor]) in
-            let predictions = forward(batch.x, training: true)
+        let (loss, predictions, masks) = try tape.record { () throws -> (Tensor, [Tensor], [Tensor?]) in
+            let (predictions, masks) = forwardWithMasks(batch.x, training: true)
             try compiled.checkLossInputs(yTrue: batch.y, yPred: predictions)
-            return (computeLoss(y: batch.y, yPred: predictions, sampleWeight: batch.sampleWeight), predictions)
+            return (computeLoss(y: batch.y, yPred: predictions, sampleWeight: batch.sampleWeight, masks: masks), predictions, masks)
         }
         // Metrics need only the shapes, so they are made outside the recording.
         try compiled.buildMetrics(yTrue: batch.y, yPred: predictions)
@@ -167,20 +176,20 @@ extension Model {
         let optimizer = optimizer!
         optimizer.apply(optimizer.gradients(of: loss, wrt: variables, from: tape), to: variables)
         compiled.lossTracker.add(loss.scalar, weight: Float(batch.size))
-        updateMetrics(y: batch.y, yPred: predictions, sampleWeight: batch.sampleWeight)
+        updateMetrics(y: batch.y, yPred: predictions, sampleWeight: batch.sampleWeight, masks: masks)
         return metricResults()
     }
 
     /// Keras's default test_step (inference mode).
     public func defaultTestStep(_ batch: Batch) throws -> Logs {
         let compiled = try requireCompiled("testStep")
-        let predictions = forward(batch.x, training: false)
+        let (predictions, masks) = forwardWithMasks(batch.x, training: false)
         try compiled.buildMetrics(yTrue: batch.y, yPred: predictions)
         try compiled.checkLossInputs(yTrue: batch.y, yPred: predictions)
         try compiled.checkMetricInputs(yTrue: batch.y, yPred: predictions, sampleWeight: batch.sampleWeight)
-        let loss = computeLoss(y: batch.y, yPred: predictions, sampleWeight: batch.sampleWeight)
+        let loss = computeLoss(y: batch.y, yPred: predictions, sampleWeight: batch.sampleWeight, masks: masks)
         compiled.lossTracker.add(loss.scalar, weight: Float(batch.size))
-        updateMetrics(y: batch.y, yPred: predictions, sampleWeight: batch.sampleWeight)
+        updateMetrics(y: batch.y, yPred: predictions, sampleWeight: batch.sampleWeight, masks: masks)
         return metricResults()
     }
 
