@@ -121,6 +121,9 @@ final class SequenceLayer1DTests: XCTestCase {
             ("UpSampling1D", [:], [3]),
             ("RepeatVector", ["n": 2], [3, 2]),
             ("Permute", ["dims": [2, 1]], [3, 2, 2]),
+            // Outputs too large to index: refused rather than overflowing the shape arithmetic.
+            ("UpSampling1D", ["size": 16_777_216], [1 << 44, 1]),
+            ("RepeatVector", ["n": 16_777_216], [1 << 40]),
             // A kernel whose weights fit, dilated past 2^45: refused here rather than stopping the process in the op.
             ("Conv1D", ["filters": 1, "kernel_size": 2_097_154, "dilation_rate": 16_777_216, "padding": "causal"], [4, 1]),
         ]

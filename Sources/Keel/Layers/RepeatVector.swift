@@ -8,6 +8,9 @@ open class RepeatVector: Layer {
 
     open override func outputShape(for inputShapes: [[Int?]]) throws -> [Int?] {
         let shape = try singleInput(inputShapes, rank: 2...2, layout: "(batch, features)")
+        if let features = shape[1], let problem = ShapeMath.problem(with: [n, features]) {
+            throw invalidInput(expected: "\(n) repeats of the features that fit in memory", found: "an output whose \(problem)")
+        }
         return [shape[0], n, shape[1]]
     }
 
