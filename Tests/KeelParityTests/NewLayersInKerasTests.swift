@@ -3,7 +3,7 @@ import XCTest
 @testable import Keel
 import KeelTestSupport
 
-/// Models built of issue 14's layers, saved by Keel as .keras and .h5: Keras 3.15.1 loads both
+/// Models built of issue 14's (and issue 13's 1-D) layers, saved by Keel as .keras and .h5: Keras 3.15.1 loads both
 /// and predicts (in inference) what Keel predicts, so the configs and weights Keel writes are ones
 /// Keras rebuilds the same layers from.
 final class NewLayersInKerasTests: XCTestCase {
@@ -62,6 +62,30 @@ final class NewLayersInKerasTests: XCTestCase {
         let outputs = [try layer("GlobalMaxPooling3D", [:])(pooled), try layer("GlobalAveragePooling3D", ["keepdims": true])(pooled)]
         let model = try Model(inputs: [x], outputs: outputs, name: "vision")
         try assertKerasPredictsLikeKeel(model, input: RandomNormal(seed: 4, stddev: 1)([2, 6, 6, 2]))
+    }
+
+    /// The 1-D layers (issue 13): causal dilated and grouped Conv1D, SeparableConv1D,
+    /// DepthwiseConv1D, Conv1DTranspose, the 1-D pooling and reshaping layers, RepeatVector and
+    /// Permute, channels-first among them.
+    func testKerasLoadsSequenceLayers() throws {
+        func layer(_ className: String, _ config: JSONObject) throws -> Layer {
+            try Registries.layers.make(className, config: config)
+        }
+        let x = Input(shape: [8, 2], name: "sequence")
+        var h = try layer("Conv1D", ["filters": 4, "kernel_size": 3, "padding": "causal", "dilation_rate": 2, "groups": 2,
+                                     "activation": "tanh"])(x)
+        h = try layer("SeparableConv1D", ["filters": 3, "kernel_size": 2, "depth_multiplier": 2, "padding": "same"])(h)
+        h = try layer("DepthwiseConv1D", ["kernel_size": 2, "strides": 2, "data_format": "channels_first"])(h)
+        h = try layer("Conv1DTranspose", ["filters": 3, "kernel_size": 3, "strides": 2, "padding": "same"])(h)
+        h = try layer("ZeroPadding1D", ["padding": [1, 2]])(try layer("Cropping1D", ["cropping": [0, 1]])(h))
+        h = try layer("MaxPooling1D", ["pool_size": 2, "strides": 1, "padding": "same"])(h)
+        h = try layer("AveragePooling1D", ["pool_size": 3, "strides": 2, "padding": "same"])(h)
+        h = try layer("UpSampling1D", ["size": 2])(h)
+        let permuted = try layer("Permute", ["dims": [2, 1]])(h)
+        let averaged = try layer("GlobalAveragePooling1D", ["keepdims": true])(h)
+        let repeated = try layer("RepeatVector", ["n": 2])(try layer("GlobalMaxPooling1D", [:])(permuted))
+        let model = try Model(inputs: [x], outputs: [averaged, repeated, permuted], name: "sequence")
+        try assertKerasPredictsLikeKeel(model, input: RandomNormal(seed: 5, stddev: 1)([2, 8, 2]))
     }
 
     private func assertKerasPredictsLikeKeel(_ model: Model, input: Tensor) throws {

@@ -76,6 +76,20 @@ final class LayerConfigRoundTripTests: XCTestCase {
         "Identity": [:],
         "EinsumDense": ["equation": "abc,cd->abd", "output_shape": [nil, 4], "bias_axes": "d", "activation": "relu"],
         "Lambda": ["function": "round_trip_double", "output_shape": [4]],
+        // 1-D layers (issue 13), in the shorthands Keras accepts.
+        "Conv1D": ["filters": 4, "kernel_size": 3, "padding": "CAUSAL", "dilation_rate": 2, "groups": 2],
+        "Conv1DTranspose": ["filters": 2, "kernel_size": [4], "strides": 2, "output_padding": 1],
+        "SeparableConv1D": ["filters": 4, "kernel_size": 3, "depth_multiplier": 2, "pointwise_constraint": "non_neg"],
+        "DepthwiseConv1D": ["kernel_size": 3, "depth_multiplier": 2, "data_format": "channels_first"],
+        "MaxPooling1D": ["pool_size": 3],
+        "AveragePooling1D": ["pool_size": [2], "strides": 1, "padding": "same"],
+        "GlobalMaxPooling1D": ["keepdims": true],
+        "GlobalAveragePooling1D": ["data_format": "channels_first"],
+        "UpSampling1D": ["size": 3],
+        "ZeroPadding1D": ["padding": 2],
+        "Cropping1D": ["cropping": [0, 2]],
+        "RepeatVector": ["n": 4],
+        "Permute": ["dims": [3, 1, 2]],
     ]
 
     /// The function the Lambda sample names.

@@ -107,6 +107,23 @@ final class LayerContractTests: XCTestCase {
         "EinsumDense": Case(config: ["equation": "abc,cde->abde", "output_shape": [nil, 3, 2], "bias_axes": "de"],
                             inputs: [[2, 4]], refused: [[4]]),
         "Lambda": Case(config: ["function": "contract_double"], inputs: [[4]], refused: [[4], [4]]),
+        // 1-D layers (issue 13).
+        "Conv1D": Case(config: ["filters": 4, "kernel_size": 3, "padding": "causal", "dilation_rate": 2, "groups": 2],
+                       inputs: [[6, 2]], refused: [[8]]),
+        "Conv1DTranspose": Case(config: ["filters": 2, "kernel_size": 3, "strides": 2], inputs: [[4, 3]], refused: [[8]]),
+        "SeparableConv1D": Case(config: ["filters": 3, "kernel_size": 2, "depth_multiplier": 2, "strides": 2],
+                                inputs: [[6, 2]], refused: [[8]]),
+        "DepthwiseConv1D": Case(config: ["kernel_size": 3, "depth_multiplier": 2, "padding": "same"], inputs: [[5, 2]],
+                                refused: [[8]]),
+        "MaxPooling1D": Case(config: ["pool_size": 2], inputs: [[6, 2]], refused: [[8]]),
+        "AveragePooling1D": Case(config: ["pool_size": 3, "strides": 1, "padding": "same"], inputs: [[5, 2]], refused: [[8]]),
+        "GlobalMaxPooling1D": Case(config: [:], inputs: [[4, 3]], refused: [[8]]),
+        "GlobalAveragePooling1D": Case(config: ["keepdims": true], inputs: [[4, 3]], refused: [[8]]),
+        "UpSampling1D": Case(config: ["size": 3], inputs: [[4, 2]], refused: [[8]]),
+        "ZeroPadding1D": Case(config: ["padding": [1, 2]], inputs: [[3, 2]], refused: [[8]]),
+        "Cropping1D": Case(config: ["cropping": [1, 2]], inputs: [[5, 2]], refused: [[3, 2]]),
+        "RepeatVector": Case(config: ["n": 3], inputs: [[4]], refused: [[4, 2]]),
+        "Permute": Case(config: ["dims": [2, 1]], inputs: [[3, 4]], refused: [[3]]),
     ]
 
     /// The function the Lambda case names, registered as a user registers one before loading.

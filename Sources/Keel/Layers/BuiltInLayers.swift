@@ -71,5 +71,19 @@ enum BuiltInLayers {
         try registry.register(IdentityLayer.self)
         try registry.register(EinsumDense.self)
         try registry.register(Lambda.self)
+        // 1-D layers (issue 13).
+        try registry.register(Conv1D.self, aliases: ["Convolution1D"])
+        try registry.register(Conv1DTranspose.self, aliases: ["Convolution1DTranspose"])
+        try registry.register(SeparableConv1D.self, aliases: ["SeparableConvolution1D"])
+        try registry.register(DepthwiseConv1D.self)
+        try registry.register(MaxPooling1D.self, aliases: ["MaxPool1D"])
+        try registry.register(AveragePooling1D.self, aliases: ["AvgPool1D"])
+        try registry.register(GlobalMaxPooling1D.self, aliases: ["GlobalMaxPool1D"])
+        try registry.register(GlobalAveragePooling1D.self, aliases: ["GlobalAvgPool1D"])
+        try registry.register(UpSampling1D.self)
+        try registry.register(ZeroPadding1D.self)
+        try registry.register(Cropping1D.self)
+        try registry.register(RepeatVector.self)
+        try registry.register(Permute.self)
     }
 }

@@ -61,18 +61,22 @@ open class Conv2D: Layer {
 
     open override func call(_ input: Tensor, training: Bool) -> Tensor {
         let x = dataFormat.toChannelsLast(input)
-        let k = kernel.value
-        var output: Tensor
-        if groups == 1 {
-            output = x.conv2d(k, strides: strides.tuple, padding: padding, dilation: dilationRate.tuple)
-        } else {
-            let pieces = zip(x.split(count: groups, axis: 3), k.split(count: groups, axis: 3)).map { xi, ki in
-                xi.conv2d(ki, strides: strides.tuple, padding: padding, dilation: dilationRate.tuple)
-            }
-            output = Tensor.concatenate(pieces, axis: 3)
-        }
+        var output = x.groupedConv2d(kernel.value, groups: groups, strides: strides.tuple, padding: padding,
+                                     dilation: dilationRate.tuple)
         if let bias { output = output + bias.value }
         // The activation sees the output in the layer's own format (it matters for softmax).
         return activation(dataFormat.fromChannelsLast(output))
+    }
+}
+
+extension Tensor {
+    /// A convolution whose channels split into `groups` independent convolutions (each with its
+    /// slice of the kernel's filters), their outputs concatenated, as Keras's `groups` does.
+    func groupedConv2d(_ kernel: Tensor, groups: Int, strides: (Int, Int), padding: Padding, dilation: (Int, Int)) -> Tensor {
+        guard groups > 1 else { return conv2d(kernel, strides: strides, padding: padding, dilation: dilation) }
+        let pieces = zip(split(count: groups, axis: 3), kernel.split(count: groups, axis: 3)).map { xi, ki in
+            xi.conv2d(ki, strides: strides, padding: padding, dilation: dilation)
+        }
+        return Tensor.concatenate(pieces, axis: 3)
     }
 }

@@ -44,6 +44,20 @@ extension Layer {
         }
     }
 
+    /// The spatial sizes a pooling window gives over every spatial axis of `shape` (nil where a
+    /// size is unknown). With same padding a window may overhang the input, but not by more than
+    /// the input.
+    public func poolWindowOutputs(_ shape: [Int?], format: DataFormat, pool: [Int], strides: [Int], padding: Padding,
+                                  shapes: [[Int?]]) throws -> [Int?] {
+        try format.spatialAxes(rank: shape.count).enumerated().map { i, axis in
+            if let length = shape[axis], pool[i] > 2 * length + 1 {
+                throw invalidInput(expected: "a pool window (\(pool[i])) at most twice the input (\(length)) plus one", found: shapes)
+            }
+            return try windowOutput(length: shape[axis], window: pool[i], stride: strides[i], padding: padding,
+                                    what: "pool", shapes: shapes)
+        }
+    }
+
     /// The output length of a window (kernel or pool) slid along one axis. With valid padding
     /// the window must fit in the input, as Keras raises ("would be negative").
     public func windowOutput(length: Int?, window: Int, stride: Int, dilation: Int = 1, padding: Padding,

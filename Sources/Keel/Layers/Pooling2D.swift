@@ -18,15 +18,8 @@ open class Pooling2D: Layer {
 
     open override func outputShape(for inputShapes: [[Int?]]) throws -> [Int?] {
         let shape = try singleInput(inputShapes, rank: 4...4, layout: dataFormat.imageLayout)
-        let spatial = try dataFormat.spatialAxes(rank: 4).enumerated().map { i, axis in
-            // With same padding a window may overhang the input, but not by more than the input.
-            if let length = shape[axis], poolSize[i] > 2 * length + 1 {
-                throw invalidInput(expected: "a pool window (\(poolSize[i])) at most twice the input (\(length)) plus one",
-                                   found: inputShapes)
-            }
-            return try windowOutput(length: shape[axis], window: poolSize[i], stride: resolvedStrides[i], padding: padding,
-                                    what: "pool", shapes: inputShapes)
-        }
+        let spatial = try poolWindowOutputs(shape, format: dataFormat, pool: poolSize.values, strides: resolvedStrides.values,
+                                            padding: padding, shapes: inputShapes)
         return dataFormat.imageShape(batch: shape[0], spatial: spatial, channels: shape[dataFormat.channelAxis(rank: 4)])
     }
 

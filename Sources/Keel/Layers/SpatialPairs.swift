@@ -1,6 +1,7 @@
 /// Amounts added or removed before and after each spatial axis (ZeroPadding, Cropping). Keras
 /// accepts one integer for every side, one integer per axis for both its sides, or a
-/// `(before, after)` pair per axis, and writes the pairs back.
+/// `(before, after)` pair per axis, and writes the pairs back. With one axis (ZeroPadding1D,
+/// Cropping1D) Keras takes one integer or one `(before, after)` pair and writes the pair.
 public struct SpatialPairs<Arity: TupleArity>: ConfigRepresentable, Equatable, ExpressibleByIntegerLiteral {
     /// One `[before, after]` per spatial axis.
     public private(set) var pairs: [[Int]]
@@ -21,6 +22,13 @@ public struct SpatialPairs<Arity: TupleArity>: ConfigRepresentable, Equatable, E
     public init(configValue: JSONValue) throws {
         let expected = "an integer, a list of \(Arity.count) integers or a list of \(Arity.count) [before, after] pairs"
         if let single = configValue.intValue { pairs = Array(repeating: [single, single], count: Arity.count); return }
+        if Arity.count == 1 {
+            guard let pair = configValue.arrayValue, pair.count == 2, let before = pair[0].intValue, let after = pair[1].intValue else {
+                throw ConfigMismatch("an integer or a [before, after] pair of integers")
+            }
+            pairs = [[before, after]]
+            return
+        }
         guard let items = configValue.arrayValue, items.count == Arity.count else { throw ConfigMismatch(expected) }
         pairs = try items.map { item in
             if let amount = item.intValue { return [amount, amount] }
@@ -31,7 +39,7 @@ public struct SpatialPairs<Arity: TupleArity>: ConfigRepresentable, Equatable, E
         }
     }
 
-    public var configValue: JSONValue { .array(pairs.map { .from($0) }) }
+    public var configValue: JSONValue { Arity.count == 1 ? .from(pairs[0]) : .array(pairs.map { .from($0) }) }
 
     /// The (before, after) amounts of spatial axis `index`.
     public subscript(index: Int) -> (before: Int, after: Int) { (pairs[index][0], pairs[index][1]) }
@@ -59,10 +67,17 @@ extension DataFormat {
     }
 }
 
-/// The names of 2-D and 3-D spatial axes, as Keras's messages call them.
+/// The names of 1-D, 2-D and 3-D spatial axes, as Keras's messages call them.
 enum SpatialAxisNames {
+    static let sequential = ["steps"]
     static let planar = ["height", "width"]
     static let volumetric = ["depth", "height", "width"]
 
-    static func forCount(_ count: Int) -> [String] { count == 3 ? volumetric : planar }
+    static func forCount(_ count: Int) -> [String] {
+        switch count {
+        case 1: return sequential
+        case 3: return volumetric
+        default: return planar
+        }
+    }
 }

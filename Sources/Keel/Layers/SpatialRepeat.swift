@@ -12,7 +12,14 @@ extension Layer {
         let rank = size.count + 2
         let layout = dataFormat.layout(spatialNames: SpatialAxisNames.forCount(size.count))
         var output = try singleInput(inputShapes, rank: rank...rank, layout: layout)
-        for (i, axis) in dataFormat.spatialAxes(rank: rank).enumerated() { output[axis] = output[axis].map { $0 * size[i] } }
+        for (i, axis) in dataFormat.spatialAxes(rank: rank).enumerated() {
+            guard let length = output[axis] else { continue }
+            let (grown, overflow) = length.multipliedReportingOverflow(by: size[i])
+            guard !overflow, grown <= ShapeMath.maximumElementCount else {
+                throw invalidInput(expected: "an up-sampled length (\(length) × \(size[i])) that fits in memory", found: inputShapes)
+            }
+            output[axis] = grown
+        }
         return output
     }
 }
