@@ -47,6 +47,9 @@ public enum ModelConfig {
                         throw KeelError("Functional config: inbound node of '\(layer.name)'", expected: "at least one input tensor",
                                         found: "none")
                     }
+                    if let operation = layer as? KerasOperationLayer {
+                        try operation.setConstantArguments(constantArguments(node))
+                    }
                     _ = try layer.callAll(inputs, arguments: flags, tensorArguments: tensorArguments)
                 } else {
                     next.append((layer, node))
@@ -131,6 +134,11 @@ public enum ModelConfig {
         return (flags, tensorArguments)
     }
 
+    /// The numbers among a Keras 3 node's positional arguments (`not_equal(x, 0)`'s 0).
+    private static func constantArguments(_ node: JSONValue) -> [JSONValue] {
+        (node.objectValue?["args"]?.arrayValue ?? []).filter { $0.doubleValue != nil }
+    }
+
     /// `[name, node, tensor]` or a list of them.
     private static func tensors(_ value: JSONValue?, layers: [String: Layer], field: String) throws -> [SymbolicTensor] {
         guard let items = value?.arrayValue else {
@@ -185,6 +193,10 @@ public enum ModelConfig {
 
     private static func layerEntry(_ layer: Layer, nodes: [Node]?) -> JSONValue {
         var entry = JSONObject()
+        if let operation = layer as? KerasOperationLayer {
+            entry["module"] = .string(type(of: operation).kerasModule)
+            entry["registered_name"] = .string(type(of: layer).kerasClassName)
+        }
         entry["class_name"] = .string(type(of: layer).kerasClassName)
         entry["config"] = .object(layer.config)
         if let nodes {
@@ -193,7 +205,8 @@ public enum ModelConfig {
                 let tensors = node.inputs.map(kerasTensor)
                 // Layers Keras calls with separate positional inputs (MultiHeadAttention's query,
                 // value, key) are written so; merge layers and Attention take one list.
-                let args: JSONValue = tensors.count == 1 || layer.takesPositionalInputs ? .array(tensors) : .array([.array(tensors)])
+                var args: JSONValue = tensors.count == 1 || layer.takesPositionalInputs ? .array(tensors) : .array([.array(tensors)])
+                if let operation = layer as? KerasOperationLayer { args = .array(tensors + operation.constantArguments) }
                 var kwargs = JSONObject()
                 for name in node.flags.names { if let flag = node.flags.bool(name) { kwargs[name] = .bool(flag) } }
                 for name in node.tensorArguments.keys.sorted() {
