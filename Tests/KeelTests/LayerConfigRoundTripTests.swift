@@ -76,6 +76,11 @@ final class LayerConfigRoundTripTests: XCTestCase {
         "Identity": [:],
         "EinsumDense": ["equation": "abc,cd->abd", "output_shape": [nil, 4], "bias_axes": "d", "activation": "relu"],
         "Lambda": ["function": "round_trip_double", "output_shape": [4]],
+        // Attention (issue 13).
+        "MultiHeadAttention": ["num_heads": 2, "key_dim": 3, "output_shape": 5, "attention_axes": 1, "use_gate": true,
+                               "activity_regularizer": "l2", "flash_attention": false],
+        "Attention": ["use_scale": true, "score_mode": "concat", "dropout": 0.1, "seed": 4],
+        "AdditiveAttention": ["use_scale": false, "dropout": 0.2],
     ]
 
     /// The function the Lambda sample names.

@@ -107,6 +107,12 @@ final class LayerContractTests: XCTestCase {
         "EinsumDense": Case(config: ["equation": "abc,cde->abde", "output_shape": [nil, 3, 2], "bias_axes": "de"],
                             inputs: [[2, 4]], refused: [[4]]),
         "Lambda": Case(config: ["function": "contract_double"], inputs: [[4]], refused: [[4], [4]]),
+        // Attention (issue 13).
+        "MultiHeadAttention": Case(config: ["num_heads": 2, "key_dim": 3, "value_dim": 2, "use_bias": false],
+                                   inputs: [[3, 4], [5, 2], [5, 3]], refused: [[3, 4], [5, 2], [4, 3]]),
+        "Attention": Case(config: ["use_scale": true, "score_mode": "concat"], inputs: [[3, 4], [5, 2], [5, 4]],
+                          refused: [[3, 4], [5, 2], [5, 3]]),
+        "AdditiveAttention": Case(config: [:], inputs: [[3, 4], [5, 4]], refused: [[3, 4]]),
     ]
 
     /// The function the Lambda case names, registered as a user registers one before loading.

@@ -71,5 +71,9 @@ enum BuiltInLayers {
         try registry.register(IdentityLayer.self)
         try registry.register(EinsumDense.self)
         try registry.register(Lambda.self)
+        // Attention (Sources/Keel/Layers/Attention, issue 13).
+        try registry.register(MultiHeadAttention.self)
+        try registry.register(Attention.self)
+        try registry.register(AdditiveAttention.self)
     }
 }

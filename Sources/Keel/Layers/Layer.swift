@@ -383,12 +383,15 @@ public enum InputCount: CustomStringConvertible, Sendable {
     /// Merge layers (Add, Concatenate): Keras requires at least two.
     case atLeastTwo
     case exactly(Int)
+    /// From `lower` to `upper` inputs (MultiHeadAttention's query and value, and an optional key).
+    case between(Int, Int)
 
     public func allows(_ count: Int) -> Bool {
         switch self {
         case .one: return count == 1
         case .atLeastTwo: return count >= 2
         case .exactly(let n): return count == n
+        case .between(let lower, let upper): return count >= lower && count <= upper
         }
     }
 
@@ -397,6 +400,7 @@ public enum InputCount: CustomStringConvertible, Sendable {
         case .one: return "one input"
         case .atLeastTwo: return "at least 2 inputs"
         case .exactly(let n): return n == 1 ? "one input" : "\(n) inputs"
+        case .between(let lower, let upper): return "\(lower) to \(upper) inputs"
         }
     }
 }
