@@ -12,7 +12,7 @@ import KeelTestSupport
 final class MultiHeadAttentionWeightsParityTests: XCTestCase {
     private func keelModel() throws -> Model {
         let query = Input(shape: [3, 4]), value = Input(shape: [5, 6])
-        let attended = try MultiHeadAttention(numHeads: 2, keyDim: 3, valueDim: 2, biasInitializer: RandomNormal(seed: 3, stddev: 0.5))(
+        let attended = try MultiHeadAttention(numHeads: 2, keyDim: 3, biasInitializer: RandomNormal(seed: 3, stddev: 0.5))(
             [query, value])
         let output = try Dense(units: 2, biasInitializer: RandomNormal(seed: 4, stddev: 0.5))(attended)
         return try Model(inputs: [query, value], outputs: [output])
@@ -83,7 +83,8 @@ final class MultiHeadAttentionWeightsParityTests: XCTestCase {
     def model():
         keras.utils.clear_session()
         query, value = keras.Input((3, 4)), keras.Input((5, 6))
-        attended = keras.layers.MultiHeadAttention(num_heads=2, key_dim=3, value_dim=2)(query, value)
+        # value_dim stays key_dim: Keras's fused jax path cannot take others.
+        attended = keras.layers.MultiHeadAttention(num_heads=2, key_dim=3)(query, value)
         return keras.Model([query, value], keras.layers.Dense(2)(attended))
 
     def layout(path):
