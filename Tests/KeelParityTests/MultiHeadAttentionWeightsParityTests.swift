@@ -8,7 +8,9 @@ import KeelTestSupport
 /// into the same Keel model, which then predicts what Keras predicted; the file Keel writes has
 /// exactly the groups, datasets and shapes of Keras's file (the projections under
 /// `query_dense`, `key_dense`, `value_dense`, `output_dense`, the empty `_softmax` and
-/// `_dropout_layer`), and Keras loading it predicts what Keel predicts.
+/// `_dropout_layer`), and Keras loading it predicts what Keel predicts. Keras's `.keras` archive of
+/// the model loads in Keel too, and Keel's `.keras` and `.h5` files of a model with all three
+/// attention layers load in Keras.
 final class MultiHeadAttentionWeightsParityTests: XCTestCase {
     private func keelModel() throws -> Model {
         let query = Input(shape: [3, 4]), value = Input(shape: [5, 6])
@@ -27,6 +29,7 @@ final class MultiHeadAttentionWeightsParityTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: directory) }
         let kerasFile = directory.appendingPathComponent("keras.weights.h5").path
         let keelFile = directory.appendingPathComponent("keel.weights.h5").path
+        let kerasArchive = directory.appendingPathComponent("keras.keras").path
         let inputs = data()
 
         let written = try keelModel()
@@ -35,7 +38,7 @@ final class MultiHeadAttentionWeightsParityTests: XCTestCase {
         try written.saveWeights(to: keelFile)
 
         let job: JSONValue = [
-            "keras_file": .string(kerasFile), "keel_file": .string(keelFile),
+            "keras_file": .string(kerasFile), "keel_file": .string(keelFile), "keras_archive": .string(kerasArchive),
             "query": .array(inputs[0].scalars.map { .double(Double($0)) }),
             "value": .array(inputs[1].scalars.map { .double(Double($0)) }),
         ]
@@ -48,6 +51,9 @@ final class MultiHeadAttentionWeightsParityTests: XCTestCase {
         try loaded.loadWeights(from: kerasFile)
         let kerasPrediction = try XCTUnwrap(result["keras_prediction"]?.arrayValue).compactMap(\.doubleValue)
         assertClose(loaded.forward(inputs)[0].scalars, kerasPrediction, "Keel with Keras's weights")
+        // Keras's whole model (positional query and value in the node, `shapes_dict` build config).
+        let archive = try Model.load(from: kerasArchive)
+        assertClose(archive.forward(inputs)[0].scalars, kerasPrediction, "Keel loading Keras's .keras")
 
         // Keel's file: Keras's layout, and Keras predicts what Keel did.
         let kerasLayout = try XCTUnwrap(result["keras_layout"]?.arrayValue).compactMap(\.stringValue)
@@ -59,6 +65,48 @@ final class MultiHeadAttentionWeightsParityTests: XCTestCase {
         }
         let fromKeelFile = try XCTUnwrap(result["keel_file_prediction"]?.arrayValue).compactMap(\.doubleValue)
         assertClose(keelPrediction.scalars, fromKeelFile, "Keras with Keel's weights")
+    }
+
+    /// Keel's `.keras` and `.h5` files of a model with the three attention layers load in Keras,
+    /// which predicts what Keel predicts: their configs, the MultiHeadAttention call's positional
+    /// query and value, and the nested weights are ones Keras reads.
+    func testKerasLoadsKeelModelsWithAttentionLayers() throws {
+        let query = Input(shape: [3, 4], name: "query"), value = Input(shape: [5, 4], name: "value")
+        let multiHead = try MultiHeadAttention(numHeads: 2, keyDim: 3, useGate: true, outputShape: [2],
+                                               biasInitializer: RandomNormal(seed: 3, stddev: 0.5))([query, value])
+        let dot = try Attention(useScale: true, scoreMode: "concat")([query, value, value])
+        let additive = try AdditiveAttention()([query, value])
+        let model = try Model(inputs: [query, value], outputs: [multiHead, dot, additive], name: "attention_layers")
+        let directory = ProjectPaths.temporaryDirectory("keel-attention-in-keras")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let inputs = data().enumerated().map { i, x in i == 0 ? x : RandomNormal(seed: 8, stddev: 1)([2, 5, 4]) }
+        let expected = model.forward(inputs)
+        var inputPaths: [String] = []
+        for (i, x) in inputs.enumerated() {
+            let path = directory.appendingPathComponent("input\(i).npy").path
+            try NPY.write(x.arrayData, to: path)
+            inputPaths.append(path)
+        }
+        var jobs: [KerasLoadJob] = []
+        for format in ["keras", "h5"] {
+            let path = directory.appendingPathComponent("attention.\(format)").path
+            try model.save(to: path)
+            jobs.append(KerasLoadJob(file: path, architecture: nil, inputs: inputPaths))
+        }
+        let results = try KerasLoadJob.run(jobs, scratch: directory)
+        XCTAssertEqual(results.count, jobs.count)
+        for result in results {
+            let file = result["file"]?.stringValue ?? "?"
+            if let error = result["error"]?.stringValue {
+                XCTFail("Keras could not load \(file): \(error)")
+                continue
+            }
+            let predictions = result["predictions"]?.arrayValue ?? []
+            XCTAssertEqual(predictions.count, expected.count, "Keras outputs of \(file)")
+            for (index, (prediction, wanted)) in zip(predictions, expected).enumerated() {
+                Fixtures.assertClose(Fixtures.tensor(prediction), wanted, tolerance: 1e-5, "Keras prediction \(index) of \(file)")
+            }
+        }
     }
 
     private func assertClose(_ actual: [Float], _ expected: [Double], _ what: String, file: StaticString = #filePath, line: UInt = #line) {
@@ -103,6 +151,7 @@ final class MultiHeadAttentionWeightsParityTests: XCTestCase {
         # Biases drawn too, so that every weight shows in the prediction.
         written.set_weights([np.random.default_rng(6).normal(0, 0.5, w.shape).astype("float32") for w in written.get_weights()])
         written.save_weights(case["keras_file"])
+        written.save(case["keras_archive"])
         reader = model()
         reader.load_weights(case["keel_file"])
         results.append({

@@ -163,6 +163,12 @@ open class Layer: ConfigConstructible {
     /// How many inputs a call takes: one, or at least two for merge layers (Keras's `Merge`).
     open var inputCount: InputCount { .one }
 
+    /// The names of the call's arguments when Keras takes the inputs as separate positional
+    /// arguments (MultiHeadAttention's `query`, `value`, `key`) rather than as one list (merge
+    /// layers, Attention's `[query, value]`), nil for the latter: a model config then writes the
+    /// call's `args` one by one and the `build_config` as Keras's `shapes_dict` (`query_shape`, ...).
+    open var positionalInputNames: [String]? { nil }
+
     /// The output's shape for inputs of these shapes (batch dimension first, nil unknown), as
     /// Keras's `compute_output_shape`; inputs that do not suit the layer are a KeelError naming
     /// it (`invalidInput`). The shapes come in the number `inputCount` allows. The default

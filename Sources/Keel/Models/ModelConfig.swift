@@ -166,7 +166,7 @@ public enum ModelConfig {
             entry["name"] = .string(layer.name)
             entry["inbound_nodes"] = .array(nodes.map { node in
                 let tensors = node.inputs.map(kerasTensor)
-                let args: JSONValue = tensors.count == 1 ? .array(tensors) : .array([.array(tensors)])
+                let args: JSONValue = tensors.count == 1 || layer.positionalInputNames != nil ? .array(tensors) : .array([.array(tensors)])
                 return ["args": args, "kwargs": .object(JSONObject())]
             })
         }

@@ -83,6 +83,8 @@ open class MultiHeadAttention: Layer {
 
     open override var inputCount: InputCount { .between(2, 3) }
 
+    open override var positionalInputNames: [String]? { ["query", "value", "key"] }
+
     open override var acceptedCallArguments: Set<String> {
         ["attention_mask", "query_mask", "value_mask", "key_mask", "use_causal_mask", "return_attention_scores",
          Self.attachedQueryMaskArgument]
