@@ -91,6 +91,11 @@ final class LayerConfigRoundTripTests: XCTestCase {
         "Cropping1D": ["cropping": [0, 2]],
         "RepeatVector": ["n": 4],
         "Permute": ["dims": [3, 1, 2]],
+        // Attention (issue 13).
+        "MultiHeadAttention": ["num_heads": 2, "key_dim": 3, "output_shape": 5, "attention_axes": 1, "use_gate": true,
+                               "activity_regularizer": "l2", "flash_attention": false],
+        "Attention": ["use_scale": true, "score_mode": "concat", "dropout": 0.1, "seed": 4],
+        "AdditiveAttention": ["use_scale": false, "dropout": 0.2],
     ]
 
     /// The function the Lambda sample names.

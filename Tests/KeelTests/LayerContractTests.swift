@@ -126,6 +126,12 @@ final class LayerContractTests: XCTestCase {
         "Cropping1D": Case(config: ["cropping": [1, 2]], inputs: [[5, 2]], refused: [[3, 2]]),
         "RepeatVector": Case(config: ["n": 3], inputs: [[4]], refused: [[4, 2]]),
         "Permute": Case(config: ["dims": [2, 1]], inputs: [[3, 4]], refused: [[3]]),
+        // Attention (issue 13).
+        "MultiHeadAttention": Case(config: ["num_heads": 2, "key_dim": 3, "value_dim": 2, "use_bias": false],
+                                   inputs: [[3, 4], [5, 2], [5, 3]], refused: [[3, 4], [5, 2], [4, 3]]),
+        "Attention": Case(config: ["use_scale": true, "score_mode": "concat"], inputs: [[3, 4], [5, 2], [5, 4]],
+                          refused: [[3, 4], [5, 2], [5, 3]]),
+        "AdditiveAttention": Case(config: [:], inputs: [[3, 4], [5, 4]], refused: [[3, 4]]),
     ]
 
     /// The function the Lambda case names, registered as a user registers one before loading.

@@ -86,5 +86,9 @@ enum BuiltInLayers {
         try registry.register(Cropping1D.self)
         try registry.register(RepeatVector.self)
         try registry.register(Permute.self)
+        // Attention (Sources/Keel/Layers/Attention, issue 13).
+        try registry.register(MultiHeadAttention.self)
+        try registry.register(Attention.self)
+        try registry.register(AdditiveAttention.self)
     }
 }

@@ -163,10 +163,11 @@ open class Layer: ConfigConstructible {
     /// How many inputs a call takes: one, or at least two for merge layers (Keras's `Merge`).
     open var inputCount: InputCount { .one }
 
-    /// Whether Keras calls the layer with its inputs as separate positional arguments
-    /// (`mha(query, value)`) rather than as one list (`Concatenate()([a, b])`), which is how a
-    /// saved model's nodes list them.
-    open var takesPositionalInputs: Bool { false }
+    /// The names of the call's arguments when Keras takes the inputs as separate positional
+    /// arguments (MultiHeadAttention's `query`, `value`, `key`) rather than as one list (merge
+    /// layers, Attention's `[query, value]`), nil for the latter: a model config then writes the
+    /// call's `args` one by one and the `build_config` as Keras's `shapes_dict` (`query_shape`, ...).
+    open var positionalInputNames: [String]? { nil }
 
     /// The output's shape for inputs of these shapes (batch dimension first, nil unknown), as
     /// Keras's `compute_output_shape`; inputs that do not suit the layer are a KeelError naming
@@ -388,12 +389,15 @@ public enum InputCount: CustomStringConvertible, Sendable {
     /// Merge layers (Add, Concatenate): Keras requires at least two.
     case atLeastTwo
     case exactly(Int)
+    /// From `lower` to `upper` inputs (MultiHeadAttention's query and value, and an optional key).
+    case between(Int, Int)
 
     public func allows(_ count: Int) -> Bool {
         switch self {
         case .one: return count == 1
         case .atLeastTwo: return count >= 2
         case .exactly(let n): return count == n
+        case .between(let lower, let upper): return count >= lower && count <= upper
         }
     }
 
@@ -402,6 +406,7 @@ public enum InputCount: CustomStringConvertible, Sendable {
         case .one: return "one input"
         case .atLeastTwo: return "at least 2 inputs"
         case .exactly(let n): return n == 1 ? "one input" : "\(n) inputs"
+        case .between(let lower, let upper): return "\(lower) to \(upper) inputs"
         }
     }
 }

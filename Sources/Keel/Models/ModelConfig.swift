@@ -205,7 +205,7 @@ public enum ModelConfig {
                 let tensors = node.inputs.map(kerasTensor)
                 // Layers Keras calls with separate positional inputs (MultiHeadAttention's query,
                 // value, key) are written so; merge layers and Attention take one list.
-                var args: JSONValue = tensors.count == 1 || layer.takesPositionalInputs ? .array(tensors) : .array([.array(tensors)])
+                var args: JSONValue = tensors.count == 1 || layer.positionalInputNames != nil ? .array(tensors) : .array([.array(tensors)])
                 if let operation = layer as? KerasOperationLayer { args = .array(tensors + operation.constantArguments) }
                 var kwargs = JSONObject()
                 for name in node.flags.names { if let flag = node.flags.bool(name) { kwargs[name] = .bool(flag) } }

@@ -26,7 +26,8 @@ enum KerasArchive {
         let configText = String(decoding: try archive.contents(of: configMember), as: UTF8.self)
         let config = try JSONValue.parse(configText, source: "\(path) member '\(configMember)'")
         let model = try ModelConfig.model(from: config)
-        if let compileConfig = config.objectValue?["compile_config"]?.objectValue {
+        // Keras writes an empty compile_config for a model never compiled.
+        if let compileConfig = config.objectValue?["compile_config"]?.objectValue, !compileConfig.isEmpty {
             try TrainingConfig.compile(model, from: compileConfig, source: path, purpose: purpose)
         }
         try withWeightsFile(of: archive) { file in

@@ -47,19 +47,25 @@ enum KerasArchiveConfig {
         result["registered_name"] = .null
         let name = object["config"]?.objectValue?["name"]?.stringValue ?? object["name"]?.stringValue
         if className.stringValue != "InputLayer", let layer = name.flatMap({ layers[$0] }),
-           let inputShape = buildInputShape(of: layer) {
-            result["build_config"] = ["input_shape": inputShape]
+           let buildConfig = buildConfig(of: layer) {
+            result["build_config"] = buildConfig
         }
         for (key, value) in object where result[key] == nil { result[key] = value }
         return .object(result)
     }
 
     /// The shape(s) the layer was first called on, batch dimension unknown: one shape for a
-    /// single input, a list of shapes for several (Concatenate, Add).
-    private static func buildInputShape(of layer: Layer) -> JSONValue? {
+    /// single input, a list of shapes for several (Concatenate, Add), or one per named argument
+    /// for positional inputs (MultiHeadAttention's `{"shapes_dict": {"query_shape": ...}}`).
+    private static func buildConfig(of layer: Layer) -> JSONValue? {
         guard let inputs = layer.inboundNodes.first?.inputs, !inputs.isEmpty else { return nil }
         let shapes = inputs.map { JSONValue.from($0.shape) }
-        return shapes.count == 1 ? shapes[0] : .array(shapes)
+        if let names = layer.positionalInputNames, names.count >= shapes.count {
+            var byName = JSONObject()
+            for (name, shape) in zip(names, shapes) { byName["\(name)_shape"] = shape }
+            return ["shapes_dict": .object(byName)]
+        }
+        return ["input_shape": shapes.count == 1 ? shapes[0] : .array(shapes)]
     }
 
     /// `metadata.json`, which Keras writes and does not read back.
