@@ -76,6 +76,15 @@ final class LayerConfigRoundTripTests: XCTestCase {
         "Identity": [:],
         "EinsumDense": ["equation": "abc,cd->abd", "output_shape": [nil, 4], "bias_axes": "d", "activation": "relu"],
         "Lambda": ["function": "round_trip_double", "output_shape": [4]],
+        // Normalization, masking and TimeDistributed (issue 13).
+        "LayerNormalization": ["axis": [2, 1], "epsilon": 1e-5, "rms_scaling": true, "beta_regularizer": "l1"],
+        "GroupNormalization": ["groups": -1, "axis": 1, "center": false, "gamma_constraint": "non_neg"],
+        "RMSNormalization": ["axis": [1, 2], "epsilon": 1e-4],
+        "UnitNormalization": ["axis": 1],
+        "Masking": ["mask_value": -1.0],
+        "TimeDistributed": ["layer": ["module": "keras.layers", "class_name": "Conv2D",
+                                      "config": ["filters": 2, "kernel_size": 3, "name": "conv"], "registered_name": nil,
+                                      "build_config": ["input_shape": [nil, 5, 5, 1]]]],
     ]
 
     /// The function the Lambda sample names.

@@ -107,6 +107,14 @@ final class LayerContractTests: XCTestCase {
         "EinsumDense": Case(config: ["equation": "abc,cde->abde", "output_shape": [nil, 3, 2], "bias_axes": "de"],
                             inputs: [[2, 4]], refused: [[4]]),
         "Lambda": Case(config: ["function": "contract_double"], inputs: [[4]], refused: [[4], [4]]),
+        // Normalization, masking and TimeDistributed (issue 13).
+        "LayerNormalization": Case(config: ["axis": [1, 2], "gamma_regularizer": "l2"], inputs: [[3, 4]], refused: [[4]]),
+        "GroupNormalization": Case(config: ["groups": 2], inputs: [[3, 4]], refused: [[3, 5]]),
+        "RMSNormalization": Case(config: ["axis": -1], inputs: [[3, 4]], refused: [[4], [4]]),
+        "UnitNormalization": Case(config: ["axis": [1, 2]], inputs: [[3, 4]], refused: [[4]]),
+        "Masking": Case(config: ["mask_value": 0.5], inputs: [[3, 4]], refused: [[]]),
+        "TimeDistributed": Case(config: ["layer": ["class_name": "Dense", "config": ["units": 2]]], inputs: [[3, 4]],
+                                refused: [[4]]),
     ]
 
     /// The function the Lambda case names, registered as a user registers one before loading.

@@ -71,5 +71,12 @@ enum BuiltInLayers {
         try registry.register(IdentityLayer.self)
         try registry.register(EinsumDense.self)
         try registry.register(Lambda.self)
+        // Normalization, masking and TimeDistributed (issue 13).
+        try registry.register(LayerNormalization.self)
+        try registry.register(GroupNormalization.self)
+        try registry.register(RMSNormalization.self)
+        try registry.register(UnitNormalization.self)
+        try registry.register(Masking.self)
+        try registry.register(TimeDistributed.self)
     }
 }
