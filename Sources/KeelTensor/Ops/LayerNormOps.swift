@@ -43,12 +43,25 @@ enum LayerNormKernels {
     /// Mean and 1/√(biased variance + ε) of one row (two passes: mean, then centred squares).
     @inline(__always)
     static func rowStatistics(_ r: UnsafePointer<Float>, _ n: Int, epsilon: Float) -> (mean: Float, invstd: Float) {
-        var sum: Float = 0
-        for i in 0..<n { sum += r[i] }
-        let mean = sum / Float(n)
-        var squares: Float = 0
-        for i in 0..<n { let d = r[i] - mean; squares += d * d }
+        let mean = sum(n) { r[$0] } / Float(n)
+        let squares = sum(n) { let d = r[$0] - mean; return d * d }
         return (mean, 1 / (squares / Float(n) + epsilon).squareRoot())
+    }
+
+    /// Σ term(i) for i < n, in eight interleaved partial sums: a single running sum is a chain
+    /// of dependent additions the compiler may not reorder, eight let it vectorise.
+    @inline(__always)
+    static func sum(_ n: Int, _ term: (Int) -> Float) -> Float {
+        var partial = SIMD8<Float>(repeating: 0)
+        var i = 0
+        while i &+ 8 <= n {
+            partial += SIMD8(term(i), term(i &+ 1), term(i &+ 2), term(i &+ 3),
+                             term(i &+ 4), term(i &+ 5), term(i &+ 6), term(i &+ 7))
+            i &+= 8
+        }
+        var total = partial.sum()
+        while i < n { total += term(i); i &+= 1 }
+        return total
     }
 
     static func forward(_ x: Tensor, features n: Int, gamma: Tensor?, beta: Tensor?, epsilon: Float,
@@ -97,18 +110,14 @@ enum LayerNormKernels {
                     if let g { for i in 0..<n { u[i] = d[i] * g[i] } } else { for i in 0..<n { u[i] = d[i] } }
                     if rmsScaling {
                         // y = γ·x·s, s = (var + ε)^(-1/2): dx = u·s − s³·(x − mean)·Σ(u·x)/n.
-                        var sumUX: Float = 0
-                        for i in 0..<n { sumUX += u[i] * r[i]; dgammaSum[i] += d[i] * r[i] * invstd }
-                        let c = invstd * invstd * invstd * sumUX / Float(n)
+                        for i in 0..<n { dgammaSum[i] += d[i] * r[i] * invstd }
+                        let c = invstd * invstd * invstd * sum(n) { u[$0] * r[$0] } / Float(n)
                         for i in 0..<n { w[i] = u[i] * invstd - (r[i] - mean) * c }
                     } else {
                         // dx = s·(u − mean(u) − x̂·mean(u·x̂)), x̂ = (x − mean)·s.
-                        var sumU: Float = 0, sumUXhat: Float = 0
-                        for i in 0..<n {
-                            let xhat = (r[i] - mean) * invstd
-                            sumU += u[i]; sumUXhat += u[i] * xhat; dgammaSum[i] += d[i] * xhat
-                        }
-                        let meanU = sumU / Float(n), meanUXhat = sumUXhat / Float(n)
+                        for i in 0..<n { dgammaSum[i] += d[i] * (r[i] - mean) * invstd }
+                        let meanU = sum(n) { u[$0] } / Float(n)
+                        let meanUXhat = sum(n) { u[$0] * (r[$0] - mean) } * invstd / Float(n)
                         for i in 0..<n { w[i] = invstd * (u[i] - meanU - (r[i] - mean) * invstd * meanUXhat) }
                     }
                 }
