@@ -167,4 +167,29 @@ final class NormalizationMaskingLayerTests: XCTestCase {
         let rebuilt = try Registries.layers.make("TimeDistributed", config: layer.config)
         XCTAssertEqual(JSONValue.object(rebuilt.config).serialized(), JSONValue.object(layer.config).serialized())
     }
+
+    /// An inner layer that takes a mask gets each step's mask, folded as the steps are.
+    func testTimeDistributedHandsEachStepsMaskToTheInnerLayer() {
+        let layer = TimeDistributed(MaskTimesInput())
+        XCTAssertTrue(layer.acceptedCallArguments.contains("mask"))
+        let x = Tensor(shape: [2, 3, 2], scalars: (1...12).map(Float.init))
+        let m = mask([[1, 0, 1], [0, 1, 1]])
+        let y = layer([x], arguments: layer.maskArguments(for: [m]))
+        XCTAssertEqual(y.scalars, [1, 2, 0, 0, 5, 6, 0, 0, 9, 10, 11, 12])
+        XCTAssertEqual(masks(of: layer, [x], [m])?.scalars, m.scalars, "the mask passes through")
+        XCTAssertEqual(layer(x).scalars, x.scalars, "no mask: the inner layer is called without one")
+    }
+}
+
+/// Multiplies each example by its mask value (one per example), 1 without a mask.
+private final class MaskTimesInput: Layer {
+    override var acceptedCallArguments: Set<String> { ["mask"] }
+
+    override func call(_ inputs: [Tensor], training: Bool) -> Tensor { inputs[0] }
+
+    override func call(_ inputs: [Tensor], arguments: CallArguments, training: Bool) -> Tensor {
+        guard let mask = arguments.tensor("mask") else { return inputs[0] }
+        XCTAssertEqual(mask.shape, [inputs[0].shape[0]])
+        return inputs[0] * mask.reshaped([mask.shape[0], 1])
+    }
 }
