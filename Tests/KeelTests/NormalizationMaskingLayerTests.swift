@@ -168,6 +168,24 @@ final class NormalizationMaskingLayerTests: XCTestCase {
         XCTAssertEqual(JSONValue.object(rebuilt.config).serialized(), JSONValue.object(layer.config).serialized())
     }
 
+    /// Keras calls the inner layer once per step: in training, BatchNormalization normalizes each
+    /// step by its own statistics and moves its averages once per step.
+    func testTimeDistributedBatchNormalizationUsesEachStepsStatisticsInTraining() {
+        let x = randomValues([4, 3, 2], seed: 15) * 2 + 1
+        let layer = TimeDistributed(BatchNormalization(momentum: 0.5))
+        let y = layer(x, training: true)
+        let reference = BatchNormalization(momentum: 0.5)
+        for step in 0..<3 {
+            let alone = reference(x.slice(begin: [0, step, 0], size: [4, 1, 2]).reshaped([4, 2]), training: true)
+            let got = y.slice(begin: [0, step, 0], size: [4, 1, 2]).reshaped([4, 2])
+            for (a, b) in zip(alone.scalars, got.scalars) { XCTAssertEqual(a, b, accuracy: 1e-5) }
+        }
+        let inner = layer.layer as! BatchNormalization
+        for (a, b) in zip(inner.movingMean.value.scalars, reference.movingMean.value.scalars) {
+            XCTAssertEqual(a, b, accuracy: 1e-6)
+        }
+    }
+
     /// An inner layer that takes a mask gets each step's mask, folded as the steps are.
     func testTimeDistributedHandsEachStepsMaskToTheInnerLayer() {
         let layer = TimeDistributed(MaskTimesInput())
