@@ -56,6 +56,15 @@ final class NormalizationMaskingLayerTests: XCTestCase {
         for (a, b) in zip(fused.scalars, formula.scalars) { XCTAssertEqual(a, b, accuracy: 1e-5) }
     }
 
+    /// Empty batches and empty normalized axes give empty outputs, as in Keras, not a crash.
+    func testEmptyInputsGiveEmptyOutputs() {
+        XCTAssertEqual(LayerNormalization()(Tensor.zeros([0, 3])).shape, [0, 3])
+        XCTAssertEqual(LayerNormalization(axis: [1, 2])(Tensor.zeros([2, 0, 3])).shape, [2, 0, 3])
+        XCTAssertEqual(RMSNormalization()(Tensor.zeros([0, 3])).shape, [0, 3])
+        XCTAssertEqual(UnitNormalization()(Tensor.zeros([2, 0])).shape, [2, 0])
+        XCTAssertEqual(Masking()(Tensor.zeros([0, 2, 3])).shape, [0, 2, 3])
+    }
+
     func testGroupNormalizationRefusesChannelsThatGroupsDoNotDivide() throws {
         XCTAssertThrowsError(try GroupNormalization(groups: 3).checkInputs([[nil, 4]]))
         XCTAssertThrowsError(try Registries.layers.make("GroupNormalization", config: ["groups": 0]))

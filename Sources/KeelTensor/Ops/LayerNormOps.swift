@@ -8,6 +8,8 @@ extension Tensor {
     /// flag) y = γ·x/√(variance + ε): the variance is still the centred one, no β.
     public func layerNormalized(features: Int, gamma: Tensor?, beta: Tensor?, epsilon: Float,
                                 rmsScaling: Bool = false) -> Tensor {
+        // A normalized axis of size 0: nothing to normalize, an empty output.
+        if features == 0 && count == 0 && dtype == .float32 { return Tensor(uninitializedShape: shape) }
         opCheck(dtype == .float32 && features > 0 && count % features == 0,
                 "layer_normalization: expected a float32 tensor whose size is a multiple of \(features), found \(dtype) \(shape)")
         for (name, p) in [("gamma", gamma), ("beta", beta)] {
