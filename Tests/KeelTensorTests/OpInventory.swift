@@ -32,7 +32,10 @@ enum OpInventory {
         ("broadcasted", "broadcasted"), ("concatenate", "concatenate"), ("split(sizes:)", "split"),
         ("split(count:)", "split"), ("stack", "stack"), ("unstacked", "unstacked"), ("slice", "slice"),
         ("padded", "padded"), ("gathering", "gathering"), ("tiled", "tiled"), ("where", "where"),
-    ] + spatialOps
+    ] + spatialOps + normalizationOps
+
+    /// Fused normalization.
+    static let normalizationOps: [(op: String, declaredAs: String)] = [("layerNormalized", "layerNormalized")]
 
     /// Convolution, pooling and dropout.
     static let spatialOps: [(op: String, declaredAs: String)] = [

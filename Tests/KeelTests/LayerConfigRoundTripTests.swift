@@ -96,6 +96,15 @@ final class LayerConfigRoundTripTests: XCTestCase {
                                "activity_regularizer": "l2", "flash_attention": false],
         "Attention": ["use_scale": true, "score_mode": "concat", "dropout": 0.1, "seed": 4],
         "AdditiveAttention": ["use_scale": false, "dropout": 0.2],
+        // Normalization, masking and TimeDistributed (issue 13).
+        "LayerNormalization": ["axis": [2, 1], "epsilon": 1e-5, "rms_scaling": true, "beta_regularizer": "l1"],
+        "GroupNormalization": ["groups": -1, "axis": 1, "center": false, "gamma_constraint": "non_neg"],
+        "RMSNormalization": ["axis": [1, 2], "epsilon": 1e-4],
+        "UnitNormalization": ["axis": 1],
+        "Masking": ["mask_value": -1.0],
+        "TimeDistributed": ["layer": ["module": "keras.layers", "class_name": "Conv2D",
+                                      "config": ["filters": 2, "kernel_size": 3, "name": "conv"], "registered_name": nil,
+                                      "build_config": ["input_shape": [nil, 5, 5, 1]]]],
     ]
 
     /// The function the Lambda sample names.

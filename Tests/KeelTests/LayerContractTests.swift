@@ -132,6 +132,14 @@ final class LayerContractTests: XCTestCase {
         "Attention": Case(config: ["use_scale": true, "score_mode": "concat"], inputs: [[3, 4], [5, 2], [5, 4]],
                           refused: [[3, 4], [5, 2], [5, 3]]),
         "AdditiveAttention": Case(config: [:], inputs: [[3, 4], [5, 4]], refused: [[3, 4]]),
+        // Normalization, masking and TimeDistributed (issue 13).
+        "LayerNormalization": Case(config: ["axis": [1, 2], "gamma_regularizer": "l2"], inputs: [[3, 4]], refused: [[4]]),
+        "GroupNormalization": Case(config: ["groups": 2], inputs: [[3, 4]], refused: [[3, 5]]),
+        "RMSNormalization": Case(config: ["axis": -1], inputs: [[3, 4]], refused: [[4], [4]]),
+        "UnitNormalization": Case(config: ["axis": [1, 2]], inputs: [[3, 4]], refused: [[4]]),
+        "Masking": Case(config: ["mask_value": 0.5], inputs: [[3, 4]], refused: [[]]),
+        "TimeDistributed": Case(config: ["layer": ["class_name": "Dense", "config": ["units": 2]]], inputs: [[3, 4]],
+                                refused: [[4]]),
     ]
 
     /// The function the Lambda case names, registered as a user registers one before loading.

@@ -4,6 +4,8 @@
 @Component(.layer)
 open class ActivationLayer: Layer {
     open override class var kerasClassName: String { "Activation" }
+    /// Keras's `supports_masking`: the input's mask passes through.
+    open override var supportsMasking: Bool { true }
 
     @Hyper("activation") public var activation: Activation
 

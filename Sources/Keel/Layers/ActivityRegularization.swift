@@ -4,6 +4,8 @@
 @Component(.layer)
 open class ActivityRegularization: Layer {
     open override class var kerasClassName: String { "ActivityRegularization" }
+    /// Keras's `supports_masking`: the input's mask passes through.
+    open override var supportsMasking: Bool { true }
 
     @Hyper("l1", .factor) public var l1 = 0.0
     @Hyper("l2", .factor) public var l2 = 0.0

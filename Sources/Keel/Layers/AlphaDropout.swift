@@ -5,6 +5,8 @@
 @Component(.layer)
 open class AlphaDropout: Layer {
     open override class var kerasClassName: String { "AlphaDropout" }
+    /// Keras's `supports_masking`: the input's mask passes through.
+    open override var supportsMasking: Bool { true }
 
     @Hyper("rate", .inRange(0...1)) public var rate: Double
     @Hyper("seed") public var seed: Int? = nil

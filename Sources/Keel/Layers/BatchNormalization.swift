@@ -5,6 +5,8 @@
 @Component(.layer)
 open class BatchNormalization: Layer {
     open override class var kerasClassName: String { "BatchNormalization" }
+    /// Keras's `supports_masking`: the input's mask passes through.
+    open override var supportsMasking: Bool { true }
 
     @Hyper("axis") public var axis = -1
     @Hyper("momentum") public var momentum = 0.99

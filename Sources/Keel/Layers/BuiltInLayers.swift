@@ -90,5 +90,12 @@ enum BuiltInLayers {
         try registry.register(MultiHeadAttention.self)
         try registry.register(Attention.self)
         try registry.register(AdditiveAttention.self)
+        // Normalization, masking and TimeDistributed (issue 13).
+        try registry.register(LayerNormalization.self)
+        try registry.register(GroupNormalization.self)
+        try registry.register(RMSNormalization.self)
+        try registry.register(UnitNormalization.self)
+        try registry.register(Masking.self)
+        try registry.register(TimeDistributed.self)
     }
 }

@@ -2,6 +2,8 @@
 @Component(.layer)
 open class Concatenate: Layer {
     open override class var kerasClassName: String { "Concatenate" }
+    /// Keras's `supports_masking`: the input's mask passes through.
+    open override var supportsMasking: Bool { true }
 
     @Hyper("axis") public var axis = -1
 
@@ -25,6 +27,20 @@ open class Concatenate: Layer {
     /// Integer inputs stay integers when all of them are.
     open override func outputDType(for inputDTypes: [DType]) -> DType {
         inputDTypes.allSatisfy { $0 == .int32 } ? .int32 : .float32
+    }
+
+    /// Keras's `Concatenate.compute_mask`: each input's mask widened to the input's shape (all
+    /// ones for an input without one), joined along `axis`, then any() over the last axis.
+    open override func outputMasks(for inputs: [Tensor], masks: [Tensor?], arguments: CallArguments,
+                                   outputCount: Int) -> [Tensor?] {
+        guard masks.contains(where: { $0 != nil }), masks.count == inputs.count else { return [nil] }
+        let widened = zip(inputs, masks).map { input, mask -> Tensor in
+            guard let mask else { return Tensor.ones(input.shape) }
+            guard mask.rank < input.rank else { return mask }
+            return mask.expandingDims(at: mask.rank).broadcasted(to: input.shape)
+        }
+        let joined = Tensor.concatenate(widened, axis: axis)
+        return [joined.max(axes: [joined.rank - 1])]
     }
 
     open override func call(_ inputs: [Tensor], training: Bool) -> Tensor {

@@ -3,6 +3,8 @@
 @Component(.layer)
 open class Dense: Layer {
     open override class var kerasClassName: String { "Dense" }
+    /// Keras's `supports_masking`: the input's mask passes through.
+    open override var supportsMasking: Bool { true }
 
     @Hyper("units", .size) public var units: Int
     @Hyper("activation") public var activation: Activation = .linear

@@ -4,6 +4,14 @@
 @Component(.layer)
 open class Dot: Layer {
     open override class var kerasClassName: String { "Dot" }
+    /// Keras's `supports_masking`: the input's mask passes through.
+    open override var supportsMasking: Bool { true }
+
+    /// Keras's `Dot.compute_mask` returns no mask.
+    open override func outputMasks(for inputs: [Tensor], masks: [Tensor?], arguments: CallArguments,
+                                   outputCount: Int) -> [Tensor?] {
+        [nil]
+    }
 
     @Hyper("axes", HyperCheck("axes other than the batch axis (0)") { axes in !axes.values.contains(0) })
     public var axes: DotAxes

@@ -6,6 +6,8 @@
 @Component(.layer)
 open class Dropout: Layer {
     open override class var kerasClassName: String { "Dropout" }
+    /// Keras's `supports_masking`: the input's mask passes through.
+    open override var supportsMasking: Bool { true }
 
     @Hyper("rate", .inRange(0...1)) public var rate: Double
     @Hyper("seed") public var seed: Int? = nil

@@ -2,6 +2,8 @@
 @Component(.layer)
 open class ELU: Layer {
     open override class var kerasClassName: String { "ELU" }
+    /// Keras's `supports_masking`: the input's mask passes through.
+    open override var supportsMasking: Bool { true }
 
     @Hyper("alpha") public var alpha = 1.0
 

@@ -4,6 +4,14 @@
 /// them after the batch axis. Each subclass supplies `merge`.
 open class ElementwiseMerge: Layer {
     open override var inputCount: InputCount { .atLeastTwo }
+    open override var supportsMasking: Bool { true }
+
+    /// Keras's `Merge.compute_mask`: the OR of the inputs' masks, none when any input has none.
+    open override func outputMasks(for inputs: [Tensor], masks: [Tensor?], arguments: CallArguments,
+                                   outputCount: Int) -> [Tensor?] {
+        guard !masks.isEmpty, masks.allSatisfy({ $0 != nil }) else { return [nil] }
+        return [masks.dropFirst().reduce(masks[0]!) { $0.maximum($1!) }]
+    }
 
     /// Keras's elementwise merge rule: batch sizes that agree, and the other axes, aligned on
     /// the last one, of equal sizes or size 1.

@@ -1,6 +1,6 @@
 /// Keras's `Embedding`: maps integer ids in [0, inputDim) to rows of an (inputDim, outputDim)
 /// table. Float inputs holding ids are accepted and truncated to integers, as Keras casts them.
-/// `maskZero` is kept in the config; Keel does not propagate masks.
+/// With `maskZero` the output mask is ids ≠ 0 (id 0 is padding), as Keras's `compute_mask`.
 @Component(.layer)
 open class Embedding: Layer {
     open override class var kerasClassName: String { "Embedding" }
@@ -31,5 +31,11 @@ open class Embedding: Layer {
     open override func call(_ input: Tensor, training: Bool) -> Tensor {
         let ids = input.dtype == .int32 ? input : input.cast(to: .int32)
         return embeddings.value.gathering(ids, axis: 0)
+    }
+
+    open override func outputMasks(for inputs: [Tensor], masks: [Tensor?], arguments: CallArguments,
+                                   outputCount: Int) -> [Tensor?] {
+        let mask = maskZero ? inputs[0].cast(to: .float32).notEqual(Tensor(0)) : nil
+        return [mask] + Array(repeating: nil, count: max(outputCount - 1, 0))
     }
 }

@@ -4,6 +4,8 @@
 @Component(.layer)
 open class GaussianDropout: Layer {
     open override class var kerasClassName: String { "GaussianDropout" }
+    /// Keras's `supports_masking`: the input's mask passes through.
+    open override var supportsMasking: Bool { true }
 
     @Hyper("rate", .inRange(0...1)) public var rate: Double
     @Hyper("seed") public var seed: Int? = nil

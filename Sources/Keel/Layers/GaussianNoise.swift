@@ -4,6 +4,8 @@
 @Component(.layer)
 open class GaussianNoise: Layer {
     open override class var kerasClassName: String { "GaussianNoise" }
+    /// Keras's `supports_masking`: the input's mask passes through.
+    open override var supportsMasking: Bool { true }
 
     @Hyper("stddev", .inRange(0...1)) public var stddev: Double
     @Hyper("seed") public var seed: Int? = nil

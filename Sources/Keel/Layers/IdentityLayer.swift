@@ -2,6 +2,8 @@
 /// layer). Named IdentityLayer in Swift, as `Identity` is the initializer.
 open class IdentityLayer: Layer {
     open override class var kerasClassName: String { "Identity" }
+    /// Keras's `supports_masking`: the input's mask passes through.
+    open override var supportsMasking: Bool { true }
 
     open override func outputDType(for inputDTypes: [DType]) -> DType { inputDTypes[0] }
 

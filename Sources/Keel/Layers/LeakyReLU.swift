@@ -3,6 +3,8 @@
 @Component(.layer)
 open class LeakyReLU: Layer {
     open override class var kerasClassName: String { "LeakyReLU" }
+    /// Keras's `supports_masking`: the input's mask passes through.
+    open override var supportsMasking: Bool { true }
     open override class var renamedConfigKeys: [String: String] { ["alpha": "negative_slope"] }
 
     @Hyper("negative_slope", .nonNegative) public var negativeSlope = 0.3

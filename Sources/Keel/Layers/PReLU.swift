@@ -3,6 +3,8 @@
 @Component(.layer)
 open class PReLU: Layer {
     open override class var kerasClassName: String { "PReLU" }
+    /// Keras's `supports_masking`: the input's mask passes through.
+    open override var supportsMasking: Bool { true }
 
     @Hyper("alpha_initializer") public var alphaInitializer: Initializer = Zeros()
     @Hyper("alpha_regularizer") public var alphaRegularizer: Regularizer? = nil

@@ -4,6 +4,8 @@
 @Component(.layer)
 open class ReLU: Layer {
     open override class var kerasClassName: String { "ReLU" }
+    /// Keras's `supports_masking`: the input's mask passes through.
+    open override var supportsMasking: Bool { true }
 
     @Hyper("max_value", HyperCheck("a number ≥ 0 or null") { ($0 ?? 0) >= 0 }) public var maxValue: Double? = nil
     @Hyper("negative_slope", .nonNegative) public var negativeSlope = 0.0

@@ -2,6 +2,8 @@
 @Component(.layer)
 open class Softmax: Layer {
     open override class var kerasClassName: String { "Softmax" }
+    /// Keras's `supports_masking`: the input's mask passes through.
+    open override var supportsMasking: Bool { true }
 
     @Hyper("axis", HyperCheck("at least one axis") { !$0.values.isEmpty }) public var axis: Axes = -1
 

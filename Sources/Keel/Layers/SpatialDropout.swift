@@ -10,6 +10,8 @@
 @Component(.layer)
 open class SpatialDropout1D: Layer {
     open override class var kerasClassName: String { "SpatialDropout1D" }
+    /// Keras's `supports_masking`: the input's mask passes through.
+    open override var supportsMasking: Bool { true }
 
     @Hyper("rate", .inRange(0...1)) public var rate: Double
     @Hyper("seed") public var seed: Int? = nil
@@ -37,6 +39,8 @@ open class SpatialDropout1D: Layer {
 @Component(.layer)
 open class SpatialDropout2D: Layer {
     open override class var kerasClassName: String { "SpatialDropout2D" }
+    /// Keras's `supports_masking`: the input's mask passes through.
+    open override var supportsMasking: Bool { true }
 
     @Hyper("rate", .inRange(0...1)) public var rate: Double
     @Hyper("seed") public var seed: Int? = nil
@@ -66,6 +70,8 @@ open class SpatialDropout2D: Layer {
 @Component(.layer)
 open class SpatialDropout3D: Layer {
     open override class var kerasClassName: String { "SpatialDropout3D" }
+    /// Keras's `supports_masking`: the input's mask passes through.
+    open override var supportsMasking: Bool { true }
 
     @Hyper("rate", .inRange(0...1)) public var rate: Double
     @Hyper("seed") public var seed: Int? = nil

@@ -6,6 +6,8 @@
 @Component(.layer)
 open class Normalization: Layer {
     open override class var kerasClassName: String { "Normalization" }
+    /// Keras's `supports_masking`: the input's mask passes through.
+    open override var supportsMasking: Bool { true }
 
     @Hyper("axis") public var axis: NormalizationAxes = [-1]
     @Hyper("invert") public var invert = false

@@ -3,6 +3,8 @@
 @Component(.layer)
 open class Rescaling: Layer {
     open override class var kerasClassName: String { "Rescaling" }
+    /// Keras's `supports_masking`: the input's mask passes through.
+    open override var supportsMasking: Bool { true }
 
     @Hyper("scale", Rescaling.numberOrList) public var scale: JSONValue
     @Hyper("offset", Rescaling.numberOrList) public var offset: JSONValue = .double(0)
