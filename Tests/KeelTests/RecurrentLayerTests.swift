@@ -44,6 +44,59 @@ final class RecurrentLayerTests: XCTestCase {
         }
     }
 
+    /// Without a mask, LSTM's default activations run as one fused op with its own backward pass.
+    func testFusedLSTMGradientsMatchFiniteDifferences() {
+        for goBackwards in [false, true] {
+            let lstm = LSTM(units: 3)
+            lstm.returnSequences = true
+            lstm.returnState = true
+            lstm.goBackwards = goBackwards
+            let x = sequence([2, 4, 3], seed: 12), h0 = sequence([2, 3], seed: 13), c0 = sequence([2, 3], seed: 14)
+            lstm.buildIfNeeded(inputShapes: [x.shape])
+            let problems = FiniteDifferences.problems(inputs: [x, h0, c0], weights: lstm.weights) { xs in
+                let outputs = lstm.callAll([xs[0]], arguments: CallArguments(["initial_state": .tensors([xs[1], xs[2]])]))
+                return Tensor.concatenate([outputs[0].reshaped([2, 12]), outputs[1], outputs[2] * 3], axis: 1)
+            }
+            XCTAssertEqual(problems, [], "go_backwards \(goBackwards)")
+        }
+    }
+
+    /// A subclass may change the step, so it runs the step loop: both give the same values.
+    final class SteppedLSTMCell: LSTMCell {}
+
+    func testFusedLSTMMatchesTheStepLoop() throws {
+        let x = sequence([3, 7, 4], seed: 15)
+        let fused = LSTM(units: 5)
+        let stepped = RNN(SteppedLSTMCell(units: 5))
+        for layer in [fused, stepped] as [RecurrentLayer] {
+            layer.returnSequences = true
+            layer.returnState = true
+            layer.goBackwards = true
+            layer.buildIfNeeded(inputShapes: [x.shape])
+        }
+        try stepped.setWeights(fused.weights.map(\.value))
+        let tape = GradientTape(persistent: true)
+        var a: [Tensor] = [], b: [Tensor] = []
+        var targetA = Tensor(0), targetB = Tensor(0)
+        let r = RandomNormal(seed: 16, stddev: 1)([3, 7, 5])
+        tape.record {
+            tape.watch(x)
+            for weight in fused.weights + stepped.weights { tape.watch(weight) }
+            a = fused.callAll([x])
+            b = stepped.callAll([x])
+            targetA = (a[0] * r).sum() + a[2].sum()
+            targetB = (b[0] * r).sum() + b[2].sum()
+        }
+        for (u, v) in zip(a, b) { assertClose(u, v, "outputs and states") }
+        let ga = tape.gradient(of: targetA, wrt: [x] + fused.weights.map(\.value))
+        let gb = tape.gradient(of: targetB, wrt: [x] + stepped.weights.map(\.value))
+        XCTAssertEqual(ga.count, 4)
+        for (u, v) in zip(ga, gb) {
+            guard let u, let v else { XCTFail("a gradient is missing"); continue }
+            assertClose(u, v, "gradients")
+        }
+    }
+
     /// A cell as a plugin writes one: state sizes, build and one step; RNN runs it like its own.
     final class PlainTanhCell: RNNCell {
         var units = 3

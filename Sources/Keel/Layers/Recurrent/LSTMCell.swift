@@ -28,7 +28,7 @@ open class LSTMCell: RNNCell {
     public private(set) var kernel: Variable!
     public private(set) var recurrentKernel: Variable!
     public private(set) var bias: Variable?
-    private var masks = RecurrentDropoutMasks()
+    private(set) var masks = RecurrentDropoutMasks()
     private var seededGenerator: RandomGenerator?
 
     open override func didConfigure() {
@@ -63,6 +63,13 @@ open class LSTMCell: RNNCell {
             bias = addWeight(name: "bias", shape: [4 * units], initializer: initializer, regularizer: biasRegularizer,
                              constraint: biasConstraint)
         }
+    }
+
+    /// Whether a sequence may run as one `lstmSequence` op: this class itself (a subclass may
+    /// change the step), Keras's default activations, and no recurrent dropout in this call.
+    var runsFused: Bool {
+        type(of: self) == LSTMCell.self && activation.name == "tanh" && recurrentActivation.name == "sigmoid"
+            && masks.recurrent == nil
     }
 
     open override func beginSequence(batchSize: Int, inputSize: Int, training: Bool) {

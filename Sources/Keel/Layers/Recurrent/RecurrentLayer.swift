@@ -88,8 +88,12 @@ open class RecurrentLayer: Layer {
 
         cell.beginSequence(batchSize: batch, inputSize: features, training: training)
         defer { cell.endSequence() }
+        let projected = cell.projectSequence(sequence, training: training)
+        if mask == nil, let lstm = cell as? LSTMCell, lstm.runsFused {
+            return fusedLSTM(lstm, projected: projected, states: states)
+        }
         // Time-major, so each step's slice is one contiguous block.
-        let steps = time == 0 ? [] : cell.projectSequence(sequence, training: training).transposed([1, 0, 2]).unstacked(axis: 0)
+        let steps = time == 0 ? [] : projected.transposed([1, 0, 2]).unstacked(axis: 0)
         var outputs: [Tensor] = []
         if returnSequences { outputs.reserveCapacity(time) }
         var last = Tensor.zeros([batch, cell.outputSize])
@@ -112,6 +116,18 @@ open class RecurrentLayer: Layer {
             return (output, states)
         }
         return (last, states)
+    }
+
+    /// The whole sequence as one `lstmSequence` op: the same values as the step loop, one tape
+    /// entry, and a backward pass over saved gates.
+    private func fusedLSTM(_ cell: LSTMCell, projected: Tensor, states: [Tensor]) -> (output: Tensor, states: [Tensor]) {
+        let (batch, time, units) = (projected.shape[0], projected.shape[1], cell.units)
+        let packed = projected.lstmSequence(recurrentKernel: cell.recurrentKernel.value, h0: states[0], c0: states[1],
+                                            reversed: goBackwards)
+        let h = packed.slice(begin: [0, time, 0], size: [batch, 1, units]).reshaped([batch, units])
+        let c = packed.slice(begin: [0, time + 1, 0], size: [batch, 1, units]).reshaped([batch, units])
+        if returnSequences { return (packed.slice(begin: [0, 0, 0], size: [batch, time, units]), [h, c]) }
+        return (time == 0 ? Tensor.zeros([batch, units]) : h, [h, c])
     }
 
     private func startingStates(_ given: [Tensor]?, batch: Int) -> [Tensor] {
