@@ -92,8 +92,7 @@ open class RecurrentLayer: Layer {
         if mask == nil, let lstm = cell as? LSTMCell, lstm.runsFused {
             return fusedLSTM(lstm, projected: projected, states: states)
         }
-        // Time-major, so each step's slice is one contiguous block.
-        let steps = time == 0 ? [] : projected.transposed([1, 0, 2]).unstacked(axis: 0)
+        let steps = time == 0 ? [] : Self.timeSteps(of: projected.transposed([1, 0, 2]))
         var outputs: [Tensor] = []
         if returnSequences { outputs.reserveCapacity(time) }
         var last = Tensor.zeros([batch, cell.outputSize])
@@ -116,6 +115,16 @@ open class RecurrentLayer: Layer {
             return (output, states)
         }
         return (last, states)
+    }
+
+    /// The steps of a time-major (time, batch, features) tensor, cut in halves recursively: a
+    /// slice's gradient is as large as what it was cut from, so cutting every step from the whole
+    /// would cost the backward pass time × the sequence; halving costs log₂(time) × the sequence.
+    static func timeSteps(of sequence: Tensor) -> [Tensor] {
+        let time = sequence.shape[0]
+        if time == 1 { return [sequence.reshaped(Array(sequence.shape.dropFirst()))] }
+        let halves = sequence.split(sizes: [time / 2, time - time / 2], axis: 0)
+        return timeSteps(of: halves[0]) + timeSteps(of: halves[1])
     }
 
     /// The whole sequence as one `lstmSequence` op: the same values as the step loop, one tape
