@@ -66,34 +66,42 @@ final class RecurrentLayerTests: XCTestCase {
 
     func testFusedLSTMMatchesTheStepLoop() throws {
         let x = sequence([3, 7, 4], seed: 15)
-        let fused = LSTM(units: 5)
-        let stepped = RNN(SteppedLSTMCell(units: 5))
-        for layer in [fused, stepped] as [RecurrentLayer] {
-            layer.returnSequences = true
-            layer.returnState = true
-            layer.goBackwards = true
-            layer.buildIfNeeded(inputShapes: [x.shape])
-        }
-        try stepped.setWeights(fused.weights.map(\.value))
-        let tape = GradientTape(persistent: true)
-        var a: [Tensor] = [], b: [Tensor] = []
-        var targetA = Tensor(0), targetB = Tensor(0)
-        let r = RandomNormal(seed: 16, stddev: 1)([3, 7, 5])
-        tape.record {
-            tape.watch(x)
-            for weight in fused.weights + stepped.weights { tape.watch(weight) }
-            a = fused.callAll([x])
-            b = stepped.callAll([x])
-            targetA = (a[0] * r).sum() + a[2].sum()
-            targetB = (b[0] * r).sum() + b[2].sum()
-        }
-        for (u, v) in zip(a, b) { assertClose(u, v, "outputs and states") }
-        let ga = tape.gradient(of: targetA, wrt: [x] + fused.weights.map(\.value))
-        let gb = tape.gradient(of: targetB, wrt: [x] + stepped.weights.map(\.value))
-        XCTAssertEqual(ga.count, 4)
-        for (u, v) in zip(ga, gb) {
-            guard let u, let v else { XCTFail("a gradient is missing"); continue }
-            assertClose(u, v, "gradients")
+        let rowMasks: [Float] = [1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 0, 1, 0, 0, 1, 1, 1, 1, 1, 0, 0]
+        for (mask, zeroOutput, returnSequences) in [(nil, false, true), (Tensor(shape: [3, 7], scalars: rowMasks), false, true),
+                                                    (Tensor(shape: [3, 7], scalars: rowMasks), true, true),
+                                                    (Tensor(shape: [3, 7], scalars: rowMasks), true, false)] {
+            let fused = LSTM(units: 5)
+            let stepped = RNN(SteppedLSTMCell(units: 5))
+            for layer in [fused, stepped] as [RecurrentLayer] {
+                layer.returnSequences = returnSequences
+                layer.returnState = true
+                layer.goBackwards = true
+                layer.zeroOutputForMask = zeroOutput
+                layer.buildIfNeeded(inputShapes: [x.shape])
+            }
+            try stepped.setWeights(fused.weights.map(\.value))
+            let arguments = mask.map { CallArguments(["mask": .tensor($0)]) } ?? .none
+            let tape = GradientTape(persistent: true)
+            var a: [Tensor] = [], b: [Tensor] = []
+            var targetA = Tensor(0), targetB = Tensor(0)
+            tape.record {
+                tape.watch(x)
+                for weight in fused.weights + stepped.weights { tape.watch(weight) }
+                a = fused.callAll([x], arguments: arguments)
+                b = stepped.callAll([x], arguments: arguments)
+                let r = RandomNormal(seed: 16, stddev: 1)(a[0].shape)
+                targetA = (a[0] * r).sum() + (a[1] * a[2]).sum()
+                targetB = (b[0] * r).sum() + (b[1] * b[2]).sum()
+            }
+            let label = "mask \(mask != nil), zero_output_for_mask \(zeroOutput), return_sequences \(returnSequences)"
+            for (u, v) in zip(a, b) { assertClose(u, v, "outputs and states, \(label)") }
+            let ga = tape.gradient(of: targetA, wrt: [x] + fused.weights.map(\.value))
+            let gb = tape.gradient(of: targetB, wrt: [x] + stepped.weights.map(\.value))
+            XCTAssertEqual(ga.count, 4)
+            for (u, v) in zip(ga, gb) {
+                guard let u, let v else { XCTFail("a gradient is missing, \(label)"); continue }
+                assertClose(u, v, "gradients, \(label)")
+            }
         }
     }
 

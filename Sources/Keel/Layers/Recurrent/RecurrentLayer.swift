@@ -89,8 +89,8 @@ open class RecurrentLayer: Layer {
         cell.beginSequence(batchSize: batch, inputSize: features, training: training)
         defer { cell.endSequence() }
         let projected = cell.projectSequence(sequence, training: training)
-        if mask == nil, let lstm = cell as? LSTMCell, lstm.runsFused {
-            return fusedLSTM(lstm, projected: projected, states: states)
+        if let lstm = cell as? LSTMCell, lstm.runsFused {
+            return fusedLSTM(lstm, projected: projected, states: states, mask: mask)
         }
         let steps = time == 0 ? [] : Self.timeSteps(of: projected.transposed([1, 0, 2]))
         var outputs: [Tensor] = []
@@ -129,14 +129,21 @@ open class RecurrentLayer: Layer {
 
     /// The whole sequence as one `lstmSequence` op: the same values as the step loop, one tape
     /// entry, and a backward pass over saved gates.
-    private func fusedLSTM(_ cell: LSTMCell, projected: Tensor, states: [Tensor]) -> (output: Tensor, states: [Tensor]) {
+    private func fusedLSTM(_ cell: LSTMCell, projected: Tensor, states: [Tensor],
+                           mask: Tensor?) -> (output: Tensor, states: [Tensor]) {
         let (batch, time, units) = (projected.shape[0], projected.shape[1], cell.units)
+        if let mask {
+            opCheck(mask.shape == [batch, time], "\(nameForMessages): a mask of shape \(mask.shape), expected \([batch, time])")
+        }
         let packed = projected.lstmSequence(recurrentKernel: cell.recurrentKernel.value, h0: states[0], c0: states[1],
-                                            reversed: goBackwards)
+                                            reversed: goBackwards, mask: mask, zeroOutputForMask: zeroOutputForMask)
         let h = packed.slice(begin: [0, time, 0], size: [batch, 1, units]).reshaped([batch, units])
         let c = packed.slice(begin: [0, time + 1, 0], size: [batch, 1, units]).reshaped([batch, units])
         if returnSequences { return (packed.slice(begin: [0, 0, 0], size: [batch, time, units]), [h, c]) }
-        return (time == 0 ? Tensor.zeros([batch, units]) : h, [h, c])
+        if time == 0 { return (Tensor.zeros([batch, units]), [h, c]) }
+        // With a mask the last output is the last step's (h, zeros, or h repeated), not always h.
+        let last = mask == nil ? h : packed.slice(begin: [0, time - 1, 0], size: [batch, 1, units]).reshaped([batch, units])
+        return (last, [h, c])
     }
 
     private func startingStates(_ given: [Tensor]?, batch: Int) -> [Tensor] {
