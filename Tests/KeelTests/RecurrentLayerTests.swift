@@ -63,22 +63,34 @@ final class RecurrentLayerTests: XCTestCase {
 
     /// A subclass may change the step, so it runs the step loop: both give the same values.
     final class SteppedLSTMCell: LSTMCell {}
+    final class SteppedGRUCell: GRUCell {}
 
-    func testFusedLSTMMatchesTheStepLoop() throws {
+    func testFusedLSTMAndGRUMatchTheStepLoop() throws {
+        let pairs: [(String, () -> (RecurrentLayer, RecurrentLayer))] = [
+            ("LSTM", { (LSTM(units: 5), RNN(SteppedLSTMCell(units: 5))) }),
+            ("GRU", { (GRU(units: 5), RNN(SteppedGRUCell(units: 5))) }),
+            ("GRU reset_after false", { (GRU(units: 5, resetAfter: false), RNN(SteppedGRUCell(units: 5, resetAfter: false))) }),
+        ]
+        for (kind, make) in pairs {
+            try checkFusedMatchesStepLoop(kind, make)
+        }
+    }
+
+    private func checkFusedMatchesStepLoop(_ kind: String, _ make: () -> (RecurrentLayer, RecurrentLayer)) throws {
         let x = sequence([3, 7, 4], seed: 15)
         let rowMasks: [Float] = [1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 0, 1, 0, 0, 1, 1, 1, 1, 1, 0, 0]
         for (mask, zeroOutput, returnSequences) in [(nil, false, true), (Tensor(shape: [3, 7], scalars: rowMasks), false, true),
                                                     (Tensor(shape: [3, 7], scalars: rowMasks), true, true),
                                                     (Tensor(shape: [3, 7], scalars: rowMasks), true, false)] {
-            let fused = LSTM(units: 5)
-            let stepped = RNN(SteppedLSTMCell(units: 5))
-            for layer in [fused, stepped] as [RecurrentLayer] {
+            let (fused, stepped) = make()
+            for layer in [fused, stepped] {
                 layer.returnSequences = returnSequences
                 layer.returnState = true
                 layer.goBackwards = true
                 layer.zeroOutputForMask = zeroOutput
                 layer.buildIfNeeded(inputShapes: [x.shape])
             }
+            try fused.setWeights(fused.weights.enumerated().map { i, w in RandomNormal(seed: 30 + i, stddev: 0.5)(w.shape) })
             try stepped.setWeights(fused.weights.map(\.value))
             let arguments = mask.map { CallArguments(["mask": .tensor($0)]) } ?? .none
             let tape = GradientTape(persistent: true)
@@ -90,14 +102,15 @@ final class RecurrentLayerTests: XCTestCase {
                 a = fused.callAll([x], arguments: arguments)
                 b = stepped.callAll([x], arguments: arguments)
                 let r = RandomNormal(seed: 16, stddev: 1)(a[0].shape)
-                targetA = (a[0] * r).sum() + (a[1] * a[2]).sum()
-                targetB = (b[0] * r).sum() + (b[1] * b[2]).sum()
+                targetA = a.dropFirst().reduce((a[0] * r).sum()) { $0 + ($1 * $1).sum() }
+                targetB = b.dropFirst().reduce((b[0] * r).sum()) { $0 + ($1 * $1).sum() }
             }
-            let label = "mask \(mask != nil), zero_output_for_mask \(zeroOutput), return_sequences \(returnSequences)"
+            let label = "\(kind), mask \(mask != nil), zero_output_for_mask \(zeroOutput), return_sequences \(returnSequences)"
+            XCTAssertEqual(a.count, b.count, label)
             for (u, v) in zip(a, b) { assertClose(u, v, "outputs and states, \(label)") }
             let ga = tape.gradient(of: targetA, wrt: [x] + fused.weights.map(\.value))
             let gb = tape.gradient(of: targetB, wrt: [x] + stepped.weights.map(\.value))
-            XCTAssertEqual(ga.count, 4)
+            XCTAssertEqual(ga.count, 1 + fused.weights.count)
             for (u, v) in zip(ga, gb) {
                 guard let u, let v else { XCTFail("a gradient is missing, \(label)"); continue }
                 assertClose(u, v, "gradients, \(label)")

@@ -155,3 +155,199 @@ extension Tensor {
         })
     }
 }
+
+extension Tensor {
+    /// A GRU with a sigmoid recurrent activation and tanh (Keras's defaults) over a projected sequence.
+    ///
+    /// - `self`: the input projection x·kernel + input bias, (batch, time, 3·units), gates z, r, h.
+    /// - `recurrentKernel` (units, 3·units); `recurrentBias` (3·units,) with `resetAfter` (nil: none);
+    ///   `h0` (batch, units).
+    /// - `resetAfter`: the reset gate scales the recurrent projection (Keras's default) rather than
+    ///   h₋₁ before it.
+    /// - `reversed`, `mask`, `zeroOutputForMask` as in `lstmSequence`.
+    ///
+    /// Returns (batch, time + 1, units): the output of every step processed, then the final h.
+    /// Not differentiable twice.
+    public func gruSequence(recurrentKernel: Tensor, recurrentBias: Tensor?, h0: Tensor, resetAfter: Bool, reversed: Bool,
+                            mask: Tensor? = nil, zeroOutputForMask: Bool = false) -> Tensor {
+        let p = self
+        opCheck(p.rank == 3 && p.dtype == .float32, "gruSequence: expected a float32 (batch, time, 3·units) projection, found \(p.dtype) \(p.shape)")
+        let (batch, time, width) = (p.shape[0], p.shape[1], p.shape[2])
+        opCheck(width % 3 == 0, "gruSequence: the projection's last axis (\(width)) is not 3·units")
+        let units = width / 3
+        opCheck(recurrentKernel.shape == [units, width] && recurrentKernel.dtype == .float32,
+                "gruSequence: recurrent kernel \(recurrentKernel.shape), expected \([units, width])")
+        opCheck(h0.shape == [batch, units] && h0.dtype == .float32, "gruSequence: initial state \(h0.shape), expected \([batch, units])")
+        if let recurrentBias {
+            opCheck(resetAfter && recurrentBias.shape == [width] && recurrentBias.dtype == .float32,
+                    "gruSequence: a recurrent bias \(recurrentBias.shape) needs reset_after and shape \([width])")
+        }
+        let state = batch &* units
+        var masked = [Bool](repeating: false, count: time &* batch)
+        if let mask {
+            opCheck(mask.shape == [batch, time], "gruSequence: mask \(mask.shape), expected \([batch, time])")
+            let values = mask.cast(to: .float32).scalars
+            for k in 0..<time {
+                let t = reversed ? time &- 1 &- k : k
+                for b in 0..<batch where values[b &* time &+ t] == 0 { masked[k &* batch &+ b] = true }
+            }
+        }
+        // The recurrent projection's width per step: all three gates, or z and r only.
+        let innerWidth = resetAfter ? width : 2 &* units
+        let out = Tensor(uninitializedShape: [batch, time &+ 1, units])
+        // Saved per step processed: z, r, the candidate, and (reset_after) the recurrent candidate
+        // projection or (not) r ⊙ h₋₁; the incoming h of every step.
+        let zs = Tensor(uninitializedShape: [time, batch, units]), rs = Tensor(uninitializedShape: [time, batch, units])
+        let candidates = Tensor(uninitializedShape: [time, batch, units])
+        let extras = Tensor(uninitializedShape: [time, batch, units])
+        let hiddens = Tensor(uninitializedShape: [time &+ 1, batch, units])
+        let inner = Tensor(uninitializedShape: [batch, innerWidth])
+        let candidateInner = Tensor(uninitializedShape: [batch, units])
+
+        let P = p.storage.floats, R = recurrentKernel.storage.floats, O = out.storage.floats
+        let Z = zs.storage.floats, RS = rs.storage.floats, HH = candidates.storage.floats, X = extras.storage.floats
+        let H = hiddens.storage.floats, I = inner.storage.floats, CI = candidateInner.storage.floats
+        let RB = recurrentBias?.storage.floats
+        H.update(from: h0.storage.floats, count: state)
+        for k in 0..<time {
+            let t = reversed ? time &- 1 &- k : k
+            let hPrevious = H + k &* state, hNext = H + (k &+ 1) &* state
+            if units > 0 && batch > 0 {
+                BLAS.sgemm(transposeA: false, transposeB: false, m: batch, n: innerWidth, k: units, alpha: 1, a: hPrevious,
+                           lda: units, b: R, ldb: width, beta: 0, c: I, ldc: innerWidth)
+            }
+            for b in 0..<batch {
+                let x = P + (b &* time &+ t) &* width, row = I + b &* innerWidth, offset = k &* state &+ b &* units
+                let hp = hPrevious + b &* units
+                for j in 0..<units {
+                    var zIn = x[j] + row[j], rIn = x[units &+ j] + row[units &+ j]
+                    if let RB { zIn += RB[j]; rIn += RB[units &+ j] }
+                    let z = Tensor.sigmoidValue(zIn), r = Tensor.sigmoidValue(rIn)
+                    Z[offset &+ j] = z
+                    RS[offset &+ j] = r
+                    if resetAfter {
+                        let recurrentCandidate = row[2 &* units &+ j] + (RB.map { $0[2 &* units &+ j] } ?? 0)
+                        X[offset &+ j] = recurrentCandidate
+                        HH[offset &+ j] = Glibc.tanhf(x[2 &* units &+ j] + r * recurrentCandidate)
+                    } else {
+                        X[offset &+ j] = r * hp[j]
+                    }
+                }
+            }
+            if !resetAfter {
+                if units > 0 && batch > 0 {
+                    BLAS.sgemm(transposeA: false, transposeB: false, m: batch, n: units, k: units, alpha: 1,
+                               a: X + k &* state, lda: units, b: R + 2 &* units, ldb: width, beta: 0, c: CI, ldc: units)
+                }
+                for b in 0..<batch {
+                    let x = P + (b &* time &+ t) &* width, offset = k &* state &+ b &* units
+                    for j in 0..<units { HH[offset &+ j] = Glibc.tanhf(x[2 &* units &+ j] + CI[b &* units &+ j]) }
+                }
+            }
+            for b in 0..<batch {
+                let offset = k &* state &+ b &* units, hp = hPrevious + b &* units, hn = hNext + b &* units
+                let outRow = O + (b &* (time &+ 1) &+ k) &* units
+                if masked[k &* batch &+ b] {
+                    hn.update(from: hp, count: units)
+                    if zeroOutputForMask { outRow.update(repeating: 0, count: units) } else { outRow.update(from: hp, count: units) }
+                    continue
+                }
+                for j in 0..<units {
+                    let z = Z[offset &+ j]
+                    let h = z * hp[j] + (1 - z) * HH[offset &+ j]
+                    hn[j] = h
+                    outRow[j] = h
+                }
+            }
+        }
+        for b in 0..<batch {
+            (O + (b &* (time &+ 1) &+ time) &* units).update(from: H + (time &* state &+ b &* units), count: units)
+        }
+
+        let inputs = [p, recurrentKernel, h0] + (recurrentBias.map { [$0] } ?? [])
+        return differentiable(out, inputs, { gradient in
+            let Z = zs.storage.floats, RS = rs.storage.floats, HH = candidates.storage.floats, X = extras.storage.floats
+            let H = hiddens.storage.floats, R = recurrentKernel.storage.floats
+            let dP = Tensor(repeating: 0, shape: [batch, time, width])
+            let dR = Tensor(repeating: 0, shape: [units, width])
+            let dRB = Tensor(repeating: 0, shape: [width])
+            let dh = Tensor(uninitializedShape: [batch, units]), carried = Tensor(uninitializedShape: [batch, units])
+            let dInner = Tensor(uninitializedShape: [batch, innerWidth])
+            let dCandidate = Tensor(uninitializedShape: [batch, units]), dRh = Tensor(uninitializedShape: [batch, units])
+            let GO = gradient.storage.floats, DP = dP.storage.floats, DR = dR.storage.floats, DRB = dRB.storage.floats
+            let DH = dh.storage.floats, carry = carried.storage.floats, DI = dInner.storage.floats
+            let DA = dCandidate.storage.floats, DRH = dRh.storage.floats
+            for b in 0..<batch {
+                (DH + b &* units).update(from: GO + (b &* (time &+ 1) &+ time) &* units, count: units)
+            }
+            for k in stride(from: time &- 1, through: 0, by: -1) {
+                let t = reversed ? time &- 1 &- k : k
+                let hPrevious = H + k &* state
+                // dH into the step; the direct part of dh₋₁ (z ⊙ dH) waits in `carry`.
+                for b in 0..<batch {
+                    let offset = k &* state &+ b &* units, hp = hPrevious + b &* units
+                    let outGradient = GO + (b &* (time &+ 1) &+ k) &* units
+                    let dhRow = DH + b &* units, carryRow = carry + b &* units
+                    let diRow = DI + b &* innerWidth, daRow = DA + b &* units, dpRow = DP + (b &* time &+ t) &* width
+                    if masked[k &* batch &+ b] {
+                        for j in 0..<units { carryRow[j] = dhRow[j] + (zeroOutputForMask ? 0 : outGradient[j]) }
+                        diRow.update(repeating: 0, count: innerWidth)
+                        daRow.update(repeating: 0, count: units)
+                        continue
+                    }
+                    for j in 0..<units {
+                        let dH = dhRow[j] + outGradient[j]
+                        let z = Z[offset &+ j], r = RS[offset &+ j], hh = HH[offset &+ j]
+                        let dzPre = dH * (hp[j] - hh) * z * (1 - z)
+                        let da = dH * (1 - z) * (1 - hh * hh)
+                        carryRow[j] = dH * z
+                        diRow[j] = dzPre
+                        daRow[j] = da
+                        dpRow[j] = dzPre
+                        dpRow[2 &* units &+ j] = da
+                        if resetAfter {
+                            let drPre = da * X[offset &+ j] * r * (1 - r)
+                            diRow[units &+ j] = drPre
+                            diRow[2 &* units &+ j] = da * r
+                            dpRow[units &+ j] = drPre
+                        }
+                    }
+                }
+                if !resetAfter {
+                    if units > 0 && batch > 0 {
+                        // d(r ⊙ h₋₁) = da · R_hᵀ; dR_h += (r ⊙ h₋₁)ᵀ · da.
+                        BLAS.sgemm(transposeA: false, transposeB: true, m: batch, n: units, k: units, alpha: 1, a: DA,
+                                   lda: units, b: R + 2 &* units, ldb: width, beta: 0, c: DRH, ldc: units)
+                        BLAS.sgemm(transposeA: true, transposeB: false, m: units, n: units, k: batch, alpha: 1,
+                                   a: X + k &* state, lda: units, b: DA, ldb: units, beta: 1, c: DR + 2 &* units, ldc: width)
+                    }
+                    for b in 0..<batch where !masked[k &* batch &+ b] {
+                        let offset = k &* state &+ b &* units, hp = hPrevious + b &* units
+                        let diRow = DI + b &* innerWidth, dpRow = DP + (b &* time &+ t) &* width, carryRow = carry + b &* units
+                        for j in 0..<units {
+                            let r = RS[offset &+ j], dRhValue = DRH[b &* units &+ j]
+                            let drPre = dRhValue * hp[j] * r * (1 - r)
+                            diRow[units &+ j] = drPre
+                            dpRow[units &+ j] = drPre
+                            carryRow[j] += dRhValue * r
+                        }
+                    }
+                }
+                if units > 0 && batch > 0 {
+                    BLAS.sgemm(transposeA: true, transposeB: false, m: units, n: innerWidth, k: batch, alpha: 1,
+                               a: hPrevious, lda: units, b: DI, ldb: innerWidth, beta: 1, c: DR, ldc: width)
+                    BLAS.sgemm(transposeA: false, transposeB: true, m: batch, n: units, k: innerWidth, alpha: 1, a: DI,
+                               lda: innerWidth, b: R, ldb: width, beta: 0, c: DH, ldc: units)
+                }
+                if recurrentBias != nil {
+                    for b in 0..<batch {
+                        let diRow = DI + b &* innerWidth
+                        for j in 0..<innerWidth { DRB[j] += diRow[j] }
+                    }
+                }
+                for i in 0..<state { DH[i] += carry[i] }
+            }
+            return [dP, dR, dh] + (recurrentBias != nil ? [dRB] : [])
+        })
+    }
+}

@@ -29,7 +29,7 @@ open class GRUCell: RNNCell {
     public private(set) var kernel: Variable!
     public private(set) var recurrentKernel: Variable!
     public private(set) var bias: Variable?
-    private var masks = RecurrentDropoutMasks()
+    private(set) var masks = RecurrentDropoutMasks()
     private var seededGenerator: RandomGenerator?
     /// The pieces of the weights a step uses, cut once per sequence rather than at every step.
     private var parts: Parts?
@@ -88,6 +88,22 @@ open class GRUCell: RNNCell {
         }
         let columns = recurrentKernel.value.split(sizes: [2 * units, units], axis: 1)
         return Parts(inputBias: inputBias, recurrentBias: nil, recurrentGates: columns[0], recurrentCandidate: columns[1])
+    }
+
+    /// Whether a sequence may run as one `gruSequence` op: this class itself (a subclass may
+    /// change the step), Keras's default activations, and no recurrent dropout in this call.
+    var runsFused: Bool {
+        type(of: self) == GRUCell.self && activation.name == "tanh" && recurrentActivation.name == "sigmoid"
+            && masks.recurrent == nil
+    }
+
+    /// The whole sequence as one `gruSequence` op: (batch, time + 1, units), every step's output
+    /// then the final h.
+    func fusedSequence(_ projected: Tensor, h0: Tensor, reversed: Bool, mask: Tensor?, zeroOutputForMask: Bool) -> Tensor {
+        let parts = self.parts ?? makeParts()
+        return projected.gruSequence(recurrentKernel: recurrentKernel.value, recurrentBias: parts.recurrentBias, h0: h0,
+                                     resetAfter: resetAfter, reversed: reversed, mask: mask,
+                                     zeroOutputForMask: zeroOutputForMask)
     }
 
     open override func beginSequence(batchSize: Int, inputSize: Int, training: Bool) {

@@ -92,6 +92,9 @@ open class RecurrentLayer: Layer {
         if let lstm = cell as? LSTMCell, lstm.runsFused {
             return fusedLSTM(lstm, projected: projected, states: states, mask: mask)
         }
+        if let gru = cell as? GRUCell, gru.runsFused {
+            return fusedGRU(gru, projected: projected, states: states, mask: mask)
+        }
         let steps = time == 0 ? [] : Self.timeSteps(of: projected.transposed([1, 0, 2]))
         var outputs: [Tensor] = []
         if returnSequences { outputs.reserveCapacity(time) }
@@ -144,6 +147,22 @@ open class RecurrentLayer: Layer {
         // With a mask the last output is the last step's (h, zeros, or h repeated), not always h.
         let last = mask == nil ? h : packed.slice(begin: [0, time - 1, 0], size: [batch, 1, units]).reshaped([batch, units])
         return (last, [h, c])
+    }
+
+    /// The whole sequence as one `gruSequence` op (see `fusedLSTM`).
+    private func fusedGRU(_ cell: GRUCell, projected: Tensor, states: [Tensor],
+                          mask: Tensor?) -> (output: Tensor, states: [Tensor]) {
+        let (batch, time, units) = (projected.shape[0], projected.shape[1], cell.units)
+        if let mask {
+            opCheck(mask.shape == [batch, time], "\(nameForMessages): a mask of shape \(mask.shape), expected \([batch, time])")
+        }
+        let packed = cell.fusedSequence(projected, h0: states[0], reversed: goBackwards, mask: mask,
+                                        zeroOutputForMask: zeroOutputForMask)
+        let h = packed.slice(begin: [0, time, 0], size: [batch, 1, units]).reshaped([batch, units])
+        if returnSequences { return (packed.slice(begin: [0, 0, 0], size: [batch, time, units]), [h]) }
+        if time == 0 { return (Tensor.zeros([batch, units]), [h]) }
+        let last = mask == nil ? h : packed.slice(begin: [0, time - 1, 0], size: [batch, 1, units]).reshaped([batch, units])
+        return (last, [h])
     }
 
     private func startingStates(_ given: [Tensor]?, batch: Int) -> [Tensor] {
