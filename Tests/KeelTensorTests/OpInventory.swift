@@ -32,7 +32,12 @@ enum OpInventory {
         ("broadcasted", "broadcasted"), ("concatenate", "concatenate"), ("split(sizes:)", "split"),
         ("split(count:)", "split"), ("stack", "stack"), ("unstacked", "unstacked"), ("slice", "slice"),
         ("padded", "padded"), ("gathering", "gathering"), ("tiled", "tiled"), ("where", "where"),
-    ] + spatialOps
+    ] + spatialOps + recurrentOps
+
+    /// Whole-sequence recurrences (RecurrentOps.swift).
+    static let recurrentOps: [(op: String, declaredAs: String)] = [
+        ("lstmSequence", "lstmSequence"), ("gruSequence", "gruSequence"),
+    ]
 
     /// Convolution, pooling and dropout.
     static let spatialOps: [(op: String, declaredAs: String)] = [

@@ -296,7 +296,9 @@ final class RecurrentLayerTests: XCTestCase {
         lstm.returnSequences = true
         let gru = GRU(units: 3, name: "gru")
         gru.returnSequences = true
-        let stacked = RNN([LSTMCell(units: 2, name: "lstm_cell"), GRUCell(units: 2, name: "gru_cell")], name: "rnn_1")
+        let cells = StackedRNNCells([LSTMCell(units: 2, name: "lstm_cell"), GRUCell(units: 2, name: "gru_cell")],
+                                    name: "stacked_rnn_cells")
+        let stacked = RNN(cells, name: "rnn_1")
         stacked.returnSequences = true
         let both = Bidirectional(LSTM(units: 2, name: "lstm"), name: "bidirectional")
         let output = try both(stacked(gru(lstm(input))))

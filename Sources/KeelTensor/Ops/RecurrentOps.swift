@@ -5,6 +5,8 @@ import Glibc
 /// Whole-sequence recurrences as single ops with their own backward pass (back-propagation
 /// through time over saved gate values), so a long sequence costs the tape one entry instead of
 /// a dozen per step, and the backward pass never materialises a full-size gradient per step.
+/// When a tape records the backward pass (second-order gradients), the rules take the gradient
+/// of the same recurrence written with differentiable ops instead (`RecurrentReference`).
 extension Tensor {
     /// An LSTM with sigmoid gates and tanh activations (Keras's defaults) over a projected sequence.
     ///
@@ -16,7 +18,7 @@ extension Tensor {
     ///   previous h, or zeros with `zeroOutputForMask` (Keras's masked RNN step).
     ///
     /// Returns (batch, time + 2, units): the output of every step processed, then the final h,
-    /// then the final c. Not differentiable twice.
+    /// then the final c.
     public func lstmSequence(recurrentKernel: Tensor, h0: Tensor, c0: Tensor, reversed: Bool,
                              mask: Tensor? = nil, zeroOutputForMask: Bool = false) -> Tensor {
         let p = self
@@ -97,6 +99,13 @@ extension Tensor {
         }
 
         return differentiable(out, [p, recurrentKernel, h0, c0], { gradient in
+            if RecurrentReference.backwardIsRecorded {
+                let kept = RecurrentReference.keptColumns(masked, batch: batch, time: time)
+                return RecurrentReference.gradients([p, recurrentKernel, h0, c0], cotangent: gradient) { xs in
+                    RecurrentReference.lstm(xs[0], xs[1], xs[2], xs[3], reversed: reversed, kept: kept,
+                                            zeroOutputForMask: zeroOutputForMask)
+                }
+            }
             let dP = Tensor(repeating: 0, shape: [batch, time, width])
             let dR = Tensor(repeating: 0, shape: [units, width])
             let dh = Tensor(uninitializedShape: [batch, units]), dc = Tensor(uninitializedShape: [batch, units])
@@ -167,7 +176,6 @@ extension Tensor {
     /// - `reversed`, `mask`, `zeroOutputForMask` as in `lstmSequence`.
     ///
     /// Returns (batch, time + 1, units): the output of every step processed, then the final h.
-    /// Not differentiable twice.
     public func gruSequence(recurrentKernel: Tensor, recurrentBias: Tensor?, h0: Tensor, resetAfter: Bool, reversed: Bool,
                             mask: Tensor? = nil, zeroOutputForMask: Bool = false) -> Tensor {
         let p = self
@@ -266,6 +274,13 @@ extension Tensor {
 
         let inputs = [p, recurrentKernel, h0] + (recurrentBias.map { [$0] } ?? [])
         return differentiable(out, inputs, { gradient in
+            if RecurrentReference.backwardIsRecorded {
+                let kept = RecurrentReference.keptColumns(masked, batch: batch, time: time)
+                return RecurrentReference.gradients(inputs, cotangent: gradient) { xs in
+                    RecurrentReference.gru(xs[0], xs[1], xs.count > 3 ? xs[3] : nil, xs[2], resetAfter: resetAfter,
+                                           reversed: reversed, kept: kept, zeroOutputForMask: zeroOutputForMask)
+                }
+            }
             let Z = zs.storage.floats, RS = rs.storage.floats, HH = candidates.storage.floats, X = extras.storage.floats
             let H = hiddens.storage.floats, R = recurrentKernel.storage.floats
             let dP = Tensor(repeating: 0, shape: [batch, time, width])
@@ -349,5 +364,85 @@ extension Tensor {
             }
             return [dP, dR, dh] + (recurrentBias != nil ? [dRB] : [])
         })
+    }
+}
+
+/// The recurrences again, written with differentiable ops. The fused ops' backward rules use
+/// them when a tape records the backward pass itself (second-order gradients): their gradient,
+/// taken on an inner tape, is recorded on the outer one.
+enum RecurrentReference {
+    /// Whether a tape of this thread records the backward pass being computed (the tape being
+    /// differentiated leaves the thread's stack while it computes).
+    static var backwardIsRecorded: Bool { GradientTape.isRecording && !GradientTape.currentStack.tapes.isEmpty }
+
+    /// Per step processed, the (batch, 1) column of rows kept (1) or masked (0); nil where no row
+    /// is masked.
+    static func keptColumns(_ masked: [Bool], batch: Int, time: Int) -> [Tensor?] {
+        (0..<time).map { k in
+            let kept = (0..<batch).map { masked[k &* batch &+ $0] ? Float(0) : 1 }
+            return kept.contains(0) ? Tensor(shape: [batch, 1], scalars: kept) : nil
+        }
+    }
+
+    /// d Σ(f(inputs) ⊙ cotangent) / d inputs on an inner tape.
+    static func gradients(_ inputs: [Tensor], cotangent: Tensor, _ f: ([Tensor]) -> Tensor) -> [Tensor?] {
+        let tape = GradientTape()
+        let target = tape.record { () -> Tensor in
+            for x in inputs { tape.watch(x) }
+            return (f(inputs) * cotangent).sum()
+        }
+        return tape.gradient(of: target, wrt: inputs)
+    }
+
+    static func step(_ p: Tensor, _ t: Int) -> Tensor {
+        let (batch, width) = (p.shape[0], p.shape[2])
+        return p.slice(begin: [0, t, 0], size: [batch, 1, width]).reshaped([batch, width])
+    }
+
+    static func lstm(_ p: Tensor, _ r: Tensor, _ h0: Tensor, _ c0: Tensor, reversed: Bool, kept: [Tensor?],
+                     zeroOutputForMask: Bool) -> Tensor {
+        let (batch, time, units) = (p.shape[0], p.shape[1], p.shape[2] / 4)
+        var h = h0, c = c0, outputs: [Tensor] = []
+        for k in 0..<time {
+            let gates = (step(p, reversed ? time - 1 - k : k) + h.matmul(r)).split(count: 4, axis: 1)
+            var newC = gates[1].sigmoid() * c + gates[0].sigmoid() * gates[2].tanh()
+            var newH = gates[3].sigmoid() * newC.tanh()
+            var output = newH
+            if let keep = kept[k] {
+                let drop = 1 - keep
+                output = zeroOutputForMask ? newH * keep : newH * keep + h * drop
+                newH = newH * keep + h * drop
+                newC = newC * keep + c * drop
+            }
+            outputs.append(output.reshaped([batch, 1, units]))
+            h = newH
+            c = newC
+        }
+        return Tensor.concatenate(outputs + [h.reshaped([batch, 1, units]), c.reshaped([batch, 1, units])], axis: 1)
+    }
+
+    static func gru(_ p: Tensor, _ r: Tensor, _ bias: Tensor?, _ h0: Tensor, resetAfter: Bool, reversed: Bool,
+                    kept: [Tensor?], zeroOutputForMask: Bool) -> Tensor {
+        let (batch, time, units) = (p.shape[0], p.shape[1], p.shape[2] / 3)
+        let kernels = r.split(sizes: [2 * units, units], axis: 1)
+        var h = h0, outputs: [Tensor] = []
+        for k in 0..<time {
+            let x = step(p, reversed ? time - 1 - k : k).split(count: 3, axis: 1)
+            var inner = h.matmul(resetAfter ? r : kernels[0])
+            if let bias { inner = inner + bias }
+            let recurrent = inner.split(count: resetAfter ? 3 : 2, axis: 1)
+            let z = (x[0] + recurrent[0]).sigmoid(), reset = (x[1] + recurrent[1]).sigmoid()
+            let candidate = (x[2] + (resetAfter ? reset * recurrent[2] : (reset * h).matmul(kernels[1]))).tanh()
+            var newH = z * h + (1 - z) * candidate
+            var output = newH
+            if let keep = kept[k] {
+                let drop = 1 - keep
+                output = zeroOutputForMask ? newH * keep : newH * keep + h * drop
+                newH = newH * keep + h * drop
+            }
+            outputs.append(output.reshaped([batch, 1, units]))
+            h = newH
+        }
+        return Tensor.concatenate(outputs + [h.reshaped([batch, 1, units])], axis: 1)
     }
 }
