@@ -3,7 +3,9 @@
 ///
 /// The cell's input projection for every time step is one product before the loop
 /// (`RNNCell.projectSequence`); each step then costs the cell's recurrent product and its
-/// elementwise ops. Call arguments: `mask` (batch, time) of 0/1 — a masked step keeps the states
+/// elementwise ops. LSTMCell and GRUCell with Keras's default activations (and no recurrent
+/// dropout in the call) run the whole loop as one fused op (`lstmSequence`, `gruSequence`) with
+/// its own backward pass. Call arguments: `mask` (batch, time) of 0/1 — a masked step keeps the states
 /// and outputs the previous output (the first state), or zeros with `zero_output_for_mask` — and
 /// `initial_state`, the list of state tensors to start from (gradients flow into them).
 open class RecurrentLayer: Layer {
@@ -84,7 +86,6 @@ open class RecurrentLayer: Layer {
         let cell = recurrentCell
         let (batch, time, features) = (sequence.shape[0], sequence.shape[1], sequence.shape[2])
         var states = startingStates(given, batch: batch)
-        let maskColumns = mask.map { stepMasks($0, batch: batch, time: time) }
 
         cell.beginSequence(batchSize: batch, inputSize: features, training: training)
         defer { cell.endSequence() }
@@ -95,6 +96,7 @@ open class RecurrentLayer: Layer {
         if let gru = cell as? GRUCell, gru.runsFused {
             return fusedGRU(gru, projected: projected, states: states, mask: mask)
         }
+        let maskColumns = mask.map { stepMasks($0, batch: batch, time: time) }
         let steps = time == 0 ? [] : Self.timeSteps(of: projected.transposed([1, 0, 2]))
         var outputs: [Tensor] = []
         if returnSequences { outputs.reserveCapacity(time) }
