@@ -4,7 +4,7 @@ import XCTest
 /// Every gradient case of every op, in one table.
 let allGradientCases: [GradientCase] =
     arithmeticGradientCases + elementwiseGradientCases + reductionGradientCases + matmulGradientCases
-    + shapeGradientCases + spatialGradientCases + normalizationGradientCases
+    + shapeGradientCases + spatialGradientCases + normalizationGradientCases + recurrentGradientCases
 
 /// Every differentiable op's backward rule against central finite differences, first and
 /// second order, iterating over the whole table so a failure names its case.

@@ -32,10 +32,15 @@ enum OpInventory {
         ("broadcasted", "broadcasted"), ("concatenate", "concatenate"), ("split(sizes:)", "split"),
         ("split(count:)", "split"), ("stack", "stack"), ("unstacked", "unstacked"), ("slice", "slice"),
         ("padded", "padded"), ("gathering", "gathering"), ("tiled", "tiled"), ("where", "where"),
-    ] + spatialOps + normalizationOps
+    ] + spatialOps + normalizationOps + recurrentOps
 
     /// Fused normalization.
     static let normalizationOps: [(op: String, declaredAs: String)] = [("layerNormalized", "layerNormalized")]
+
+    /// Whole-sequence recurrences (RecurrentOps.swift).
+    static let recurrentOps: [(op: String, declaredAs: String)] = [
+        ("lstmSequence", "lstmSequence"), ("gruSequence", "gruSequence"),
+    ]
 
     /// Convolution, pooling and dropout.
     static let spatialOps: [(op: String, declaredAs: String)] = [

@@ -105,6 +105,20 @@ final class LayerConfigRoundTripTests: XCTestCase {
         "TimeDistributed": ["layer": ["module": "keras.layers", "class_name": "Conv2D",
                                       "config": ["filters": 2, "kernel_size": 3, "name": "conv"], "registered_name": nil,
                                       "build_config": ["input_shape": [nil, 5, 5, 1]]]],
+        // Recurrent layers and cells (issue 13).
+        "SimpleRNNCell": ["units": 3, "dropout": 1.5, "seed": 2],
+        "LSTMCell": ["units": 3, "unit_forget_bias": false, "recurrent_activation": "hard_sigmoid"],
+        "GRUCell": ["units": 2, "reset_after": false, "recurrent_regularizer": "l2"],
+        "StackedRNNCells": ["cells": [["class_name": "SimpleRNNCell", "config": ["units": 2]],
+                                      ["class_name": "GRUCell", "config": ["units": 3]]]],
+        "RNN": ["cell": ["module": "keras.layers", "class_name": "LSTMCell", "config": ["units": 2],
+                         "registered_name": nil, "build_config": ["input_shape": [nil, 3]]],
+                "return_sequences": true, "zero_output_for_mask": true],
+        "SimpleRNN": ["units": 3, "go_backwards": true, "seed": 4],
+        "LSTM": ["units": 4, "return_state": true, "implementation": 1, "use_cudnn": false],
+        "GRU": ["units": 2, "stateful": true, "reset_after": false, "activity_regularizer": "l1"],
+        "Bidirectional": ["layer": ["class_name": "GRU", "config": ["units": 2, "return_sequences": true]],
+                          "merge_mode": nil],
     ]
 
     /// The function the Lambda sample names.

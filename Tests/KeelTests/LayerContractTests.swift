@@ -140,6 +140,26 @@ final class LayerContractTests: XCTestCase {
         "Masking": Case(config: ["mask_value": 0.5], inputs: [[3, 4]], refused: [[]]),
         "TimeDistributed": Case(config: ["layer": ["class_name": "Dense", "config": ["units": 2]]], inputs: [[3, 4]],
                                 refused: [[4]]),
+        // Recurrent layers (issue 13). Cells run inside an RNN, not on their own in a graph.
+        "SimpleRNNCell": Case(config: ["units": 3], inputs: [[4]], refused: [], callable: false),
+        "LSTMCell": Case(config: ["units": 3], inputs: [[4]], refused: [], callable: false),
+        "GRUCell": Case(config: ["units": 3, "reset_after": false], inputs: [[4]], refused: [], callable: false),
+        "StackedRNNCells": Case(config: ["cells": [["class_name": "SimpleRNNCell", "config": ["units": 2]],
+                                                   ["class_name": "LSTMCell", "config": ["units": 3]]]],
+                                inputs: [[4]], refused: [], callable: false),
+        "RNN": Case(config: ["cell": ["class_name": "StackedRNNCells", "config": [
+                        "cells": [["class_name": "SimpleRNNCell", "config": ["units": 2]],
+                                  ["class_name": "GRUCell", "config": ["units": 3]]]]],
+                             "return_sequences": true],
+                    inputs: [[5, 4]], refused: [[4]]),
+        "SimpleRNN": Case(config: ["units": 3, "go_backwards": true, "kernel_regularizer": "l2"], inputs: [[5, 4]],
+                          refused: [[4]]),
+        "LSTM": Case(config: ["units": 3, "return_sequences": true, "dropout": 0.2, "recurrent_dropout": 0.2, "seed": 3],
+                     inputs: [[5, 4]], refused: [[4]]),
+        "GRU": Case(config: ["units": 3, "reset_after": false], inputs: [[5, 4]], refused: [[4]]),
+        "Bidirectional": Case(config: ["layer": ["class_name": "LSTM", "config": ["units": 2, "return_sequences": true]],
+                                       "merge_mode": "concat"],
+                              inputs: [[5, 4]], refused: [[4]]),
     ]
 
     /// The function the Lambda case names, registered as a user registers one before loading.

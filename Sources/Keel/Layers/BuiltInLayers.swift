@@ -97,5 +97,15 @@ enum BuiltInLayers {
         try registry.register(UnitNormalization.self)
         try registry.register(Masking.self)
         try registry.register(TimeDistributed.self)
+        // Recurrent layers and their cells (issue 13, Sources/Keel/Layers/Recurrent).
+        try registry.register(SimpleRNNCell.self)
+        try registry.register(LSTMCell.self)
+        try registry.register(GRUCell.self)
+        try registry.register(StackedRNNCells.self)
+        try registry.register(RNN.self)
+        try registry.register(SimpleRNN.self)
+        try registry.register(LSTM.self)
+        try registry.register(GRU.self)
+        try registry.register(Bidirectional.self)
     }
 }
