@@ -46,6 +46,15 @@ final class ResumeTests: XCTestCase {
                                   files: ["log.csv"], folders: ["samples", "plots"])
     }
 
+    func testTextClassifier() throws {
+        let keel = KeelProcess()
+        defer { keel.remove() }
+        try harness(keel, "text-classifier", ["epochs=3", "train_samples=192", "validation_samples=64", "max_length=8",
+                                               "embedding_dim=8", "lstm_units=4"])
+            .assertResumesExactly(snapshot: backup, containing: "\"epoch\": 1", arrays: ["model.h5", "checkpoints/best.h5"],
+                                  files: ["log.csv", "samples/predictions.txt"], folders: ["plots"])
+    }
+
     func testCustomLoop() throws {
         let keel = KeelProcess()
         defer { keel.remove() }

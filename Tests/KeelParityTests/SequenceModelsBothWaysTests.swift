@@ -27,7 +27,7 @@ final class SequenceModelsBothWaysTests: XCTestCase {
     ids = np.array([[3, 7, 1, 0, 0, 0], [5, 2, 9, 11, 4, 6], [8, 0, 0, 0, 0, 0]], dtype="int32")
 
     x = keras.Input((5, 4), name="frames")
-    a = layers.MultiHeadAttention(2, 3, value_dim=2)(x, x)
+    a = layers.MultiHeadAttention(2, 3)(x, x)
     n = layers.LayerNormalization()(layers.Add()([x, a]))
     seq, state_h, state_c = layers.LSTM(3, return_sequences=True, return_state=True)(n)
     g = layers.GRU(2, reset_after=False, go_backwards=True)(seq)

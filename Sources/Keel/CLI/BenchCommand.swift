@@ -6,10 +6,10 @@ import Foundation
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure Keel's speed against raw BLAS, memcpy and the peer frameworks (W1–W5), and data-parallel training on 2 ranks (dp).")
+        abstract: "Measure Keel's speed against raw BLAS, memcpy and the peer frameworks (W1–W5), the sequence workloads (LSTM, MultiHeadAttention) and data-parallel training on 2 ranks (dp).")
 
     enum Workload: String, ExpressibleByArgument, CaseIterable {
-        case kernels, w1, w2, w3, w4, w5, dp
+        case kernels, w1, w2, w3, w4, w5, sequence, dp
     }
 
     @Option(help: "Where to write the figures as JSON.")
@@ -70,6 +70,7 @@ struct BenchCommand: ParsableCommand {
         case .w3: return try PeerWorkloads.dcganStep()
         case .w4: return try PeerWorkloads.vggStep()
         case .w5: return try PeerWorkloads.predict()
+        case .sequence: return try SequenceWorkloads.lstmStep() + SequenceWorkloads.mhaStep()
         case .dp:
             throw KeelError("benchmark dp", expected: "to be started by `keel bench` (it starts its own ranks)", found: "--child dp")
         }
