@@ -8,13 +8,13 @@
 open class TimeDistributed: Layer {
     open override class var kerasClassName: String { "TimeDistributed" }
 
-    @Hyper("layer") public var wrapped: WrappedLayer
+    @Hyper("layer") public var wrapped: NestedLayer<Layer>
 
     public var layer: Layer { wrapped.layer }
 
     /// `TimeDistributed(Dense(units: 2))`.
     public convenience init(_ layer: Layer, name: String? = nil) {
-        self.init(wrapped: WrappedLayer(layer), name: name)
+        self.init(wrapped: NestedLayer(layer), name: name)
     }
 
     open override var sublayers: [Sublayer] { [.one("layer", layer)] }

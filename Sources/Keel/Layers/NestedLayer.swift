@@ -1,5 +1,5 @@
 /// A layer held in another's config, as Keras's `serialize_keras_object` writes it: an RNN's
-/// `cell`, StackedRNNCells's `cells`, Bidirectional's `layer` and `backward_layer`. Built layers
+/// `cell`, StackedRNNCells's `cells`, Bidirectional's `layer` and `backward_layer`, TimeDistributed's `layer`. Built layers
 /// carry a `build_config` with the input shape they were built for; one read from a config keeps
 /// the `build_config` it came with, so the config reads back as it was written.
 public struct NestedLayer<Kind: Layer>: ConfigRepresentable {
