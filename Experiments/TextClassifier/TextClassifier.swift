@@ -51,9 +51,7 @@ final class TextClassifier: Experiment {
     static func model(maxLength: Int, embeddingDim: Int, lstmUnits: Int, heads: Int) throws -> Model {
         let tokens = Input(shape: [maxLength], name: "tokens", dtype: .int32)
         let embedded = try Embedding(inputDim: SentimentTask.vocabulary.count, outputDim: embeddingDim, maskZero: true)(tokens)
-        let recurrent = LSTM(units: lstmUnits)
-        recurrent.returnSequences = true
-        let read = try Bidirectional(recurrent)(embedded)
+        let read = try Bidirectional(LSTM(units: lstmUnits).with(returnSequences: true))(embedded)
         let width = 2 * lstmUnits
         let attended = try MultiHeadAttention(numHeads: heads, keyDim: width / heads)([read, read])
         let normalized = try LayerNormalization()(try Add()([read, attended]))

@@ -334,4 +334,15 @@ final class RecurrentLayerTests: XCTestCase {
         try model.loadWeights(from: path)
         XCTAssertEqual(model.forward([RandomNormal(seed: 11, stddev: 1)([2, 5, 3])])[0].scalars, before.scalars)
     }
+
+    func testSharedOptionsAreSetWhereTheLayerIsMade() throws {
+        let gru = GRU(units: 2).with(returnSequences: true, returnState: true, goBackwards: true)
+        XCTAssertEqual(gru.config["return_sequences"], true)
+        XCTAssertEqual(gru.config["return_state"], true)
+        XCTAssertEqual(gru.config["go_backwards"], true)
+        XCTAssertEqual(gru.config["stateful"], false)
+        let outputs = try gru.callAll(Input(shape: [4, 3]))
+        XCTAssertEqual(outputs.map(\.shape), [[nil, 4, 2], [nil, 2]])
+    }
+
 }
