@@ -81,12 +81,13 @@ extension Tensor {
                     }
                     continue
                 }
+                // Call-free, so it vectorises (see tanhApproximation).
                 for j in 0..<units {
-                    let i = Tensor.sigmoidValue(row[j]), f = Tensor.sigmoidValue(row[units &+ j])
-                    let g = Glibc.tanhf(row[2 &* units &+ j]), o = Tensor.sigmoidValue(row[3 &* units &+ j])
+                    let i = Tensor.sigmoidApproximation(row[j]), f = Tensor.sigmoidApproximation(row[units &+ j])
+                    let g = Tensor.tanhApproximation(row[2 &* units &+ j]), o = Tensor.sigmoidApproximation(row[3 &* units &+ j])
                     row[j] = i; row[units &+ j] = f; row[2 &* units &+ j] = g; row[3 &* units &+ j] = o
                     let cell = f * cRow[j] + i * g
-                    let tanhCell = Glibc.tanhf(cell)
+                    let tanhCell = Tensor.tanhApproximation(cell)
                     cRow[j] = cell; saved[j] = cell; tanhSaved[j] = tanhCell
                     let h = o * tanhCell
                     hRow[j] = h; outRow[j] = h
@@ -230,13 +231,13 @@ extension Tensor {
                 for j in 0..<units {
                     var zIn = x[j] + row[j], rIn = x[units &+ j] + row[units &+ j]
                     if let RB { zIn += RB[j]; rIn += RB[units &+ j] }
-                    let z = Tensor.sigmoidValue(zIn), r = Tensor.sigmoidValue(rIn)
+                    let z = Tensor.sigmoidApproximation(zIn), r = Tensor.sigmoidApproximation(rIn)
                     Z[offset &+ j] = z
                     RS[offset &+ j] = r
                     if resetAfter {
                         let recurrentCandidate = row[2 &* units &+ j] + (RB.map { $0[2 &* units &+ j] } ?? 0)
                         X[offset &+ j] = recurrentCandidate
-                        HH[offset &+ j] = Glibc.tanhf(x[2 &* units &+ j] + r * recurrentCandidate)
+                        HH[offset &+ j] = Tensor.tanhApproximation(x[2 &* units &+ j] + r * recurrentCandidate)
                     } else {
                         X[offset &+ j] = r * hp[j]
                     }
@@ -249,7 +250,7 @@ extension Tensor {
                 }
                 for b in 0..<batch {
                     let x = P + (b &* time &+ t) &* width, offset = k &* state &+ b &* units
-                    for j in 0..<units { HH[offset &+ j] = Glibc.tanhf(x[2 &* units &+ j] + CI[b &* units &+ j]) }
+                    for j in 0..<units { HH[offset &+ j] = Tensor.tanhApproximation(x[2 &* units &+ j] + CI[b &* units &+ j]) }
                 }
             }
             for b in 0..<batch {
