@@ -27,10 +27,12 @@ public enum ModelConfig {
         }
         var layersByName: [String: Layer] = [:]
         var pending: [(layer: Layer, nodes: [JSONValue])] = []
+        let maskOnly = maskOnlyOperations(in: layerValues, inputs: config["input_layers"], outputs: config["output_layers"])
         for value in layerValues {
             guard let object = value.objectValue else {
                 throw KeelError("Functional config: layer", expected: "an object", found: value.summary)
             }
+            if let name = object["name"]?.stringValue, maskOnly.contains(name) { continue }
             let layer = try Registries.layers.make(from: value)
             if let name = object["name"]?.stringValue { layer.name = name }
             layersByName[layer.name] = layer
@@ -42,7 +44,7 @@ public enum ModelConfig {
             var next: [(Layer, JSONValue)] = []
             for (layer, node) in remaining {
                 if let inputs = try resolveNodeInputs(node, layers: layersByName),
-                   let (flags, tensorArguments) = try resolveNodeKeywords(node, of: layer, layers: layersByName) {
+                   let (flags, tensorArguments) = try resolveNodeKeywords(node, of: layer, layers: layersByName, maskOnly: maskOnly) {
                     guard !inputs.isEmpty else {
                         throw KeelError("Functional config: inbound node of '\(layer.name)'", expected: "at least one input tensor",
                                         found: "none")
@@ -114,14 +116,20 @@ public enum ModelConfig {
     /// (an explicit `mask`, an `initial_state`); nil when a producer has not been called yet.
     /// Keras writes `training` and null entries for arguments left to their defaults (an LSTM's
     /// `"mask": null`): those say nothing.
-    private static func resolveNodeKeywords(_ node: JSONValue, of layer: Layer, layers: [String: Layer]) throws
-        -> (CallArguments, [String: SymbolicArgument])? {
+    /// A mask argument made by recorded mask operations (`maskOnly`) is left out: Keel's own masks
+    /// flow there.
+    private static func resolveNodeKeywords(_ node: JSONValue, of layer: Layer, layers: [String: Layer],
+                                            maskOnly: Set<String>) throws -> (CallArguments, [String: SymbolicArgument])? {
         guard let kwargs = node.objectValue?["kwargs"]?.objectValue else { return (.none, [:]) }
         var flags = CallArguments()
         var tensorArguments: [String: SymbolicArgument] = [:]
         for (name, value) in kwargs where name != "training" && !value.isNull {
             if let flag = value.boolValue {
                 flags[name] = .bool(flag)
+                continue
+            }
+            if isMaskArgument(name), let source = value.objectValue?["config"]?.objectValue?["keras_history"]?.arrayValue?.first?.stringValue,
+               maskOnly.contains(source) {
                 continue
             }
             guard let tensors = try resolveNodeInputs(.object(["args": value]), layers: layers) else { return nil }

@@ -47,6 +47,12 @@ struct FuzzCorpus {
                                     inputs: ["\(fixtures)/tfkeras2/\(name)_x.npy"]))
         }
         archives.append(ModelSeed(name: "keras-mlp", path: "\(fixtures)/h5/mlp/model.keras", inputs: ["\(fixtures)/h5/mlp/x.npy"]))
+        // A sequence model Keras writes now: nested layers (Bidirectional's LSTM cells, attention's
+        // projections), a recorded NotEqual mask node and its `mask` kwarg.
+        try makeKerasSequenceModel()
+        let sequenceInputs = ["\(directory)/keras-sequence_x.npy"]
+        models.append(ModelSeed(name: "keras-sequence", path: "\(directory)/keras-sequence.h5", inputs: sequenceInputs))
+        archives.append(ModelSeed(name: "keras-sequence", path: "\(directory)/keras-sequence.keras", inputs: sequenceInputs))
         kerasWeights = "\(fixtures)/h5/mlp/model.weights.h5"
         logs = ["append_second_fit", "fit_with_validation", "fit_without_validation"].map { "\(fixtures)/csvlogger/\($0).csv" }
 
@@ -82,6 +88,29 @@ struct FuzzCorpus {
                                 inputs: ["\(fixtures)/h5/mlp/x.npy"]))
         logs.append(run + "/log.csv")
         try extractConfigAttributes()
+    }
+
+    private func makeKerasSequenceModel() throws {
+        let result = try runPython("""
+            import os, sys
+            os.environ["KERAS_BACKEND"] = "jax"
+            os.environ.setdefault("JAX_PLATFORMS", "cpu")
+            import numpy as np
+            import keras
+            from keras import layers
+            keras.utils.set_random_seed(5)
+            ids = keras.Input((6,), dtype="int32")
+            h = layers.Embedding(10, 4, mask_zero=True)(ids)
+            h = layers.Bidirectional(layers.LSTM(3, return_sequences=True))(h)
+            h = layers.LayerNormalization()(layers.Add()([h, layers.MultiHeadAttention(2, 3)(h, h)]))
+            h = layers.GRU(2)(h)
+            model = keras.Model(ids, layers.Dense(2)(h))
+            folder = sys.argv[1]
+            model.save(os.path.join(folder, "keras-sequence.h5"))
+            model.save(os.path.join(folder, "keras-sequence.keras"))
+            np.save(os.path.join(folder, "keras-sequence_x.npy"), np.array([[1, 5, 0, 0, 0, 0], [3, 9, 2, 7, 4, 1]], dtype="int32"))
+            """, arguments: [directory])
+        guard result.status == 0 else { throw CorpusError.step("Keras could not write the sequence model: \(result.stderr.suffix(2000))") }
     }
 
     /// The JSON attributes of every legacy model (model_config, training_config), as
