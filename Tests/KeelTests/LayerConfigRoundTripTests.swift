@@ -74,7 +74,6 @@ final class LayerConfigRoundTripTests: XCTestCase {
         "Minimum": [:],
         "Dot": ["axes": [1, -1], "normalize": true],
         "Identity": [:],
-        "NotEqual": [:],
         "EinsumDense": ["equation": "abc,cd->abd", "output_shape": [nil, 4], "bias_axes": "d", "activation": "relu"],
         "Lambda": ["function": "round_trip_double", "output_shape": [4]],
         // 1-D layers (issue 13), in the shorthands Keras accepts.

@@ -104,8 +104,6 @@ final class LayerContractTests: XCTestCase {
         "Minimum": Case(config: [:], inputs: [[2, 3], [2, 3]], refused: [[3]]),
         "Dot": Case(config: ["axes": [1, 2], "normalize": true], inputs: [[3, 4], [2, 3]], refused: [[3, 4], [2, 4]]),
         "Identity": Case(config: [:], inputs: [[4]], refused: [[4], [4]]),
-        // A Keras operation: its config is only its name.
-        "NotEqual": Case(config: [:], inputs: [[4]], refused: [[4], [4]], baseKeysFirst: false),
         "EinsumDense": Case(config: ["equation": "abc,cde->abde", "output_shape": [nil, 3, 2], "bias_axes": "de"],
                             inputs: [[2, 4]], refused: [[4]]),
         "Lambda": Case(config: ["function": "contract_double"], inputs: [[4]], refused: [[4], [4]]),

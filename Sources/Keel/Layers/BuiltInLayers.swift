@@ -69,7 +69,6 @@ enum BuiltInLayers {
         try registry.register(Minimum.self)
         try registry.register(Dot.self)
         try registry.register(IdentityLayer.self)
-        try registry.register(NotEqual.self)
         try registry.register(EinsumDense.self)
         try registry.register(Lambda.self)
         // 1-D layers (issue 13).

@@ -61,7 +61,12 @@ extension Layer {
     /// Refuses arguments the layer does not take, naming them and the layer (for arguments that
     /// come from outside: a file, a fixture).
     public func checkCallArguments(_ arguments: CallArguments) throws {
-        let unknown = arguments.names.filter { !acceptedCallArguments.contains($0) }
+        try checkCallArgumentNames(arguments.names)
+    }
+
+    /// `checkCallArguments` for arguments known by name only (a graph's tensor arguments).
+    public func checkCallArgumentNames(_ names: [String]) throws {
+        let unknown = names.filter { !acceptedCallArguments.contains($0) }
         guard unknown.isEmpty else {
             let accepted = acceptedCallArguments.sorted()
             throw KeelError("\(nameForMessages): call arguments",

@@ -49,9 +49,6 @@ public enum ModelConfig {
                         throw KeelError("Functional config: inbound node of '\(layer.name)'", expected: "at least one input tensor",
                                         found: "none")
                     }
-                    if let operation = layer as? KerasOperationLayer {
-                        try operation.setConstantArguments(constantArguments(node))
-                    }
                     _ = try layer.callAll(inputs, arguments: flags, tensorArguments: tensorArguments)
                 } else {
                     next.append((layer, node))
@@ -72,25 +69,7 @@ public enum ModelConfig {
 
     /// The symbolic inputs of one serialized node, or nil when a producer has not been called yet.
     private static func resolveNodeInputs(_ node: JSONValue, layers: [String: Layer]) throws -> [SymbolicTensor]? {
-        var histories: [[JSONValue]] = []
-        func collect(_ v: JSONValue) {
-            switch v {
-            case .object(let o):
-                if o["class_name"]?.stringValue == "__keras_tensor__",
-                   let history = o["config"]?.objectValue?["keras_history"]?.arrayValue {
-                    histories.append(history)
-                }
-            case .array(let items):
-                // tf.keras 2: [layer_name, node_index, tensor_index, kwargs]
-                if items.count >= 3, items[0].stringValue != nil, items[1].intValue != nil {
-                    histories.append(Array(items.prefix(3)))
-                } else {
-                    items.forEach(collect)
-                }
-            default: break
-            }
-        }
-        if let object = node.objectValue { collect(object["args"] ?? .array([])) } else { collect(node) }
+        let histories = kerasHistories(node.objectValue.map { $0["args"] ?? .array([]) } ?? node)
         var result: [SymbolicTensor] = []
         for history in histories {
             guard history.count >= 3, let name = history[0].stringValue, let nodeIndex = history[1].intValue,
@@ -142,9 +121,28 @@ public enum ModelConfig {
         return (flags, tensorArguments)
     }
 
-    /// The numbers among a Keras 3 node's positional arguments (`not_equal(x, 0)`'s 0).
-    private static func constantArguments(_ node: JSONValue) -> [JSONValue] {
-        (node.objectValue?["args"]?.arrayValue ?? []).filter { $0.doubleValue != nil }
+    /// Every tensor reference inside a node's arguments: Keras 3's `keras_history` of each
+    /// `__keras_tensor__`, tf.keras 2's `[layer_name, node_index, tensor_index, kwargs]`.
+    static func kerasHistories(_ value: JSONValue) -> [[JSONValue]] {
+        var histories: [[JSONValue]] = []
+        func collect(_ v: JSONValue) {
+            switch v {
+            case .object(let o):
+                if o["class_name"]?.stringValue == "__keras_tensor__",
+                   let history = o["config"]?.objectValue?["keras_history"]?.arrayValue {
+                    histories.append(history)
+                }
+            case .array(let items):
+                if items.count >= 3, items[0].stringValue != nil, items[1].intValue != nil {
+                    histories.append(Array(items.prefix(3)))
+                } else {
+                    items.forEach(collect)
+                }
+            default: break
+            }
+        }
+        collect(value)
+        return histories
     }
 
     /// `[name, node, tensor]` or a list of them.
@@ -201,10 +199,6 @@ public enum ModelConfig {
 
     private static func layerEntry(_ layer: Layer, nodes: [Node]?) -> JSONValue {
         var entry = JSONObject()
-        if let operation = layer as? KerasOperationLayer {
-            entry["module"] = .string(type(of: operation).kerasModule)
-            entry["registered_name"] = .string(type(of: layer).kerasClassName)
-        }
         entry["class_name"] = .string(type(of: layer).kerasClassName)
         entry["config"] = .object(layer.config)
         if let nodes {
@@ -213,8 +207,7 @@ public enum ModelConfig {
                 let tensors = node.inputs.map(kerasTensor)
                 // Layers Keras calls with separate positional inputs (MultiHeadAttention's query,
                 // value, key) are written so; merge layers and Attention take one list.
-                var args: JSONValue = tensors.count == 1 || layer.positionalInputNames != nil ? .array(tensors) : .array([.array(tensors)])
-                if let operation = layer as? KerasOperationLayer { args = .array(tensors + operation.constantArguments) }
+                let args: JSONValue = tensors.count == 1 || layer.positionalInputNames != nil ? .array(tensors) : .array([.array(tensors)])
                 var kwargs = JSONObject()
                 for name in node.flags.names { if let flag = node.flags.bool(name) { kwargs[name] = .bool(flag) } }
                 for name in node.tensorArguments.keys.sorted() {

@@ -40,28 +40,7 @@ extension ModelConfig {
     /// `mask`, and MultiHeadAttention's `query_mask`, `value_mask`, `key_mask`.
     static func isMaskArgument(_ key: String) -> Bool { key == "mask" || key.hasSuffix("_mask") && key != "attention_mask" }
 
-    /// The layer names in every `keras_history` (Keras 3) or `[name, node, tensor, kwargs]` (tf.keras 2) inside.
     private static func historyNames(_ value: JSONValue) -> Set<String> {
-        var names: Set<String> = []
-        func collect(_ v: JSONValue) {
-            switch v {
-            case .object(let o):
-                if o["class_name"]?.stringValue == "__keras_tensor__",
-                   let name = o["config"]?.objectValue?["keras_history"]?.arrayValue?.first?.stringValue {
-                    names.insert(name)
-                } else {
-                    for (_, item) in o { collect(item) }
-                }
-            case .array(let items):
-                if items.count >= 3, let name = items[0].stringValue, items[1].intValue != nil {
-                    names.insert(name)
-                } else {
-                    items.forEach(collect)
-                }
-            default: break
-            }
-        }
-        collect(value)
-        return names
+        Set(kerasHistories(value).compactMap { $0.first?.stringValue })
     }
 }

@@ -154,7 +154,7 @@ extension Layer {
             throw KeelError("call arguments of \(nameForMessages)", expected: "flags (tensors go in tensorArguments)",
                             found: flags.names.joined(separator: ", "))
         }
-        try checkCallArguments(CallArguments(Dictionary(uniqueKeysWithValues: tensorArguments.keys.map { ($0, CallArguments.Value.bool(true)) })))
+        try checkCallArgumentNames(tensorArguments.keys.sorted())
         let shapes = inputs.map(\.shape)
         let outputShapes = try checkInputs(shapes, arguments: flags)
         // `outputShape(for:)` refused unknown sizes the weights depend on; others do not matter.

@@ -41,13 +41,12 @@ enum KerasArchiveConfig {
     private static func layerEntry(_ entry: JSONValue, layers: [String: Layer]) -> JSONValue {
         guard let object = entry.objectValue, let className = object["class_name"] else { return entry }
         var result = JSONObject()
-        // Keras operations recorded in the graph (NotEqual) carry their own module, and no build_config.
-        result["module"] = object["module"] ?? "keras.layers"
+        result["module"] = "keras.layers"
         result["class_name"] = className
         result["config"] = object["config"] ?? .object(JSONObject())
-        result["registered_name"] = object["registered_name"] ?? .null
+        result["registered_name"] = .null
         let name = object["config"]?.objectValue?["name"]?.stringValue ?? object["name"]?.stringValue
-        if className.stringValue != "InputLayer", let layer = name.flatMap({ layers[$0] }), !(layer is KerasOperationLayer),
+        if className.stringValue != "InputLayer", let layer = name.flatMap({ layers[$0] }),
            let buildConfig = buildConfig(of: layer) {
             result["build_config"] = buildConfig
         }
