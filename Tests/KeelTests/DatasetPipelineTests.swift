@@ -1,5 +1,6 @@
 import XCTest
 import Foundation
+import KeelIO
 @testable import Keel
 
 /// The tf.data-shaped pipeline: each transformation's elements, orders and errors.
@@ -192,5 +193,46 @@ final class DatasetPipelineTests: XCTestCase {
         XCTAssertThrowsError(try ByteArray(shape: [2, 2], bytes: [1, 2, 3]))
         let text = try Dataset.fromTensorSlices(.strings(StringArray(["a", "b"]))).batch(2)
         XCTAssertThrowsError(try text.batches().next()) { XCTAssertTrue("\($0)".contains("an array of numbers"), "\($0)") }
+    }
+
+    /// Mutated cache files whose checksum is made to match again (so the decoder, not the
+    /// checksum, meets the damage): every one is read or rejected with an error, none crashes.
+    func testMutatedCacheFilesWithValidChecksumsAreReadOrRejected() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("keel-cache-fuzz-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("seed.cache").path
+        let element = DataElement.tuple([
+            .dict([(key: "image", value: .bytes(try ByteArray(shape: [4, 2, 2], bytes: (0..<16).map(UInt8.init)))),
+                   (key: "caption", value: .strings(StringArray(["one", "two", "three", "four"])))]),
+            .tensor(Tensor(shape: [4, 3], scalars: (0..<12).map(Float.init))),
+            .tensor(Tensor(shape: [4], int32s: [1, 2, 3, 4])),
+        ])
+        _ = try Dataset.fromTensorSlices(element).batch(3).cache(file: path).collect()
+        let seed = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        var random = SystemRandomNumberGenerator()
+        var read = 0, rejected = 0
+        for _ in 0..<400 {
+            var bytes = Array(seed.dropLast(4))
+            switch Int.random(in: 0..<4, using: &random) {
+            case 0: for _ in 0..<Int.random(in: 1...4, using: &random) { bytes[Int.random(in: 21..<bytes.count, using: &random)] = UInt8.random(in: 0...255, using: &random) }
+            case 1: bytes.removeSubrange(Int.random(in: 21..<bytes.count, using: &random)..<bytes.count)
+            case 2: bytes.insert(contentsOf: (0..<Int.random(in: 1...9, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) },
+                                 at: Int.random(in: 21..<bytes.count, using: &random))
+            default: bytes[Int.random(in: 21..<bytes.count, using: &random)] = [0, 1, 0xFF, 0x7F, 0x80][Int.random(in: 0..<5, using: &random)]
+            }
+            let crc = bytes.withUnsafeBytes { CRC32.checksum($0) }
+            withUnsafeBytes(of: crc.littleEndian) { bytes.append(contentsOf: $0) }
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            do {
+                _ = try Dataset.fromSequence([]).cache(file: path).collect()
+                read += 1
+            } catch {
+                XCTAssertTrue("\(error)".contains(path), "\(error)")
+                rejected += 1
+            }
+        }
+        XCTAssertGreaterThan(rejected, 100, "most mutations break the structure")
+        XCTAssertEqual(read + rejected, 400)
     }
 }
