@@ -31,9 +31,16 @@ final class CustomLoop: Experiment {
         let trainAccuracy = Metrics.SparseCategoricalAccuracy()
         let validationAccuracy = Metrics.SparseCategoricalAccuracy()
         let batchSize = try context.int("batch_size"), logEvery = try context.int("log_every")
-        let train = try Dataset(x: [x], y: [y], batchSize: batchSize, shuffle: true)
-            .shard(count: Distributed.size, index: Distributed.rank)
-        let validation = try Dataset(x: [vx], y: [vy], batchSize: batchSize).shard(count: Distributed.size, index: Distributed.rank)
+        // The guide's pipeline: slices, shuffled, batched. In a distributed job each rank takes
+        // its shard of every epoch's order (the same order on every rank) before batching.
+        func pipeline(_ x: Tensor, _ y: Tensor, shuffle: Bool) throws -> Dataset {
+            var data = try Dataset.fromTensorSlices(.tuple([.tensor(x), .tensor(y)]))
+            if shuffle { data = try data.shuffle(bufferSize: x.shape[0]) }
+            let whole = x.shape[0] - x.shape[0] % Distributed.size
+            return try data.take(whole).shard(count: Distributed.size, index: Distributed.rank).batch(batchSize)
+        }
+        let train = try pipeline(x, y, shuffle: true)
+        let validation = try pipeline(vx, vy, shuffle: false)
         let csv = try CSVLogFile(path: context.runDirectory.log, header: ["epoch", "accuracy", "loss", "val_accuracy"])
         // `keel resume` continues from the last finished epoch: weights, SGD state, random state, log.
         let checkpoint = context.checkpoint
@@ -51,7 +58,9 @@ final class CustomLoop: Experiment {
             context.log("\nStart of epoch \(epoch)")
             let start = Date()
             var lastLoss: Float = 0
-            for (step, batch) in train.epoch(generator: KeelRandom.generator).enumerated() {
+            let batches = try train.batches()
+            while let batch = try batches.next() {
+                let step = batches.position - 1
                 let tape = GradientTape()
                 let (loss, logits) = tape.record { () -> (Tensor, Tensor) in
                     let logits = model(batch.x[0], training: true)
@@ -71,7 +80,8 @@ final class CustomLoop: Experiment {
             lastLoss = Float(try Distributed.allreduce([Double(lastLoss)], op: .average)[0])
             context.log(String(format: "Training acc over epoch: %.4f", accuracy))
             trainAccuracy.resetState()
-            for batch in validation.epoch(generator: KeelRandom.generator) {
+            let validationBatches = try validation.batches()
+            while let batch = try validationBatches.next() {
                 validationAccuracy.updateState(yTrue: batch.y[0], yPred: model(batch.x[0], training: false))
             }
             let validationResult = Float(try Distributed.allreduce([Double(validationAccuracy.result().scalar)], op: .average)[0])

@@ -32,7 +32,7 @@ final class VGGCNN: Experiment {
         try model.summary().write(toFile: run.summary, atomically: true, encoding: .utf8)
         context.log(model.summary())
         let batchSize = try context.int("batch_size")
-        let train = Dataset(x: [x], y: [y], batchSize: batchSize, shuffle: true)
+        let train = try Dataset(x: [x], y: [y], batchSize: batchSize, shuffle: true)
         let csv = try CSVLogFile(path: run.log, header: ["epoch", "accuracy", "loss", "val_accuracy", "val_loss"])
         // `keel resume` continues from the last finished epoch: weights with Adam's state, random state, log.
         let checkpoint = context.checkpoint
@@ -43,7 +43,8 @@ final class VGGCNN: Experiment {
             let trainAccuracy = Metrics.CategoricalAccuracy()
             var lossTotal: Float = 0
             var seen = 0
-            for batch in train.epoch(generator: KeelRandom.generator) {
+            let batches = try train.batches()
+            while let batch = try batches.next() {
                 let tape = GradientTape()
                 let (loss, predictions) = tape.record { () -> (Tensor, Tensor) in
                     let predictions = model(batch.x[0], training: true)

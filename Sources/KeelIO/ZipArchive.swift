@@ -92,9 +92,7 @@ public struct ZipArchive: Sendable {
         guard bytes.count == entry.uncompressedSize else {
             throw KeelError(name, expected: "\(entry.uncompressedSize) bytes", found: "\(bytes.count) bytes (truncated)")
         }
-        let checksum = bytes.withUnsafeBufferPointer { buffer in
-            UInt32(truncatingIfNeeded: crc32_z(0, buffer.baseAddress, z_size_t(buffer.count)))
-        }
+        let checksum = bytes.withUnsafeBytes { CRC32.checksum($0) }
         guard checksum == entry.crc32 else {
             throw KeelError(name, expected: "CRC-32 \(entry.crc32) from the zip directory",
                             found: "CRC-32 \(checksum) (the member is corrupt)")

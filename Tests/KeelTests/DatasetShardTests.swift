@@ -6,17 +6,21 @@ import Keel
 final class DatasetShardTests: XCTestCase {
     private func ids(_ count: Int) -> Tensor { Tensor(shape: [count, 1], scalars: (0..<count).map(Float.init)) }
 
+    private func rows(_ data: Dataset) throws -> [[Float]] { try data.collect().map { try $0.tensor("batch").scalars } }
+
+    private func shuffled(_ count: Int) throws -> Dataset {
+        try Dataset.fromTensorSlices(.tensor(ids(count))).shuffle(bufferSize: count, seed: 7)
+    }
+
     func testShardsTogetherMakeTheOneProcessBatchesOfNTimesTheSize() throws {
         let count = 23, shards = 3, batch = 2
-        let whole = Dataset(x: [ids(count)], batchSize: batch * shards, shuffle: true)
-        let reference = whole.epoch(generator: RandomGenerator(seed: 7)).map { $0.x[0].scalars }
+        // 23 samples on 3 shards: 7 each, 2 left out, so every shard takes the same steps.
+        let reference = try rows(try shuffled(count).take(21).batch(batch * shards))
         var perShard: [[[Float]]] = []
         for index in 0..<shards {
-            var parts = Dataset(x: [ids(count)], batchSize: batch, shuffle: true)
-            parts = try parts.shard(count: shards, index: index)
-            XCTAssertEqual(parts.shardSampleCount, 7, "23 samples on 3 shards: 7 each, 2 left out")
-            XCTAssertEqual(parts.batchCount, 4)
-            perShard.append(parts.epoch(generator: RandomGenerator(seed: 7)).map { $0.x[0].scalars })
+            let part = try shuffled(count).take(21).shard(count: shards, index: index).batch(batch)
+            XCTAssertEqual(part.cardinality, .finite(4))
+            perShard.append(try rows(part))
         }
         // Equal step counts on every shard: a rank with one more step would wait forever for the others.
         XCTAssertEqual(Set(perShard.map(\.count)), [4])
@@ -29,22 +33,22 @@ final class DatasetShardTests: XCTestCase {
     }
 
     func testUnshuffledShardsInterleave() throws {
-        let shard = try Dataset(x: [ids(10)], batchSize: 4).shard(count: 4, index: 1)
-        XCTAssertEqual(shard.epoch(generator: RandomGenerator(seed: 1)).map { $0.x[0].scalars }, [[1, 5]])
+        let shard = try Dataset.fromTensorSlices(.tensor(ids(10))).shard(count: 4, index: 1).batch(4)
+        XCTAssertEqual(try rows(shard), [[1, 5, 9]])
+        // A streamed source shards the same way.
+        let streamed = try Dataset.fromTensorSlices(.tensor(ids(10))).filter { _ in true }.shard(count: 4, index: 1).batch(4)
+        XCTAssertEqual(try rows(streamed), [[1, 5, 9]])
     }
 
     func testOneShardIsTheWholeDataset() throws {
-        let data = Dataset(x: [ids(9)], batchSize: 4, shuffle: true)
-        let shard = try data.shard(count: 1, index: 0)
-        XCTAssertEqual(shard.epoch(generator: RandomGenerator(seed: 3)).map { $0.x[0].scalars },
-                       data.epoch(generator: RandomGenerator(seed: 3)).map { $0.x[0].scalars })
+        let data = try shuffled(9)
+        XCTAssertEqual(try rows(try data.shard(count: 1, index: 0).batch(4)), try rows(try shuffled(9).batch(4)))
     }
 
     func testBadShardsAreErrors() throws {
-        let data = Dataset(x: [ids(4)])
+        let data = try Dataset.fromTensorSlices(.tensor(ids(4)))
         XCTAssertThrowsError(try data.shard(count: 2, index: 2)) { XCTAssertTrue("\($0)".contains("index < count"), "\($0)") }
         XCTAssertThrowsError(try data.shard(count: 0, index: 0))
-        XCTAssertThrowsError(try data.shard(count: 2, index: 0).shard(count: 2, index: 1))
     }
 
     func testWarmupRampsFromRateOverSizeToRate() {

@@ -97,6 +97,14 @@ public final class BackupAndRestore: Callback {
         let state = ConfigReader(try group.readState(), owner: "\(weightsPath) training state")
         let epoch = try state.int("epoch")
         KeelRandom.generator.state = try RandomState(snapshot: state)
+        if let seed = try state.optionalString("data_seed") {
+            // A fit continuing one dataset iteration across epochs: where that iteration stood.
+            guard let value = UInt64(seed), let batches = try state.optionalInt("data_batches"), batches >= 0 else {
+                throw KeelError("\(weightsPath) training state", expected: "a dataset position (a 64-bit seed and a batch count)",
+                                found: "data_seed \(seed)")
+            }
+            model?.restoredDataPosition = DataPosition(seed: value, batches: batches)
+        }
         let peers = resumablePeers
         for (index, peer) in peers.enumerated() {
             let name = "callback_\(index)"
@@ -153,6 +161,10 @@ public final class BackupAndRestore: Callback {
             let group = try hdf5.root.createGroup(Self.stateGroup)
             var state: JSONObject = ["epoch": .int(nextEpoch), "batch": .int(counter.lastBatchSeen)]
             for (key, value) in KeelRandom.generator.state.snapshotFields { state[key] = value }
+            if let position = model.fitDataPosition {
+                state["data_seed"] = .string(String(position.seed))
+                state["data_batches"] = .int(position.batches)
+            }
             try group.writeState(state)
             for (index, peer) in resumablePeers.enumerated() {
                 let peerGroup = try group.createGroup("callback_\(index)")

@@ -34,6 +34,13 @@ public struct FashionMNIST {
     public var trainCount: Int { trainPixels.shape[0] }
     public var testCount: Int { testPixels.shape[0] }
 
+    /// All training images as the file holds them, (count, 28, 28) uint8, sharing the loaded bytes
+    /// (no copy): for a `Dataset` that converts a batch at a time.
+    public var trainPixelBytes: ByteArray { ByteArray(unchecked: trainPixels.shape, bytes: trainPixels.bytes) }
+
+    /// All test images, (count, 28, 28) uint8, sharing the loaded bytes.
+    public var testPixelBytes: ByteArray { ByteArray(unchecked: testPixels.shape, bytes: testPixels.bytes) }
+
     /// Training images `range` as (count, 28, 28) floats in [0, 1].
     public func trainImages(_ range: Range<Int>? = nil) -> Tensor { FashionMNIST.images(trainPixels, range) }
 

@@ -14,6 +14,10 @@ open class Model: Layer {
     /// Set by BackupAndRestore when it restores a run: the epoch the next `fit` starts from
     /// (Keras's `model._initial_epoch`); `fit` consumes it.
     public var initialEpochOverride: Int?
+    /// Where the running `fit` stands in a dataset iteration it continues across epochs (nil
+    /// otherwise); BackupAndRestore saves it and sets `restoredDataPosition` from a snapshot.
+    public internal(set) var fitDataPosition: DataPosition?
+    public var restoredDataPosition: DataPosition?
     /// The History of the last `fit`.
     public internal(set) var history: History?
     /// Penalties collected from the layers during the last forward pass (`add_loss`, regularizers).

@@ -114,6 +114,13 @@ public final class RandomGenerator {
         }
     }
 
+    /// A 64-bit seed for a sub-stream (one dataset iteration, say), from one block.
+    public func nextSeed() -> UInt64 {
+        var seed: UInt64 = 0
+        words(2) { i, w in seed |= UInt64(w) << (i == 0 ? 32 : 0) }
+        return seed
+    }
+
     /// A random ordering of 0..<count (Fisher–Yates).
     public func permutation(_ count: Int) -> [Int] {
         opCheck(count >= 0, "RandomGenerator.permutation: count \(count) is negative")

@@ -108,7 +108,7 @@ open class Discretization: Layer {
 
     /// `adapt` over the inputs (`x[0]`) of every batch of a dataset.
     public func adapt(_ dataset: Dataset) throws {
-        try adapt(batches: dataset.epoch(generator: RandomGenerator(seed: 0)).lazy.compactMap { $0.x.first })
+        try dataset.withInputBatches { try adapt(batches: $0) }
     }
 
     /// `adapt` over batches, merged into one summary as Keras merges them (each batch summarised,

@@ -232,7 +232,7 @@ open class IntegerLookup: Layer {
 
     /// `adapt` over the inputs (`x[0]`) of every batch of a dataset.
     public func adapt(_ dataset: Dataset) throws {
-        try adapt(batches: dataset.epoch(generator: RandomGenerator(seed: 0)).lazy.compactMap { $0.x.first })
+        try dataset.withInputBatches { try adapt(batches: $0) }
     }
 
     /// `adapt` over batches, as Keras's `update_state`/`finalize_state`: the vocabulary is every

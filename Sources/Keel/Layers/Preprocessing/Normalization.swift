@@ -114,7 +114,7 @@ open class Normalization: Layer {
 
     /// `adapt` over the inputs (`x[0]`) of every batch of a dataset.
     public func adapt(_ dataset: Dataset) throws {
-        try adapt(batches: dataset.epoch(generator: RandomGenerator(seed: 0)).lazy.compactMap { $0.x.first })
+        try dataset.withInputBatches { try adapt(batches: $0) }
     }
 
     /// `adapt` over batches, combined as Keras combines them: a running mean and variance, each
