@@ -5,8 +5,17 @@ public struct DecodedImage: Equatable, Sendable {
     public let channels: Int
     public let pixels: [UInt8]
 
-    public init(width: Int, height: Int, channels: Int, pixels: [UInt8]) {
-        precondition(width * height * channels == pixels.count, "DecodedImage: \(pixels.count) samples for \(width) x \(height) x \(channels)")
+    public init(width: Int, height: Int, channels: Int, pixels: [UInt8]) throws {
+        let (area, overflowArea) = width.multipliedReportingOverflow(by: height)
+        let (count, overflow) = area.multipliedReportingOverflow(by: channels)
+        guard width > 0, height > 0, (1...4).contains(channels), !overflowArea, !overflow, count == pixels.count else {
+            throw KeelError("DecodedImage", expected: "width x height x channels (1 to 4) samples",
+                            found: "\(pixels.count) samples for \(width) x \(height) x \(channels)")
+        }
+        self.init(validatedWidth: width, height: height, channels: channels, pixels: pixels)
+    }
+
+    init(validatedWidth width: Int, height: Int, channels: Int, pixels: [UInt8]) {
         self.width = width
         self.height = height
         self.channels = channels
@@ -51,14 +60,14 @@ public enum ImageFile {
             case .eightBit(let values): samples = values
             case .sixteenBit(let values): samples = values.map { UInt8(truncatingIfNeeded: $0 >> 8) }
             }
-            let source = DecodedImage(width: image.width, height: image.height, channels: image.channels, pixels: samples)
+            let source = DecodedImage(validatedWidth: image.width, height: image.height, channels: image.channels, pixels: samples)
             return convert(source, to: channels)
         case .jpeg:
             // libjpeg converts to gray or RGB itself; RGBA is RGB made opaque. TensorFlow refuses
             // four channels for a JPEG, but Keras's Pillow path gives RGBA, and refusing a folder
             // of JPEGs for color_mode "rgba" would help no one.
             let image = try JPEGImage.decode(bytes: bytes, name: name, channels: channels == 1 ? 1 : 3)
-            let source = DecodedImage(width: image.width, height: image.height, channels: image.channels, pixels: image.pixels)
+            let source = DecodedImage(validatedWidth: image.width, height: image.height, channels: image.channels, pixels: image.pixels)
             return convert(source, to: channels)
         case .gif, .bmp:
             let found = format(of: bytes)!.rawValue
@@ -99,7 +108,7 @@ public enum ImageFile {
             }
             initialized = pixelCount &* channels
         }
-        return DecodedImage(width: image.width, height: image.height, channels: channels, pixels: pixels)
+        return DecodedImage(validatedWidth: image.width, height: image.height, channels: channels, pixels: pixels)
     }
 
     /// libpng's `png_set_rgb_to_gray(1, 0.299, 0.587)` as TensorFlow calls it: weights in 1/32768
