@@ -21,6 +21,7 @@ let package = Package(
                        providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CCSV", providers: [.apt(["libcsv-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         // zlib for gzip; not named CZlib because ZIPFoundation already defines a module by that name.
         .systemLibrary(name: "CKeelZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
@@ -35,7 +36,7 @@ let package = Package(
         .target(name: "KeelTensor", dependencies: ["CBLAS", "CKernels"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .target(name: "KeelIO", dependencies: [
-            "CHDF5", "CPNG", "CCSV", "CKeelZlib",
+            "CHDF5", "CPNG", "CCSV", "CTurboJPEG", "CKeelZlib",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         // `@Component`: generates a component's Swift initialiser from its `@Hyper` declarations.
