@@ -5,6 +5,7 @@ import Keel
 /// callbacks (checkpoints, early stopping, learning-rate reduction, CSV log, loss plots).
 /// `--set variant=...` runs the book's other programs with this model (§7.2.2–7.2.3; the book
 /// trains 3 epochs for `rmse`, 10 for the two callback listings: pass `--epochs 10`):
+/// - `plain` (listing 7.17): compile, fit with validation data, nothing else;
 /// - `rmse` (listing 7.18): metrics accuracy and the book's own RMSE metric class, nothing else;
 /// - `callbacks` (7.19): EarlyStopping on accuracy with patience 1 and a ModelCheckpoint that
 ///   keeps the best model by val_loss (`checkpoints/checkpoint_path.keras`);
@@ -47,13 +48,13 @@ final class FashionMLP: Experiment {
                 ReduceLROnPlateau(monitor: "val_loss", factor: 0.5, patience: 1),
                 LossHistory(directory: run.plots),
             ]
-        case "rmse": callbacks = []
+        case "plain", "rmse": callbacks = []
         case "callbacks":
             callbacks = [EarlyStopping(monitor: "accuracy", patience: 1),
                          ModelCheckpoint(filepath: run.checkpoints + "/checkpoint_path.keras", monitor: "val_loss", saveBestOnly: true)]
         case "loss_history": callbacks = [LossHistory(directory: run.plots)]
         case let other:
-            throw KeelError("hyper-parameter 'variant'", expected: "default, rmse, callbacks or loss_history", found: other)
+            throw KeelError("hyper-parameter 'variant'", expected: "default, plain, rmse, callbacks or loss_history", found: other)
         }
         callbacks.append(CSVLogger(filename: run.log))
         // `keel run` adds a BackupAndRestore to `fit`, so `keel resume` continues an interrupted run.
