@@ -4,13 +4,15 @@ import Keel
 /// The Keras guide "Writing a training loop from scratch": an MLP 784-64-64-10 on logits, SGD
 /// 1e-3, sparse categorical cross-entropy from logits, batch 64, one GradientTape per step,
 /// accuracy metrics updated per batch and reset per epoch, validation each epoch — printed as the
-/// guide prints.
+/// guide prints. `--set variant=activity_regularization` is the guide's `add_loss` section: an
+/// ActivityRegularizationLayer after the first Dense adds 1e-2 · sum(activations) to
+/// `model.losses` on every call, and the step adds those losses to the loss it differentiates.
 final class CustomLoop: Experiment {
     override class var name: String { "custom-loop" }
     override class var summary: String { "The Keras guide's hand-written GradientTape loop on Fashion-MNIST" }
     override class var defaults: [String: HyperValue] {
         ["epochs": .int(2), "batch_size": .int(64), "learning_rate": .double(1e-3), "train_samples": .int(50_000),
-         "validation_samples": .int(10_000), "log_every": .int(200)]
+         "validation_samples": .int(10_000), "log_every": .int(200), "variant": .string("metrics")]
     }
 
     override func run(_ context: ExperimentContext) throws {
@@ -23,7 +25,12 @@ final class CustomLoop: Experiment {
         let vx = split.validationX.slice(begin: [0, 0, 0], size: [nv, 28, 28]).reshaped([nv, 784])
         let vy = split.validationY.slice(begin: [0], size: [nv])
 
-        let model = try SeedModels.mnistMLP()
+        let model: Model
+        switch try context.string("variant") {
+        case "metrics": model = try SeedModels.mnistMLP()
+        case "activity_regularization": model = try CustomLoop.activityRegularizedMLP()
+        case let other: throw KeelError("hyper-parameter 'variant'", expected: "metrics or activity_regularization", found: other)
+        }
         // In a distributed job (`mpirun ... --distributed`) each rank trains on its shard and the
         // optimizer averages the ranks' gradients; on one process both change nothing.
         let optimizer = DistributedOptimizer(wrapping: SGD(learningRate: .constant(Float(try context.double("learning_rate")))))
@@ -64,7 +71,9 @@ final class CustomLoop: Experiment {
                 let tape = GradientTape()
                 let (loss, logits) = tape.record { () -> (Tensor, Tensor) in
                     let logits = model(batch.x[0], training: true)
-                    return (lossFunction(batch.y[0], logits), logits)
+                    // Plus the losses layers added during the forward pass (`sum(model.losses)`).
+                    let loss = model.losses.reduce(lossFunction(batch.y[0], logits), +)
+                    return (loss, logits)
                 }
                 let variables = model.trainableWeights
                 optimizer.apply(optimizer.gradients(of: loss, wrt: variables, from: tape), to: variables)
@@ -97,7 +106,28 @@ final class CustomLoop: Experiment {
     }
 }
 
+extension CustomLoop {
+    /// The guide's `add_loss` model: 784 → Dense 64 → ActivityRegularizationLayer → Dense 64 → 10 logits.
+    static func activityRegularizedMLP() throws -> Model {
+        let inputs = Input(shape: [784], name: "digits")
+        var h = try Dense(units: 64, activation: "relu")(inputs)
+        h = try ActivityRegularizationLayer()(h)
+        h = try Dense(units: 64, activation: "relu")(h)
+        return try Model(inputs: inputs, outputs: Dense(units: 10, name: "predictions")(h))
+    }
+}
+
+/// The guide's custom layer: passes its input through and adds 1e-2 · sum(input) to the losses.
+final class ActivityRegularizationLayer: Layer {
+    override func call(_ input: Tensor, training: Bool) -> Tensor {
+        addLoss(input.sum() * 1e-2)
+        return input
+    }
+}
+
 /// Called by the engine when the plugin loads.
 public func registerPlugin(_ plugin: PluginRegistrar) throws {
     try plugin.addExperiment(CustomLoop.self)
+    // A saved model names the layer; registered, `keel summary` and `Model.load` rebuild it.
+    try plugin.addLayer(ActivityRegularizationLayer.self)
 }

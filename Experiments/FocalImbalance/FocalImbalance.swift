@@ -3,12 +3,14 @@ import Keel
 /// The seed's FocalLoss(alpha 0.75, gamma 2) against binary cross-entropy on an imbalanced task:
 /// one Fashion-MNIST class (by default "Bag") against the rest, kept at 1 positive per `ratio`
 /// negatives; the same small MLP is trained with each loss and AUC, precision and recall compared.
+/// `--set focal=function` trains with the seed's function form instead of the class: the closure
+/// `focal_loss_fixed` that `focalLoss(gamma:alpha:)` returns, given to `compile` as a function.
 final class FocalImbalance: Experiment {
     override class var name: String { "focal-imbalance" }
     override class var summary: String { "FocalLoss vs binary cross-entropy on a 1:20 imbalanced Fashion-MNIST task" }
     override class var defaults: [String: HyperValue] {
         ["epochs": .int(3), "batch_size": .int(64), "positive_class": .int(8), "ratio": .int(20),
-         "negatives": .int(20_000), "alpha": .double(0.75), "gamma": .double(2)]
+         "negatives": .int(20_000), "alpha": .double(0.75), "gamma": .double(2), "focal": .string("class")]
     }
 
     override func run(_ context: ExperimentContext) throws {
@@ -19,16 +21,23 @@ final class FocalImbalance: Experiment {
         let (vx, vy) = try FocalImbalance.imbalanced(images: data.testImages(), labels: data.testLabels, positive: positive,
                                                      ratio: ratio, negatives: 5000)
         context.log("training on \(x.shape[0]) images (\(Int(y.sum().scalar)) positive), validating on \(vx.shape[0])")
-        let focal = FocalLoss(alpha: try context.double("alpha"), gamma: try context.double("gamma"))
+        let alpha = try context.double("alpha"), gamma = try context.double("gamma")
+        let focal: LossSpec
+        switch try context.string("focal") {
+        case "class": focal = .loss(FocalLoss(alpha: alpha, gamma: gamma))
+        case "function": focal = .function(name: "focal_loss_fixed", FocalImbalance.focalLoss(gamma: gamma, alpha: alpha))
+        case let other: throw KeelError("hyper-parameter 'focal'", expected: "class or function", found: other)
+        }
         var rows: [[String]] = []
-        for (label, loss) in [("focal", focal as Loss), ("bce", BinaryCrossentropy() as Loss)] {
+        for (label, loss) in [("focal", focal), ("bce", LossSpec.loss(BinaryCrossentropy()))] {
             KeelRandom.setSeed(context.seed)
             let inputs = Input(shape: [784], name: "pixels")
             let hidden = try Dense(units: 64, activation: "relu")(inputs)
             let output = try Dense(units: 1, activation: "sigmoid")(hidden)
             let model = try Model(inputs: inputs, outputs: output, name: "\(label)_model")
-            try model.compile(optimizer: Adam(learningRate: 1e-3), loss: loss,
-                              metrics: [.metric(Metrics.AUC(name: "auc")), .metric(Metrics.Precision(name: "precision")), .metric(Metrics.Recall(name: "recall"))])
+            try model.compile(optimizer: .optimizer(Adam(learningRate: 1e-3)), loss: .all(loss),
+                              metrics: [.metric(Metrics.AUC(name: "auc")), .metric(Metrics.Precision(name: "precision")),
+                                        .metric(Metrics.Recall(name: "recall"))])
             try model.fit(x, y, batchSize: try context.int("batch_size"), epochs: try context.int("epochs"), verbose: 0)
             let results = try model.evaluate(vx, vy, verbose: 0)
             let line = ["auc", "precision", "recall"].map { "\($0) \(String(format: "%.4f", results[$0] ?? .nan))" }.joined(separator: ", ")
@@ -38,6 +47,19 @@ final class FocalImbalance: Experiment {
             if label == "focal" { try model.save(to: context.runDirectory.model) }
         }
         try CSV.write([["loss", "val_auc", "val_precision", "val_recall", "val_loss"]] + rows, to: context.runDirectory.log)
+    }
+
+    /// The seed's function form of the focal loss: a factory returning `focal_loss_fixed(y_true,
+    /// y_pred)`, per sample the sum over the last axis of alpha_factor · (1 − p_t)^γ · bce. With
+    /// 0/1 labels it equals `FocalLoss` (the seed's function forgets its `return`; this one returns).
+    static func focalLoss(gamma: Double = 2, alpha: Double = 0.75) -> TargetFunction {
+        { yTrue, yPred in
+            let bce = -(yTrue * yPred.log() + (1 - yTrue) * (1 - yPred).log())
+            let pT = yTrue * yPred + (1 - yTrue) * (1 - yPred)
+            let alphaFactor = yTrue * Float(alpha) + (1 - yTrue) * Float(1 - alpha)
+            let modulatingFactor = (1 - pT).pow(Float(gamma))
+            return (alphaFactor * modulatingFactor * bce).sum(axes: [-1])
+        }
     }
 
     /// Flattened images with label 1 for `positive` and 0 otherwise, one positive per `ratio` negatives.

@@ -190,6 +190,7 @@ enum Family {
                 + [Parameter(label: "name", type: "String?", defaultValue: "nil")]
         case .layer:
             return [Parameter(label: "activityRegularizer", type: "Regularizer?", defaultValue: "nil"),
+                    Parameter(label: "inputShape", type: "[Int?]?", defaultValue: "nil"),
                     Parameter(label: "name", type: "String?", defaultValue: "nil"),
                     Parameter(label: "trainable", type: "Bool", defaultValue: "true")]
         case .loss:
@@ -209,7 +210,7 @@ enum Family {
         case .optimizer:
             return ["self.init(learningRate: learningRate, weightDecay: weightDecay, clipnorm: clipnorm, clipvalue: clipvalue, globalClipnorm: globalClipnorm, lossScaleFactor: lossScaleFactor, name: name)"]
         case .layer:
-            return ["self.init(name: name, trainable: trainable)"]
+            return ["self.init(inputShape: inputShape, name: name, trainable: trainable)"]
                 + (own.contains("activityRegularizer") ? [] : ["self.activityRegularizer = activityRegularizer"])
         case .loss:
             return ["self.init(reduction: reduction, name: name)"]

@@ -38,6 +38,18 @@ final class ExperimentRunTests: XCTestCase {
                           expecting: ["log.csv", "model.h5", "summary.txt", "plots/ticket_classifier.png"])
     }
 
+    /// The seed programs that are variants with files of their own (docs/seeds.md); the others
+    /// run in ResumeTests.
+    func testSeedProgramVariants() throws {
+        try runExperiment("ticket-classifier", ["data=dict", "epochs=1", "samples=128", "vocabulary=200", "tags=20"],
+                          expecting: ["log.csv", "model.h5", "summary.txt"])
+        for variant in ["plain", "loss_history"] {
+            try runExperiment("fashion-mlp", ["variant=\(variant)", "epochs=1", "train_samples=600", "validation_samples=200", "units=32"],
+                              expecting: ["log.csv", "model.h5"] + (variant == "plain" ? [] : ["plots/plot_at_epoch_0.png"]))
+        }
+        try runExperiment("compile-fit", ["program=optimizer_weights"], expecting: ["log.csv", "model.h5", "optimizer_weights.txt"])
+    }
+
     func testVGGCNN() throws {
         try runExperiment("vgg-cnn", ["epochs=1", "train_samples=64", "validation_samples=32", "batch_size=32"],
                           expecting: ["log.csv", "model.h5", "summary.txt", "checkpoints/epoch_1.h5"])

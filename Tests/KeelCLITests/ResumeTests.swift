@@ -85,6 +85,73 @@ final class ResumeTests: XCTestCase {
             .assertResumesExactly(snapshot: checkpoint, files: ["log.csv", "plots/trajectories.png"])
     }
 
+    // The seed programs added as experiments or variants (docs/seeds.md).
+
+    func testHandLoopsTrainAndEvaluate() throws {
+        let keel = KeelProcess()
+        defer { keel.remove() }
+        try harness(keel, "hand-loops", ["epochs=3", "train_samples=640", "validation_samples=64"])
+            .assertResumesExactly(snapshot: checkpoint, arrays: ["model.h5"], files: ["log.csv", "evaluation.csv"])
+    }
+
+    func testHandLoopsOnBatch() throws {
+        let keel = KeelProcess()
+        defer { keel.remove() }
+        try harness(keel, "hand-loops", ["step=on_batch", "epochs=3", "train_samples=640", "validation_samples=64"])
+            .assertResumesExactly(snapshot: checkpoint, arrays: ["model.h5"], files: ["log.csv", "evaluation.csv"])
+    }
+
+    func testHandLoopsTrainingFlagAndTrackers() throws {
+        for program in ["training_flag", "trackers"] {
+            let keel = KeelProcess()
+            defer { keel.remove() }
+            try harness(keel, "hand-loops", ["program=\(program)", "epochs=3", "random_samples=320"])
+                .assertResumesExactly(snapshot: checkpoint, arrays: ["model.h5"], files: ["log.csv"])
+        }
+    }
+
+    func testTrainStep() throws {
+        for variant in ["tracker", "compiled"] {
+            let keel = KeelProcess()
+            defer { keel.remove() }
+            try harness(keel, "train-step", ["variant=\(variant)", "epochs=3", "train_samples=640"])
+                .assertResumesExactly(snapshot: backup, containing: "\"epoch\": 1", arrays: ["model.h5"], files: ["log.csv"])
+        }
+    }
+
+    func testCompileFit() throws {
+        let keel = KeelProcess()
+        defer { keel.remove() }
+        try harness(keel, "compile-fit", ["epochs=6"])
+            .assertResumesExactly(snapshot: backup, containing: "\"epoch\": 1", arrays: ["model.weights.h5"], files: ["log.csv"])
+        let sequential = KeelProcess()
+        defer { sequential.remove() }
+        try harness(sequential, "compile-fit", ["program=sequential", "epochs=4"])
+            .assertResumesExactly(snapshot: backup, containing: "\"epoch\": 1", arrays: ["model.h5"], files: ["log.csv"])
+    }
+
+    func testSeedVariantsOfExistingExperiments() throws {
+        let runs: [(String, [String], String, [String], [String])] = [
+            ("custom-loop", ["variant=activity_regularization", "epochs=3", "train_samples=1280", "validation_samples=256"],
+             checkpoint, ["model.h5"], ["log.csv"]),
+            ("fashion-mlp", ["variant=rmse", "epochs=3", "train_samples=1200", "validation_samples=300", "units=32"],
+             backup, ["model.h5"], ["log.csv"]),
+            ("fashion-mlp", ["variant=callbacks", "epochs=3", "train_samples=1200", "validation_samples=300", "units=32"],
+             backup, ["model.h5"], ["log.csv"]),
+        ]
+        for (experiment, settings, snapshot, arrays, files) in runs {
+            let keel = KeelProcess()
+            defer { keel.remove() }
+            try harness(keel, experiment, settings)
+                .assertResumesExactly(snapshot: snapshot, containing: snapshot == backup ? "\"epoch\": 1" : nil, arrays: arrays, files: files)
+        }
+        let focal = KeelProcess()
+        defer { focal.remove() }
+        try harness(focal, "focal-imbalance", ["focal=function", "epochs=3", "negatives=2000", "ratio=10"])
+            .assertResumesExactly(snapshot: "checkpoints/backup_2/training_metadata.json", containing: "\"epoch\": 1",
+                                  arrays: ["model.h5", "checkpoints/focal.h5", "checkpoints/bce.h5"], files: ["log.csv"])
+    }
+
     /// A damaged checkpoint is one clear error (no signal), and the run's files are left as they were.
     func testDamagedCheckpointIsAnErrorAndStaysUntouched() throws {
         let keel = KeelProcess()

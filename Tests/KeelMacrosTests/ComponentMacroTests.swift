@@ -66,8 +66,8 @@ final class ComponentMacroTests: XCTestCase {
                 @Hyper("kernel_regularizer") public var kernelRegularizer: Regularizer? = nil
                 public var kernel: Tensor?
 
-                public convenience init(units: Int, activation: Activation = .linear, useBias: Bool = true, kernelInitializer: Initializer = GlorotUniform(), kernelRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil, name: String? = nil, trainable: Bool = true) {
-                    self.init(name: name, trainable: trainable)
+                public convenience init(units: Int, activation: Activation = .linear, useBias: Bool = true, kernelInitializer: Initializer = GlorotUniform(), kernelRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil, inputShape: [Int?]? = nil, name: String? = nil, trainable: Bool = true) {
+                    self.init(inputShape: inputShape, name: name, trainable: trainable)
                     self.activityRegularizer = activityRegularizer
                     self.units = units
                     self.activation = activation
@@ -190,8 +190,8 @@ final class ComponentMacroTests: XCTestCase {
                 @Hyper("name") var name: String? = "named"
                 @Hyper("activity_regularizer") var activityRegularizer: Regularizer? = nil
 
-                convenience init(name: String? = "named", activityRegularizer: Regularizer? = nil, trainable: Bool = true) {
-                    self.init(name: name, trainable: trainable)
+                convenience init(name: String? = "named", activityRegularizer: Regularizer? = nil, inputShape: [Int?]? = nil, trainable: Bool = true) {
+                    self.init(inputShape: inputShape, name: name, trainable: trainable)
                     self.name = name
                     self.activityRegularizer = activityRegularizer
                     self.didConfigure()

@@ -52,7 +52,7 @@ extension MonitorCallback {
             guard let lower = MonitorDirection.lowerIsBetter(forQuantity: name, of: model) else {
                 throw KeelError("\(type(of: self).kerasClassName) monitor '\(monitor)' with mode 'auto'",
                                 expected: "'loss' or a metric the model was compiled with, whose direction is known (or pass mode 'min' or 'max')",
-                                found: "no loss or compiled metric named '\(name)'")
+                                found: "'\(name)' is neither the loss nor a compiled metric of known direction")
             }
             monitorState.lowerIsBetter = lower
         }
@@ -86,7 +86,8 @@ enum MonitorDirection {
         guard let model, let compiled = model.compiled else { return nil }
         if compiled.isMultiOutput, compiled.outputNames.contains(where: { "\($0)_loss" == name }) { return true }
         if let metric = (compiled.metrics + compiled.weightedMetrics).joined().first(where: { $0.name == name }) {
-            return !metric.higherIsBetter
+            // A function says nothing of its direction: Keras asks for `mode` then, and so does Keel.
+            return metric is FunctionMetric ? nil : !metric.higherIsBetter
         }
         // Before the first batch the metrics are not made yet: ask what compile was given.
         for (output, specs) in zip(compiled.outputNames, zip(compiled.metricSpecs, compiled.weightedMetricSpecs).map { $0 + $1 }) {
@@ -94,6 +95,9 @@ enum MonitorDirection {
                 let metric: Metric?
                 switch spec {
                 case .metric(let given): metric = given
+                case .function(let given, _):
+                    if given == name || "\(output)_\(given)" == name { return nil }
+                    continue
                 case .name(let given):
                     let loggedName = compiled.isMultiOutput ? "\(output)_\(given)" : given
                     guard loggedName == name || given == name else { continue }

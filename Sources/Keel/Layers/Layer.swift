@@ -36,15 +36,20 @@ open class Layer: ConfigConstructible {
     /// every call divided by the batch size, as Keras 3 does, so its weight relative to the
     /// weight penalties does not change with the batch size.
     public var activityRegularizer: Regularizer?
+    /// Keras's legacy `input_shape=` argument (without the batch dimension): a Sequential model
+    /// whose first layer has one gets an InputLayer of that shape, as Keras 3 still does; anywhere
+    /// else it is ignored. It is not part of the layer's config (Keras's InputLayer carries it).
+    public var inputShape: [Int?]?
     /// The symbolic calls of this layer (Keras's `_inbound_nodes`), in the order they were made.
     public internal(set) var inboundNodes: [Node] = []
 
     /// `name` nil gives Keras's automatic name (snake_case class name made unique). The class's
     /// own hyper-parameters keep their declared defaults; `@Component` gives each class an
     /// initialiser that takes them too.
-    public init(name: String? = nil, trainable: Bool = true) {
+    public init(inputShape: [Int?]? = nil, name: String? = nil, trainable: Bool = true) {
         self.name = name ?? Naming.unique(Naming.snakeCase(Self.kerasClassName))
         self.trainable = trainable
+        self.inputShape = inputShape
         ActivityRegularizerField.bind(in: self)
     }
 

@@ -121,9 +121,9 @@ extension Loss {
 /// the base applies sample weights and the reduction. `functionName` is how a saved model names it.
 final class FunctionLoss: Loss {
     override class var kerasClassName: String { "LossFunctionWrapper" }
-    let body: (Tensor, Tensor) throws -> Tensor
+    let body: TargetFunction
 
-    init(name: String, _ body: @escaping (Tensor, Tensor) throws -> Tensor) {
+    init(name: String, _ body: @escaping TargetFunction) {
         self.body = body
         super.init(name: name)
     }

@@ -43,11 +43,17 @@ public final class Sequential: Model {
             inputLayer = input
             return try rebuildGraph()
         }
+        let declaresInput = inputLayer == nil && stack.isEmpty && layer.inputShape != nil
+        if declaresInput, let shape = layer.inputShape {
+            // Keras 3's legacy `input_shape=` on the first layer: an InputLayer of that shape.
+            inputLayer = InputLayer(batchShape: [nil] + shape)
+        }
         stack.append(layer)
         do {
             try rebuildGraph()
         } catch {
             stack.removeLast()
+            if declaresInput { inputLayer = nil }
             throw error
         }
     }

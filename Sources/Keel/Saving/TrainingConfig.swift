@@ -73,6 +73,7 @@ enum TrainingConfig {
         case .name(let name): return .string(name)
         case .metric(let metric):
             return serialized(metric, type(of: metric).kerasClassName, module: "keras.metrics", flavour: flavour)
+        case .function(let name, _): return .string(name)
         }
     }
 
@@ -120,10 +121,31 @@ enum TrainingConfig {
         return try registry.make(from: value)
     }
 
+    /// The name of a function a file records as Keras serializes a Python function
+    /// (`{"class_name": "function", "config": "<name>"}` in `.keras` archives), or a plain string.
+    private static func functionName(_ value: JSONValue) -> String? {
+        if let name = value.stringValue { return name }
+        guard let object = value.objectValue, object["class_name"]?.stringValue == "function" else { return nil }
+        return object["config"]?.stringValue
+    }
+
+    /// The error for a loss or metric name neither a registry nor `CustomFunctions` knows: a
+    /// function the model was compiled with in Swift, which Keel (like Keras) cannot rebuild alone.
+    private static func unknownFunction(_ name: String, kind: String, owner: String) -> KeelError {
+        KeelError("\(owner) \(kind) '\(name)'",
+                  expected: "a built-in \(kind), or a function registered first with CustomFunctions.register(\"\(name)\", ...) "
+                      + "(Keras's custom_objects)",
+                  found: "no \(kind) or registered function of that name")
+    }
+
     private static func lossSpec(_ value: JSONValue, owner: String) throws -> LossSpec? {
+        if let name = functionName(value) {
+            if let body = CustomFunctions.function(named: name) { return .function(name: name, body) }
+            guard Registries.losses.contains(name) else { throw unknownFunction(name, kind: "loss", owner: owner) }
+            return .name(name)
+        }
         switch value {
         case .null: return nil
-        case .string(let name): return .name(name)
         case .object(let object) where object["class_name"] != nil: return .loss(try Registries.losses.make(from: value))
         default: throw KeelError("\(owner) field 'loss'", expected: "a loss name or {\"class_name\", \"config\"}", found: value.summary)
         }
@@ -146,8 +168,12 @@ enum TrainingConfig {
     }
 
     private static func metricSpec(_ value: JSONValue, owner: String) throws -> MetricSpec {
+        if let name = functionName(value) {
+            if let body = CustomFunctions.function(named: name) { return .function(name: name, body) }
+            do { try Metrics.checkResolvable(name) } catch { throw unknownFunction(name, kind: "metric", owner: owner) }
+            return .name(name)
+        }
         switch value {
-        case .string(let name): return .name(name)
         case .object(let object) where object["class_name"] != nil: return .metric(try Registries.metrics.make(from: value))
         default: throw KeelError("\(owner) metric", expected: "a metric name or {\"class_name\", \"config\"}", found: value.summary)
         }

@@ -22,7 +22,7 @@ public enum LossSpec: ExpressibleByStringLiteral {
     /// A function of (y_true, y_pred) giving per-sample values, as Keras's `compile` takes
     /// `keras.losses.mean_squared_error` or a user's function; `name` is what a saved model
     /// records (a registered loss name such as "mean_squared_error" loads back as that loss).
-    case function(name: String, (Tensor, Tensor) throws -> Tensor)
+    case function(name: String, TargetFunction)
 
     public init(stringLiteral value: String) { self = .name(value) }
 
@@ -50,6 +50,10 @@ public enum LossSpec: ExpressibleByStringLiteral {
 public enum MetricSpec: ExpressibleByStringLiteral {
     case name(String)
     case metric(Metric)
+    /// A function of (y_true, y_pred) giving per-sample values, as Keras's `compile` takes a
+    /// user's function: its weighted running mean, logged as `name` (Keras uses the function's
+    /// `__name__`) and recorded by that name in a saved model (see `CustomFunctions`).
+    case function(name: String, TargetFunction)
 
     public init(stringLiteral value: String) { self = .name(value) }
 
@@ -57,7 +61,15 @@ public enum MetricSpec: ExpressibleByStringLiteral {
         switch self {
         case .name(let name): return .string(name)
         case .metric(let metric): return metric.serialized(module: "keras.metrics")
+        case .function(let name, _): return .string(name)
         }
+    }
+
+    /// Whether each output can get its own metric from this spec (a name or a function can, an
+    /// object cannot be shared).
+    var makesFreshMetric: Bool {
+        if case .metric = self { return false }
+        return true
     }
 }
 
@@ -68,6 +80,11 @@ public enum LossesSpec: ExpressibleByStringLiteral {
     case byName([String: LossSpec])
 
     public init(stringLiteral value: String) { self = .all(.name(value)) }
+
+    /// One loss function for every output: `loss: .function(name: "focal_loss_fixed") { yTrue, yPred in ... }`.
+    public static func function(name: String, _ body: @escaping TargetFunction) -> LossesSpec {
+        .all(.function(name: name, body))
+    }
 }
 
 /// Metrics for a model's outputs: the same list for every output, per output in order, or by name.

@@ -27,6 +27,7 @@ public final class CompiledState {
             switch spec {
             case .name(let name): try Metrics.checkResolvable(name)
             case .metric(let metric): try metric.check()
+            case .function: break
             }
         }
         outputLossTrackers = Array(repeating: RunningMean(), count: outputNames.count)
@@ -75,6 +76,7 @@ public final class CompiledState {
                     case .metric(let m): metric = m
                     case .name(let name):
                         metric = try Metrics.resolve(name, yTrueShape: yTrue[output].shape, yPredShape: yPred[output].shape)
+                    case .function(let name, let body): metric = FunctionMetric(name: name, body)
                     }
                     if isMultiOutput, !metric.name.hasPrefix(outputNames[output] + "_") {
                         metric.name = outputNames[output] + "_" + metric.name

@@ -28,8 +28,8 @@ extension Model {
         func metricLists(_ spec: MetricsSpec, field: String) throws -> [[MetricSpec]] {
             switch spec {
             case .all(let list):
-                // Metric objects cannot be shared between outputs; names can.
-                return names.indices.map { $0 == 0 ? list : list.filter { if case .name = $0 { return true }; return false } }
+                // Metric objects cannot be shared between outputs; names and functions can.
+                return names.indices.map { $0 == 0 ? list : list.filter(\.makesFreshMetric) }
             case .perOutput(let lists):
                 guard lists.count == names.count else {
                     throw KeelError("compile(\(field):) for model '\(name)'", expected: "\(names.count) lists, one per output",
@@ -63,5 +63,14 @@ extension Model {
     /// The common case: one optimizer, one loss, metric names or objects.
     public func compile(optimizer: Optimizer, loss: Loss, metrics: [MetricSpec] = []) throws {
         try compile(optimizer: .optimizer(optimizer), loss: .all(.loss(loss)), metrics: .all(metrics))
+    }
+}
+
+extension Model {
+    /// Makes the compiled metrics from a batch's targets and predictions if they are not made yet
+    /// (names such as "accuracy" resolve from the shapes). A custom `trainStep` that calls
+    /// `computeLoss` and `updateMetrics` itself calls this first, as Keras builds them on first use.
+    public func buildMetrics(y: [Tensor], yPred: [Tensor]) throws {
+        try compiled?.buildMetrics(yTrue: y, yPred: yPred)
     }
 }
