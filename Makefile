@@ -8,6 +8,9 @@ DEB_PACKAGES := libhdf5-dev libpng-dev libcsv-dev libturbojpeg0-dev libopenblas-
 # Only the tests need these: `file` recognises the PNGs Keel writes; mpirun (openmpi-bin) and ip
 # (iproute2) start the distributed tests' ranks and their network namespaces.
 TEST_DEB_PACKAGES := file openmpi-bin iproute2
+# The TensorBoard protocol buffers' Swift code (Sources/KeelIO/TensorBoard/Generated) is generated once
+# and committed, so no target here needs protoc: after editing a .proto, run
+# Sources/KeelIO/TensorBoard/Protos/generate.sh by hand (it says what it needs).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV := .venv-test
 VENV_STAMP := $(VENV)/.requirements-installed

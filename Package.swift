@@ -15,6 +15,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
         .package(url: "https://github.com/swiftlang/swift-syntax", from: "603.0.1"),
+        // TensorBoard's protocol buffers. Only the runtime library: the message code is generated
+        // once and committed (Sources/KeelIO/TensorBoard/Protos/generate.sh), so no build runs protoc.
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial",
@@ -38,7 +41,8 @@ let package = Package(
         .target(name: "KeelIO", dependencies: [
             "CHDF5", "CPNG", "CCSV", "CTurboJPEG", "CKeelZlib",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-        ]),
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ], exclude: ["TensorBoard/Protos"]),
         // `@Component`: generates a component's Swift initialiser from its `@Hyper` declarations.
         // A compiler plugin (an executable the compiler runs), not linked into libKeel.so.
         .macro(name: "KeelMacros", dependencies: [

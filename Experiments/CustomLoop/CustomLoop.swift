@@ -55,6 +55,8 @@ final class CustomLoop: Experiment {
         checkpoint.track(optimizer, of: model.trainableWeights, as: "sgd")
         checkpoint.track(file: csv.path)
 
+        // With `keel run --tensorboard`, the log's numbers also go to TensorBoard under Keras's tags.
+        let trainBoard = try context.summaryWriter("train"), validationBoard = try context.summaryWriter("validation")
         let epochs = try checkpoint.remainingEpochs(of: try context.int("epochs"))
         if Distributed.isActive {
             // Every rank starts from rank 0's weights and SGD state (restored or new).
@@ -99,6 +101,11 @@ final class CustomLoop: Experiment {
             context.log(String(format: "Time taken: %.2fs", Date().timeIntervalSince(start)))
             try csv.append([String(epoch), JSONValue.pythonRepr(Double(accuracy)), JSONValue.pythonRepr(Double(lastLoss)),
                             JSONValue.pythonRepr(Double(validationResult))])
+            try trainBoard?.scalar(tag: "epoch_accuracy", value: Double(accuracy), step: epoch)
+            try trainBoard?.scalar(tag: "epoch_loss", value: Double(lastLoss), step: epoch)
+            try validationBoard?.scalar(tag: "epoch_accuracy", value: Double(validationResult), step: epoch)
+            try trainBoard?.flush()
+            try validationBoard?.flush()
             try checkpoint.save(LoopPosition(epoch: epoch + 1))
         }
         try model.save(to: context.runDirectory.model)

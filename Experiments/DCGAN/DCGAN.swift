@@ -50,9 +50,14 @@ final class DCGANExperiment: Experiment {
             }
             try Distributed.broadcast(variables, root: 0)
         }
+        // With `keel run --tensorboard` the grids also go to TensorBoard's Images dashboard (fit's
+        // TensorBoard callback logs the losses into the same files).
+        let board = try context.summaryWriter("train")
+        let monitor = GANMonitor(directory: run.path, rows: grid, columns: grid, every: 1, range: .unit) { _ in generate() }
+        monitor.summaryWriter = board
         let callbacks: [Callback] = [
-            GANMonitor(directory: run.path, rows: grid, columns: grid, every: 1, range: .unit) { _ in generate() },
-            StepSamples(directory: run.samples, rows: grid, every: try context.int("sample_every"), generate: generate),
+            monitor,
+            StepSamples(directory: run.samples, rows: grid, every: try context.int("sample_every"), board: board, generate: generate),
             CSVLogger(filename: run.log, append: firstEpoch > 0),
             GANCheckpoint(directory: run.checkpoints, models: [discriminator, generator]),
             checkpoint.savingEachEpoch(),  // last, once the others have seen the epoch
@@ -67,16 +72,19 @@ final class DCGANExperiment: Experiment {
 
 /// A sample grid every `every` training steps (`samples/step_NNNNN.png`), between the per-epoch ones.
 /// The step is counted from the epoch, so a resumed run names its grids as an uninterrupted one.
+/// With a TensorBoard writer the grid also goes there (tag `step_samples`, at that step).
 final class StepSamples: Callback {
     private(set) var directory = ""
     private(set) var rows = 1
     private(set) var every = 1
     private(set) var generate: () -> Tensor = { Tensor(0) }
+    private(set) var board: SummaryWriter?
     private var epoch = 0
 
-    convenience init(directory: String, rows: Int, every: Int, generate: @escaping () -> Tensor) {
+    convenience init(directory: String, rows: Int, every: Int, board: SummaryWriter?, generate: @escaping () -> Tensor) {
         self.init()
         self.directory = directory
+        self.board = board
         self.rows = rows
         self.every = max(1, every)
         self.generate = generate
@@ -90,7 +98,9 @@ final class StepSamples: Callback {
         let name = String(format: "step_%05d.png", step)
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            try SampleGrid.write(images: generate(), rows: rows, columns: rows, to: "\(directory)/\(name)", range: .unit)
+            let grid = try SampleGrid.image(images: generate(), rows: rows, columns: rows, range: .unit)
+            try grid.write(to: "\(directory)/\(name)")
+            try board?.image(tag: "step_samples", picture: grid, step: step)
         } catch {
             print("keel: warning: sample grid \(name) not written: \(error)")
         }

@@ -158,6 +158,8 @@ final class CallbackFileTests: XCTestCase {
             "ModelCheckpoint": ["filepath": .string(path("m.{epoch:02d}.h5")), "save_freq": 10],
             "BackupAndRestore": ["backup_dir": .string(path("b"))],
             "CSVLogger": ["filename": .string(path("log.csv")), "separator": ";", "append": true],
+            "TensorBoard": ["log_dir": .string(path("tb")), "histogram_freq": 1, "write_images": true, "update_freq": "batch",
+                            "profile_batch": [2, 4], "embeddings_freq": 1, "embeddings_metadata": "meta.tsv"],
             "LearningRateScheduler": ["schedule": ["class_name": "ExponentialDecay",
                                                    "config": ["initial_learning_rate": 0.1, "decay_steps": 1, "decay_rate": 0.5]]],
             "TerminateOnNaN": ["raise_error": false],

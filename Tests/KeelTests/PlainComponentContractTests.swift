@@ -53,6 +53,7 @@ final class PlainComponentContractTests: XCTestCase {
             "ModelCheckpoint": ["filepath": path("ckpt/model.{epoch:02d}.h5")],
             "BackupAndRestore": ["backup_dir": path("backup")],
             "CSVLogger": ["filename": path("log.csv")],
+            "TensorBoard": [:],  // log_dir defaults to "logs", in the working directory (the test's folder)
             "LearningRateScheduler": ["schedule": ["class_name": "PiecewiseConstantDecay",
                                                    "config": ["boundaries": [0], "values": [0.5, 0.25]]]],
             "TerminateOnNaN": [:],
@@ -106,6 +107,10 @@ final class PlainComponentContractTests: XCTestCase {
     }
 
     func testEveryCallback() throws {
+        // Callbacks whose files default to relative paths (TensorBoard's "logs") write into the test's folder.
+        let workingDirectory = FileManager.default.currentDirectoryPath
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(directory.path))
+        defer { FileManager.default.changeCurrentDirectoryPath(workingDirectory) }
         let (x, y) = TinyProblem.data()
         let (vx, vy) = TinyProblem.data(count: 8)
         try checkEveryClass(of: Registries.callbacks, configs: callbackConfigs) { className, callback in
@@ -151,6 +156,11 @@ final class PlainComponentContractTests: XCTestCase {
         case let logger as CSVLogger:
             let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: logger.filename)), as: UTF8.self)
             XCTAssertEqual(text.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count, 3, "\(name): header and 2 rows")
+        case let board as TensorBoard:
+            for run in [board.trainDirectory, board.validationDirectory] {
+                let files = try FileManager.default.contentsOfDirectory(atPath: run)
+                XCTAssertTrue(files.contains { $0.hasPrefix("events.out.tfevents.") }, "\(name): \(run) has \(files)")
+            }
         case let backup as BackupAndRestore:
             XCTAssertFalse(FileManager.default.fileExists(atPath: backup.backupDirectory), "\(name): deleted at the end")
         case is LearningRateScheduler:

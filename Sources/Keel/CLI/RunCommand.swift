@@ -7,7 +7,7 @@ struct RunCommand: ParsableCommand {
         abstract: "Run an experiment by name, or the one in a folder of Swift sources.",
         discussion: """
             Writes runs/<experiment>/<timestamp>/ with config.json, status.json, log.csv, model.h5, summary.txt, \
-            and checkpoints/, samples/ and plots/ when the experiment writes any. \
+            and checkpoints/, samples/ and plots/ when the experiment writes any, and tensorboard/ with --tensorboard. \
             `keel help run <experiment>` lists its hyper-parameters.
 
             Data-parallel training: `mpirun -np N keel run <experiment> --distributed` (add a hostfile \
@@ -38,12 +38,16 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("run-dir"), help: "Use this run directory instead of a new one under runs/.")
     var runDirectory: String?
 
+    @Flag(help: "Write TensorBoard logs to the run's tensorboard/ folder (every fit gets Keras's TensorBoard callback; the hyper-parameters go to the HParams dashboard). View them with `tensorboard --logdir runs/`.")
+    var tensorboard = false
+
     @Flag(help: "Join the job mpirun started (data-parallel training on its N processes); without mpirun, one process.")
     var distributed = false
 
     func run() throws {
         if distributed { try DistributedLaunch.join(announce: true) }
-        let runner = DistributedLaunch.runner(distributed: distributed)
+        var runner = DistributedLaunch.runner(distributed: distributed)
+        runner.tensorBoard = tensorboard
         let experiment = try runner.resolve(experiment)
         let hyper = try ExperimentRunner.hyperparameters(for: experiment.type, epochs: epochs, batchSize: batchSize, settings: settings)
         try runner.run(experiment, hyperparameters: hyper, seed: Int(seed), runDirectory: runDirectory)

@@ -6,6 +6,7 @@ enum BuiltInCallbacks {
         try registry.register(ModelCheckpoint.self)
         try registry.register(BackupAndRestore.self)
         try registry.register(CSVLogger.self)
+        try registry.register(TensorBoard.self)
         try registry.register(LearningRateScheduler.self)
         try registry.register(TerminateOnNaN.self)
         try registry.register(LambdaCallback.self)

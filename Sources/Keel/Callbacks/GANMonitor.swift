@@ -4,7 +4,9 @@ import Foundation
 /// `GANMonitor` does: `generate(epoch)` returns a batch of images (NHWC, values in [0, 1] or
 /// [-1, 1]) and the grid goes to `<directory>/samples/epoch_<NNN>.png`, NNN being the 1-based
 /// epoch (the number the progress bar shows). Small images are enlarged pixel for pixel to a
-/// viewable grid (`SampleGrid`'s automatic scale), as one would look at them anyway.
+/// viewable grid (`SampleGrid`'s automatic scale), as one would look at them anyway. With a
+/// `summaryWriter` the same grid also goes to TensorBoard's Images dashboard (tag `samples`, at
+/// the 0-based epoch, as Keras's epoch summaries count).
 @Component(.plain)
 public final class GANMonitor: Callback {
     public override class var kerasClassName: String { "GANMonitor" }
@@ -24,6 +26,8 @@ public final class GANMonitor: Callback {
     public var range: SampleGrid.ValueRange = .automatic
     /// The batch of images for an epoch; set it before training.
     public var generate: ((_ epoch: Int) -> Tensor)?
+    /// Where the grids also go as TensorBoard image summaries; nil: only the PNG files.
+    public var summaryWriter: SummaryWriter?
     /// Every grid written, in order.
     public private(set) var writtenFiles: [String] = []
 
@@ -41,7 +45,10 @@ public final class GANMonitor: Callback {
             guard let generate else {
                 throw KeelError("GANMonitor", expected: "a generate function giving each epoch's images", found: "none")
             }
-            try SampleGrid.write(images: generate(epoch), rows: rows, columns: columns, to: path, range: range)
+            let grid = try SampleGrid.image(images: generate(epoch), rows: rows, columns: columns, range: range)
+            try grid.write(to: path)
+            try summaryWriter?.image(tag: "samples", picture: grid, step: epoch)
+            try summaryWriter?.flush()
         } catch {
             throw KeelError("GANMonitor: cannot write \(path): \(error)")
         }

@@ -9,15 +9,22 @@ public final class ExperimentContext {
     public let seed: UInt64
     /// The checkpoint directory of the run being resumed (`keel resume`), nil for a new run.
     public let resumeFrom: String?
+    /// `<run>/tensorboard` when the run writes TensorBoard logs (`keel run --tensorboard`), else nil.
+    public let tensorBoardDirectory: String?
     private let output: (String) -> Void
+    /// The writers of the run's TensorBoard folders, shared by the experiment's code and fit's callback.
+    let summaryWriters = SummaryWriterPool()
+    var tensorBoardFits = 0
 
     public init(experimentName: String, runDirectory: RunDirectory, hyperparameters: [String: HyperValue],
-                seed: UInt64, resumeFrom: String? = nil, output: @escaping (String) -> Void = { print($0) }) {
+                seed: UInt64, resumeFrom: String? = nil, tensorBoard: Bool = false,
+                output: @escaping (String) -> Void = { print($0) }) {
         self.experimentName = experimentName
         self.runDirectory = runDirectory
         self.hyperparameters = hyperparameters
         self.seed = seed
         self.resumeFrom = resumeFrom
+        self.tensorBoardDirectory = tensorBoard ? runDirectory.tensorBoard : nil
         self.output = output
     }
 
@@ -154,5 +161,7 @@ public struct RunDirectory {
     public var summary: String { path + "/summary.txt" }
     public var samples: String { path + "/samples" }
     public var plots: String { path + "/plots" }
+    /// TensorBoard's logs (`keel run --tensorboard`): what `tensorboard --logdir runs/` shows.
+    public var tensorBoard: String { path + "/tensorboard" }
     public var status: String { path + "/status.json" }
 }

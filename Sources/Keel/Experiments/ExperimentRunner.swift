@@ -11,6 +11,10 @@ public struct ExperimentRunner {
     /// a job of several ranks (`Distributed.isActive`) runs as one: rank 0 writes the run
     /// directory and prints, the other ranks write into a scratch directory and stay quiet.
     public var distributed = false
+    /// Write TensorBoard logs into the run's `tensorboard/` folder (`keel run --tensorboard`):
+    /// every `fit` gets a TensorBoard callback and the run's hyper-parameters go to the HParams
+    /// dashboard. Recorded in config.json, so `keel resume` keeps writing them.
+    public var tensorBoard = false
 
     public init(runsRoot: String = "runs", output: @escaping (String) -> Void = { print($0) },
                 warn: @escaping (String) -> Void = { FileHandle.standardError.write(Data(("keel: warning: " + $0 + "\n").utf8)) }) {
@@ -209,8 +213,10 @@ public struct ExperimentRunner {
                 try AtomicFile.write(Array((JSONValue.object(configObject).serialized() + "\n").utf8), to: run.config)
             }
         }
-        return try execute(type, hyperparameters: hyperparameters, seed: seed, run: run, resumeFrom: run.path, shownAs: path,
-                           note: note, status: .runningHere(startedAt: started))
+        var runner = self
+        runner.tensorBoard = try tensorBoard || config.bool("tensorboard", default: false)
+        return try runner.execute(type, hyperparameters: hyperparameters, seed: seed, run: run, resumeFrom: run.path, shownAs: path,
+                                  note: note, status: .runningHere(startedAt: started))
     }
 
     /// The line `keel resume` prints when a run continues on another number of ranks.
@@ -264,6 +270,7 @@ public struct ExperimentRunner {
         config["keel_version"] = .string(KeelVersion.string)
         config["engine"] = .string(Engine.buildIdentity)
         if distributed || Distributed.isActive { config["distributed"] = .object(["ranks": .int(Distributed.size)]) }
+        if tensorBoard { config["tensorboard"] = .bool(true) }
         try AtomicFile.write(Array((JSONValue.object(config).serialized() + "\n").utf8), to: run.config)
         return try execute(type, hyperparameters: hyperparameters, seed: ExperimentRunner.generatorSeed(seed), run: run,
                            resumeFrom: nil, shownAs: run.path, note: nil, status: .runningHere())
@@ -282,8 +289,9 @@ public struct ExperimentRunner {
         output((resumeFrom == nil ? "Run directory: " : "Resuming run: ") + shownAs)
         if let note { output(note) }
         KeelRandom.setSeed(seed)
+        // Only rank 0 writes TensorBoard logs, as it alone writes the run directory.
         let context = ExperimentContext(experimentName: type.name, runDirectory: run, hyperparameters: hyperparameters,
-                                        seed: seed, resumeFrom: resumeFrom, output: output)
+                                        seed: seed, resumeFrom: resumeFrom, tensorBoard: tensorBoard && !isScratch, output: output)
         func record(_ state: RunStatus.State, _ detail: String? = nil) throws {
             var status = running
             status.state = state
@@ -294,13 +302,17 @@ public struct ExperimentRunner {
         OpCheck.onFailure = { message in try? record(.crashed, message) }
         // Each `fit` inside the run keeps a backup for `keel resume` (ExperimentContext.defaultBackup).
         FitDefaults.backup = context.defaultBackup
-        defer { OpCheck.onFailure = nil; FitDefaults.backup = nil }
+        FitDefaults.tensorBoard = context.defaultTensorBoard
+        defer { OpCheck.onFailure = nil; FitDefaults.backup = nil; FitDefaults.tensorBoard = nil }
         do {
+            try context.startTensorBoardSession()
             try type.init().run(context)
         } catch {
             try? record(.failed, "\(error)")
+            try? context.finishTensorBoard(succeeded: false)
             throw error
         }
+        try context.finishTensorBoard(succeeded: true)
         try record(.finished)
         do { try context.discardResumeState() } catch { warn("\(error)") }
         return run
