@@ -74,8 +74,8 @@ final class HandLoops: Experiment {
         checkpoint.track(model)
         let csv = try CSVLogFile(path: context.runDirectory.log, header: ["epoch", "loss", "sparse_categorical_accuracy"])
         checkpoint.track(file: csv.path)
-        let train = Dataset(x: [x], y: [y], batchSize: batchSize)
-        let validation = Dataset(x: [vx], y: [vy], batchSize: batchSize)
+        let train = try Dataset(x: [x], y: [y], batchSize: batchSize)
+        let validation = try Dataset(x: [vx], y: [vy], batchSize: batchSize)
 
         /// One step; returns the batch's logs when taken by `trainOnBatch`/`testOnBatch` (nil: the
         /// trackers hold them).
@@ -111,14 +111,16 @@ final class HandLoops: Experiment {
 
         for epoch in try checkpoint.remainingEpochs(of: try epochs(context, seed: 3)) {
             resetMetrics()
-            for batch in train.epoch(generator: KeelRandom.generator) { try step(batch, training: true) }
+            let batches = try train.batches()
+            while let batch = try batches.next() { try step(batch, training: true) }
             let logs = results(prefix: "")
             context.log("Results at the end of epoch \(epoch)")
             for (key, value) in logs { context.log(String(format: "...%@: %.4f", key, value)) }
             try finishEpoch(epoch, logs.map(\.1), csv: csv, checkpoint: checkpoint, context: context)
         }
         resetMetrics()
-        for batch in validation.epoch(generator: KeelRandom.generator) { try step(batch, training: false) }
+        let validationBatches = try validation.batches()
+        while let batch = try validationBatches.next() { try step(batch, training: false) }
         let evaluation = results(prefix: "val_")
         context.log("Evaluation results:")
         for (key, value) in evaluation { context.log(String(format: "...%@: %.4f", key, value)) }
@@ -184,11 +186,13 @@ final class HandLoops: Experiment {
         checkpoint.track(optimizer, of: model.trainableWeights, as: "optimizer")
         let csv = try CSVLogFile(path: context.runDirectory.log, header: ["epoch", "last_batch_loss"] + header)
         checkpoint.track(file: csv.path)
-        let data = Dataset(x: [x], y: [y], batchSize: batchSize)
+        let data = try Dataset(x: [x], y: [y], batchSize: batchSize)
         for epoch in try checkpoint.remainingEpochs(of: epochs) {
             context.log("\nEpoch \(epoch + 1)")
             var last: Float = 0
-            for (index, batch) in data.epoch(generator: KeelRandom.generator).enumerated() {
+            let batches = try data.batches()
+            while let batch = try batches.next() {
+                let index = batches.position - 1
                 let tape = GradientTape()
                 let value = try tape.record { try loss(batch) }
                 let variables = model.trainableWeights
