@@ -36,9 +36,8 @@ final class BatchNode: DatasetNode {
         try upstream.indexed(context).map { Batches(base: $0, size: size, count: batches(of: $0.count)) }
     }
 
-    func iterator(_ context: IterationContext) throws -> ElementIterator {
-        if let indexed = try indexed(context) { return IndexedIterator(indexed) }
-        return Streamed(base: try upstream.iterator(context), size: size, dropRemainder: dropRemainder)
+    func streamed(_ context: IterationContext) throws -> ElementIterator {
+        Streamed(base: try upstream.iterator(context), size: size, dropRemainder: dropRemainder)
     }
 
     /// Batch i gathers the upstream elements i·size ..< (i+1)·size in one step.
@@ -91,7 +90,7 @@ final class UnbatchNode: DatasetNode {
     var depth: Int { upstream.depth + 1 }
     var cardinality: Cardinality { upstream.cardinality == .infinite ? .infinite : .unknown }
 
-    func iterator(_ context: IterationContext) throws -> ElementIterator { Rows(base: try upstream.iterator(context)) }
+    func streamed(_ context: IterationContext) throws -> ElementIterator { Rows(base: try upstream.iterator(context)) }
 
     final class Rows: ElementIterator {
         let base: ElementIterator

@@ -29,8 +29,7 @@ final class CacheNode: DatasetNode {
         return nil
     }
 
-    func iterator(_ context: IterationContext) throws -> ElementIterator {
-        if let indexed = try indexed(context) { return IndexedIterator(indexed) }
+    func streamed(_ context: IterationContext) throws -> ElementIterator {
         if let file {
             if FileManager.default.fileExists(atPath: file) { return try CacheFileReader(path: file) }
             return Recording(base: try upstream.iterator(context), writer: try CacheFileWriter(path: file), finish: { _ in })

@@ -32,9 +32,8 @@ final class ZipNode: DatasetNode {
         return Zipped(parts: parts)
     }
 
-    func iterator(_ context: IterationContext) throws -> ElementIterator {
-        if let indexed = try indexed(context) { return IndexedIterator(indexed) }
-        return Streamed(parts: try upstreams.map { try $0.iterator(context) })
+    func streamed(_ context: IterationContext) throws -> ElementIterator {
+        Streamed(parts: try upstreams.map { try $0.iterator(context) })
     }
 
     struct Zipped: IndexedElements {
@@ -77,7 +76,7 @@ final class ConcatenateNode: DatasetNode {
         }
     }
 
-    func iterator(_ context: IterationContext) throws -> ElementIterator {
+    func streamed(_ context: IterationContext) throws -> ElementIterator {
         Chained(first: try first.iterator(context), makeSecond: { [second] in try second.iterator(context) })
     }
 

@@ -31,9 +31,8 @@ final class MapNode: DatasetNode {
         try upstream.indexed(context).map { Mapped(base: $0, transform: transform, parallelCalls: parallelCalls) }
     }
 
-    func iterator(_ context: IterationContext) throws -> ElementIterator {
-        if let indexed = try indexed(context) { return IndexedIterator(indexed) }
-        return Streamed(base: try upstream.iterator(context), transform: transform, parallelCalls: parallelCalls)
+    func streamed(_ context: IterationContext) throws -> ElementIterator {
+        Streamed(base: try upstream.iterator(context), transform: transform, parallelCalls: parallelCalls)
     }
 
     /// Transforms `inputs` on `parallelCalls` threads, results in input order; the first error wins.
@@ -120,7 +119,7 @@ final class FilterNode: DatasetNode {
     var cardinality: Cardinality { upstream.cardinality == .infinite ? .infinite : .unknown }
     var depth: Int { upstream.depth + 1 }
 
-    func iterator(_ context: IterationContext) throws -> ElementIterator {
+    func streamed(_ context: IterationContext) throws -> ElementIterator {
         Filtered(base: try upstream.iterator(context), isIncluded: isIncluded)
     }
 

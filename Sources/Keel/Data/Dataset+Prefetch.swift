@@ -24,7 +24,7 @@ final class PrefetchNode: DatasetNode {
     var depth: Int { upstream.depth + 1 }
     var cardinality: Cardinality { upstream.cardinality }
 
-    func iterator(_ context: IterationContext) throws -> ElementIterator {
+    func streamed(_ context: IterationContext) throws -> ElementIterator {
         Prefetched(base: try upstream.iterator(context), bufferSize: bufferSize)
     }
 

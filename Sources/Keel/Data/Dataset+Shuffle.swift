@@ -3,12 +3,15 @@ extension Dataset {
     /// filled, and each step hands out one of them at random and refills its place. A buffer at
     /// least as large as the dataset gives a uniform permutation. With `seed` the orders are the
     /// same in every run; `reshuffleEachIteration` (the default) gives every iteration (epoch) a
-    /// new order.
+    /// new order. Without a seed, the order comes from the seed each iteration draws (fit's
+    /// generator, or the one given to `batches`); with `reshuffleEachIteration` false, from a seed
+    /// drawn from the engine's generator now, as tf.data picks one when the dataset is made.
     public func shuffle(bufferSize: Int, seed: UInt64? = nil, reshuffleEachIteration: Bool = true) throws -> Dataset {
         guard bufferSize > 0 else {
             throw KeelError("Dataset.shuffle(bufferSize: \(bufferSize))", expected: "a buffer of at least 1 element", found: "\(bufferSize)")
         }
-        return Dataset(ShuffleNode(upstream: node, bufferSize: bufferSize, seed: seed, reshuffle: reshuffleEachIteration))
+        let fixedSeed = seed ?? (reshuffleEachIteration ? nil : KeelRandom.generator.nextSeed())
+        return Dataset(ShuffleNode(upstream: node, bufferSize: bufferSize, seed: fixedSeed, reshuffle: reshuffleEachIteration))
     }
 }
 
@@ -39,9 +42,8 @@ final class ShuffleNode: DatasetNode {
         return Permuted(base: base, order: generator(context).permutation(base.count))
     }
 
-    func iterator(_ context: IterationContext) throws -> ElementIterator {
-        if let indexed = try indexed(context) { return IndexedIterator(indexed) }
-        return Buffered(base: try upstream.iterator(context), bufferSize: bufferSize, random: generator(context))
+    func streamed(_ context: IterationContext) throws -> ElementIterator {
+        Buffered(base: try upstream.iterator(context), bufferSize: bufferSize, random: generator(context))
     }
 
     struct Permuted: IndexedElements {

@@ -54,9 +54,8 @@ final class RangeNode: DatasetNode {
         try upstream.indexed(context).map { Window(base: $0, offset: skip, count: kept(of: $0.count)) }
     }
 
-    func iterator(_ context: IterationContext) throws -> ElementIterator {
-        if let indexed = try indexed(context) { return IndexedIterator(indexed) }
-        return Streamed(base: try upstream.iterator(context), skip: skip, remaining: take)
+    func streamed(_ context: IterationContext) throws -> ElementIterator {
+        Streamed(base: try upstream.iterator(context), skip: skip, remaining: take)
     }
 
     struct Window: IndexedElements {
@@ -111,12 +110,12 @@ final class RepeatNode: DatasetNode {
         }
     }
 
-    func iterator(_ context: IterationContext) throws -> ElementIterator {
+    func streamed(_ context: IterationContext) throws -> ElementIterator {
         Repeated(node: upstream, context: context, count: count)
     }
 
-    /// Repetition r iterates the upstream as iteration `epoch·(count or 2^20) + r`, so random
-    /// stages before the repeat draw a new order each time.
+    /// Each repetition iterates the upstream in its own context (`IterationContext.repeating`), so
+    /// random stages before the repeat draw a new order each time.
     final class Repeated: ElementIterator {
         let node: DatasetNode
         let context: IterationContext
@@ -135,9 +134,7 @@ final class RepeatNode: DatasetNode {
             while true {
                 if current == nil {
                     if let count, repetition >= count { return nil }
-                    var sub = context
-                    sub.epoch = context.epoch &* (count ?? (1 << 20)) &+ repetition
-                    current = try node.iterator(sub)
+                    current = try node.iterator(context.repeating(repetition, of: count))
                     emptyRepetition = true
                 }
                 if let element = try current!.next() {
@@ -177,9 +174,8 @@ final class ShardNode: DatasetNode {
         try upstream.indexed(context).map { Strided(base: $0, stride: count, offset: index, count: shardSize(of: $0.count)) }
     }
 
-    func iterator(_ context: IterationContext) throws -> ElementIterator {
-        if let indexed = try indexed(context) { return IndexedIterator(indexed) }
-        return Streamed(base: try upstream.iterator(context), count: count, index: index)
+    func streamed(_ context: IterationContext) throws -> ElementIterator {
+        Streamed(base: try upstream.iterator(context), count: count, index: index)
     }
 
     struct Strided: IndexedElements {

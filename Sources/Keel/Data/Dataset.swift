@@ -114,12 +114,25 @@ public enum Cardinality: Equatable, CustomStringConvertible {
 /// The randomness of one iteration: every random node derives its generator from `seed` (or its
 /// own seed) and `epoch`, so an iteration is a function of these two numbers.
 struct IterationContext {
+    /// Drawn afresh for each iteration (from fit's generator or the caller's): stages without a
+    /// seed of their own take their randomness from it alone, so an iteration's order follows the
+    /// generator and resumes with it.
     var seed: UInt64
+    /// Which iteration this is (fit's epoch, or the count of iterations the dataset has started):
+    /// it gives a stage with a seed of its own (`shuffle(seed:)`) a new order each iteration.
     var epoch: Int
 
     /// A seed for the node at `depth`, different for each node and iteration.
     func seed(forDepth depth: Int, own: UInt64?) -> UInt64 {
-        SeedMixing.mix(own ?? seed, UInt64(truncatingIfNeeded: epoch) &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(depth))
+        guard let own else { return SeedMixing.mix(seed, UInt64(depth)) }
+        return SeedMixing.mix(own, UInt64(truncatingIfNeeded: epoch) &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(depth))
+    }
+
+    /// The context of repetition `repetition` of the stages before a `repeat(count)` (nil count:
+    /// for ever), so that random stages draw a new order each time.
+    func repeating(_ repetition: Int, of count: Int?) -> IterationContext {
+        IterationContext(seed: SeedMixing.mix(seed, UInt64(truncatingIfNeeded: repetition) &+ 0x5851_F42D_4C95_7F2D),
+                         epoch: epoch &* (count ?? (1 << 20)) &+ repetition)
     }
 }
 
@@ -141,18 +154,22 @@ protocol DatasetNode: AnyObject {
     /// The elements of this iteration by index, when this stage and those before it can give
     /// them without iterating (in-memory slices and what maps, shuffles, batches or cuts them).
     func indexed(_ context: IterationContext) throws -> IndexedElements?
-    /// Streams the elements; the default walks `indexed`.
-    func iterator(_ context: IterationContext) throws -> ElementIterator
+    /// Streams the elements; `iterator` asks for it only when `indexed` gives none.
+    func streamed(_ context: IterationContext) throws -> ElementIterator
 }
 
 extension DatasetNode {
     func indexed(_ context: IterationContext) throws -> IndexedElements? { nil }
 
+    func streamed(_ context: IterationContext) throws -> ElementIterator {
+        OpCheck.fail("\(type(of: self)) gives neither indexed elements nor a stream")
+    }
+
+    /// The elements of one iteration: walked by index where the stages allow it (cheap skips,
+    /// batches gathered in one step), streamed otherwise.
     func iterator(_ context: IterationContext) throws -> ElementIterator {
-        guard let indexed = try indexed(context) else {
-            OpCheck.fail("\(type(of: self)) gives neither indexed elements nor an iterator")
-        }
-        return IndexedIterator(indexed)
+        if let indexed = try indexed(context) { return IndexedIterator(indexed) }
+        return try streamed(context)
     }
 }
 
@@ -232,7 +249,7 @@ final class GeneratorNode: DatasetNode {
 
     var cardinality: Cardinality { count.map { .finite($0) } ?? .unknown }
 
-    func iterator(_ context: IterationContext) throws -> ElementIterator { Generated(try make()) }
+    func streamed(_ context: IterationContext) throws -> ElementIterator { Generated(try make()) }
 
     final class Generated: ElementIterator {
         var base: AnyIterator<DataElement>
