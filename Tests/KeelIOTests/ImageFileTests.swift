@@ -31,25 +31,16 @@ final class ImageFileTests: XCTestCase {
     print(json.dumps(out))
     """
 
-    /// The script runs once per test class (it starts TensorFlow, which takes seconds).
-    private static var fixture: (directory: URL, decoded: [String: [String: [Int]]])?
-
-    private func prepared() throws -> (directory: URL, decoded: [String: [String: [Int]]]) {
-        if let fixture = Self.fixture { return fixture }
-        let directory = ProjectPaths.temporaryDirectory("keel-imagefiletests")
-        let decoded = try FormatTesting.json(FormatTesting.python(Self.writeAndDecode, [directory.path])) as! [String: [String: [Int]]]
-        Self.fixture = (directory, decoded)
-        return (directory, decoded)
-    }
+    /// Made once per test class (the script starts TensorFlow, which takes seconds).
+    private static let files = PythonMadeFiles(name: "keel-imagefiletests", script: writeAndDecode)
 
     override class func tearDown() {
-        if let fixture { try? FileManager.default.removeItem(at: fixture.directory) }
-        fixture = nil
+        files.remove()
         super.tearDown()
     }
 
     func testPNGChannelConversionsMatchTensorFlow() throws {
-        let (directory, expected) = try prepared()
+        let (directory, expected) = try Self.files.prepared()
         XCTAssertEqual(expected.count, 6)
         for (name, decoded) in expected {
             for channels in [1, 3, 4] {
@@ -70,7 +61,7 @@ final class ImageFileTests: XCTestCase {
     }
 
     func testGIFAndBMPAreRefusedByName() throws {
-        let directory = try prepared().directory
+        let directory = try Self.files.prepared().directory
         for name in ["x.gif", "x.bmp"] {
             let path = directory.appendingPathComponent(name).path
             XCTAssertThrowsError(try ImageFile.read(path, channels: 3)) { error in

@@ -31,25 +31,16 @@ final class JPEGTests: XCTestCase {
     print(json.dumps(out))
     """
 
-    /// The script runs once per test class (it starts TensorFlow, which takes seconds).
-    private static var fixture: (directory: URL, decoded: [String: [String: [Int]]])?
-
-    private func prepared() throws -> (directory: URL, decoded: [String: [String: [Int]]]) {
-        if let fixture = Self.fixture { return fixture }
-        let directory = ProjectPaths.temporaryDirectory("keel-jpegtests")
-        let decoded = try FormatTesting.json(FormatTesting.python(Self.writeAndDecode, [directory.path])) as! [String: [String: [Int]]]
-        Self.fixture = (directory, decoded)
-        return (directory, decoded)
-    }
+    /// Made once per test class (the script starts TensorFlow, which takes seconds).
+    private static let files = PythonMadeFiles(name: "keel-jpegtests", script: writeAndDecode)
 
     override class func tearDown() {
-        if let fixture { try? FileManager.default.removeItem(at: fixture.directory) }
-        fixture = nil
+        files.remove()
         super.tearDown()
     }
 
     func testDecodesLikeTensorFlow() throws {
-        let (directory, expected) = try prepared()
+        let (directory, expected) = try Self.files.prepared()
         XCTAssertEqual(expected.count, 4)
         for (name, decoded) in expected {
             let path = directory.appendingPathComponent(name).path
@@ -67,7 +58,7 @@ final class JPEGTests: XCTestCase {
     }
 
     func testCorruptTruncatedAndForeignBytesThrowNamingTheFile() throws {
-        let directory = try prepared().directory
+        let directory = try Self.files.prepared().directory
         let good = try FormatTesting.bytes(of: directory.appendingPathComponent("rgb420.jpg"))
         let name = "/data/cats/broken.jpg"
         var headerHuge = good
@@ -95,7 +86,7 @@ final class JPEGTests: XCTestCase {
     /// Random damage to a real JPEG either decodes or throws a KeelError: never a crash, never
     /// another error type.
     func testRandomDamageNeverCrashes() throws {
-        let directory = try prepared().directory
+        let directory = try Self.files.prepared().directory
         var random = SplitMix64(seed: 15)
         for seedName in ["gray.jpg", "rgb420.jpg", "progressive.jpg"] {
             let seed = try FormatTesting.bytes(of: directory.appendingPathComponent(seedName))
