@@ -6,13 +6,14 @@ import Keel
 /// categorical cross-entropy on integer departments, mean absolute error and accuracy), then
 /// evaluated and used to predict; then the feature-extraction variant that adds a "difficulty"
 /// output from `layers[4].output`. `--set data=dict` is listing 7.11: inputs, targets, losses and
-/// metrics given by name.
+/// metrics given by name. `--set model=subclassed` is listing 7.14: the same classifier as a
+/// subclassed model, compiled with lists, fitted, evaluated and used to predict.
 final class TicketClassifier: Experiment {
     override class var name: String { "ticket-classifier" }
     override class var summary: String { "Multi-input, multi-output Functional model on synthetic tickets, plus feature extraction" }
     override class var defaults: [String: HyperValue] {
         ["epochs": .int(1), "batch_size": .int(32), "samples": .int(1280), "vocabulary": .int(10_000), "tags": .int(100),
-         "data": .string("list")]
+         "data": .string("list"), "model": .string("functional")]
     }
 
     override func run(_ context: ExperimentContext) throws {
@@ -24,6 +25,12 @@ final class TicketClassifier: Experiment {
         // Targets that depend on the inputs, so there is something to learn.
         let priority = (title.sum(axes: [1], keepDims: true) * 0.02).sigmoid()
         let department = Tensor(shape: [n, 1], int32s: (0..<n).map { _ in Int32(random.integer(below: 4)) })
+        switch try context.string("model") {
+        case "functional": break
+        case "subclassed":
+            return try runSubclassed(context, inputs: [title, body, tags], targets: [priority, department])
+        case let other: throw KeelError("hyper-parameter 'model'", expected: "functional or subclassed", found: other)
+        }
 
         let titleInput = Input(shape: [vocabulary], name: "title")
         let bodyInput = Input(shape: [vocabulary], name: "text_body")
@@ -69,6 +76,53 @@ final class TicketClassifier: Experiment {
         let summaries = model.summary() + extended.summary()
         try summaries.write(toFile: run.summary, atomically: true, encoding: .utf8)
         context.log(extended.summary())
+    }
+
+    /// Listing 7.14 and the fit, evaluate and predict after it. A subclassed model has no
+    /// architecture to save (as in Keras, where it lacks `get_config`): its weights are saved.
+    private func runSubclassed(_ context: ExperimentContext, inputs: [Tensor], targets: [Tensor]) throws {
+        let model = CustomerTicketModel(departments: 4)
+        // As the listing does: the first call builds the weights (fit's BackupAndRestore, like
+        // Keras's, wants a built model).
+        let called = model.forward(inputs)
+        context.log("called on the data: priority \(called[0].shape), department \(called[1].shape)")
+        try model.compile(optimizer: "adam", loss: .perOutput([.name("mean_squared_error"), .name("sparse_categorical_crossentropy")]),
+                          metrics: .perOutput([["mean_absolute_error"], ["accuracy"]]))
+        let run = context.runDirectory
+        try model.fit(inputs, targets, batchSize: try context.int("batch_size"), epochs: try context.int("epochs"), verbose: .auto,
+                      callbacks: [CSVLogger(filename: run.log)])
+        let results = try model.evaluate(inputs, targets, verbose: 0)
+        context.log("evaluate: " + model.metricsNames.map { "\($0)=\(String(format: "%.4f", results[$0] ?? .nan))" }.joined(separator: " "))
+        let predictions = try model.predict(inputs, verbose: 0)
+        context.log("predicted priority of the first ticket: \(String(format: "%.4f", predictions[0].scalars[0])), "
+                    + "departments \(predictions[1].shape)")
+        context.log(model.summary())
+        try model.saveWeights(to: run.file("ticket_classifier.weights.h5"))
+    }
+}
+
+/// Listing 7.14: layers in stored properties, a hand-written forward pass returning two outputs.
+/// Its outputs have no names, so (as in Keras) the per-output loss logs are named after the
+/// losses (`mean_squared_error_loss`) and the metrics keep their own names.
+final class CustomerTicketModel: Model {
+    let concatenate = Concatenate()
+    let mixing = Dense(units: 64, activation: "relu")
+    let priorityScorer = Dense(units: 1, activation: "sigmoid")
+    let departmentClassifier: Dense
+
+    init(departments: Int) {
+        departmentClassifier = Dense(units: departments, activation: "softmax")
+        super.init()
+    }
+
+    required init(config: JSONObject) throws {
+        throw KeelError("CustomerTicketModel config", expected: "a model made in code with init(departments:)", found: "a config")
+    }
+
+    /// Inputs title, text body, tags; outputs priority, department.
+    override func callOutputs(_ inputs: [Tensor], arguments: CallArguments, training: Bool) -> [Tensor] {
+        let features = mixing(concatenate(inputs), training: training)
+        return [priorityScorer(features, training: training), departmentClassifier(features, training: training)]
     }
 }
 

@@ -43,11 +43,26 @@ final class ExperimentRunTests: XCTestCase {
     func testSeedProgramVariants() throws {
         try runExperiment("ticket-classifier", ["data=dict", "epochs=1", "samples=128", "vocabulary=200", "tags=20"],
                           expecting: ["log.csv", "model.h5", "summary.txt"])
+        try subclassedTicketClassifierLogsAsKeras()
         for variant in ["plain", "loss_history"] {
             try runExperiment("fashion-mlp", ["variant=\(variant)", "epochs=1", "train_samples=600", "validation_samples=200", "units=32"],
                               expecting: ["log.csv", "model.h5"] + (variant == "plain" ? [] : ["plots/plot_at_epoch_0.png"]))
         }
         try runExperiment("compile-fit", ["program=optimizer_weights"], expecting: ["log.csv", "model.h5", "optimizer_weights.txt"])
+    }
+
+    /// Listing 7.14: the subclassed model's CSV log has the columns Keras's CSVLogger writes for it
+    /// (per-output losses named after the losses, metrics unprefixed, and Keras 3's `val_` columns).
+    private func subclassedTicketClassifierLogsAsKeras() throws {
+        let keel = KeelProcess()
+        defer { keel.remove() }
+        let settings = ["model=subclassed", "epochs=1", "samples=64", "vocabulary=50", "tags=10"]
+        let run = try keel.succeed(["run", "ticket-classifier", "--run-dir", "run"] + settings.flatMap { ["--set", $0] })
+        XCTAssertTrue(run.stdout.contains("Model: \"customer_ticket_model\""), run.stdout)
+        XCTAssertTrue(keel.exists("run/ticket_classifier.weights.h5"))
+        let header = try String(contentsOfFile: keel.path("run/log.csv"), encoding: .utf8).components(separatedBy: "\r\n").first
+        let names = ["accuracy", "loss", "mean_absolute_error", "mean_squared_error_loss", "sparse_categorical_crossentropy_loss"]
+        XCTAssertEqual(header, (["epoch"] + names + names.map { "val_" + $0 }).joined(separator: ","))
     }
 
     func testVGGCNN() throws {

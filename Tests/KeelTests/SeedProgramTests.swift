@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Keel
+import KeelTestSupport
 
 /// The seeds' programs, written in Keel with the same shape: the ticket classifier (three inputs,
 /// two outputs) and its feature-extraction variant, a subclassed model, and a layer that adds a
@@ -82,6 +83,88 @@ final class SeedProgramTests: XCTestCase {
         let history = try model.fit(x, [y[0]], batchSize: 8, epochs: 5, verbose: 0)
         let losses = try XCTUnwrap(history.history["loss"])
         XCTAssertLessThan(losses.last!, losses.first!)
+    }
+
+    /// Listing 7.14 whole: the subclassed ticket classifier returns priority and department.
+    final class TwoOutputTicketModel: Model {
+        let concatenate = Concatenate()
+        let mixing = Dense(units: 8, activation: "relu")
+        let priorityScorer = Dense(units: 1, activation: "sigmoid")
+        let departmentClassifier = Dense(units: 4, activation: "softmax")
+
+        convenience init() { self.init(name: "customer_ticket_model") }
+
+        override func callOutputs(_ inputs: [Tensor], arguments: CallArguments, training: Bool) -> [Tensor] {
+            let features = mixing(concatenate(inputs), training: training)
+            return [priorityScorer(features, training: training), departmentClassifier(features, training: training)]
+        }
+    }
+
+    /// Keras names a subclassed model's per-output losses after the losses and leaves its metrics
+    /// unprefixed (its outputs have no names); the log names and `evaluate`'s order are Keras's.
+    func testSubclassedModelWithTwoOutputsLogsAsKeras() throws {
+        let script = """
+        import os, json
+        os.environ["KERAS_BACKEND"] = "jax"
+        import numpy as np, keras
+        from keras import layers
+        class CustomerTicketModel(keras.Model):
+            def __init__(self):
+                super().__init__()
+                self.concat_layer = layers.Concatenate()
+                self.mixing_layer = layers.Dense(8, activation="relu")
+                self.priority_scorer = layers.Dense(1, activation="sigmoid")
+                self.department_classifier = layers.Dense(4, activation="softmax")
+            def call(self, inputs):
+                features = self.mixing_layer(self.concat_layer([inputs["title"], inputs["text_body"], inputs["tags"]]))
+                return self.priority_scorer(features), self.department_classifier(features)
+        rng = np.random.default_rng(0)
+        x = {"title": rng.random((16, 20)), "text_body": rng.random((16, 20)), "tags": rng.random((16, 5))}
+        y = [rng.random((16, 1)), rng.integers(0, 4, (16, 1))]
+        model = CustomerTicketModel()
+        model.compile(optimizer="adam", loss=["mean_squared_error", "sparse_categorical_crossentropy"],
+                      metrics=[["mean_absolute_error"], ["accuracy"]])
+        history = model.fit(x, y, epochs=1, verbose=0)
+        named = model.evaluate(x, y, verbose=0, return_dict=True)
+        listed = model.evaluate(x, y, verbose=0)
+        print(json.dumps({"history": sorted(history.history), "order": [next(k for k, v in named.items() if v == value) for value in listed]}))
+        """
+        let run = try runPython(script)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let keras = try XCTUnwrap(JSONValue.parse(run.stdout.split(separator: "\n").last.map(String.init) ?? "").objectValue)
+        let kerasHistory = try XCTUnwrap(keras["history"]?.arrayValue).compactMap(\.stringValue)
+        let kerasOrder = try XCTUnwrap(keras["order"]?.arrayValue).compactMap(\.stringValue)
+
+        let model = TwoOutputTicketModel()
+        try model.compile(optimizer: "adam", loss: .perOutput([.name("mean_squared_error"), .name("sparse_categorical_crossentropy")]),
+                          metrics: .perOutput([["mean_absolute_error"], ["accuracy"]]))
+        let (x, y) = ticketData(16)
+        let departments = Tensor(shape: [16, 1], int32s: (0..<16).map { Int32($0 % 4) })
+        let history = try model.fit(x, [y[0], departments], batchSize: 8, epochs: 1, verbose: 0)
+        XCTAssertEqual(history.history.keys.sorted(), kerasHistory)
+        XCTAssertEqual(model.metricsNames, kerasOrder)
+        let results = try model.evaluate(x, [y[0], departments], verbose: 0)
+        XCTAssertEqual(results["loss"]!, results["mean_squared_error_loss"]! + results["sparse_categorical_crossentropy_loss"]!,
+                       accuracy: 1e-4)
+        XCTAssertEqual(try model.predict(x, verbose: 0).map(\.shape), [[16, 1], [16, 4]])
+    }
+
+    /// Compiled for one output, the two-output model stops `fit` with an error saying so, as do
+    /// targets that do not match the outputs.
+    func testSubclassedModelReturningMoreOutputsThanCompiledIsAnError() throws {
+        let (x, y) = ticketData(8)
+        let oneLoss = TwoOutputTicketModel()
+        try oneLoss.compile(optimizer: "adam", loss: .all(.name("mean_squared_error")))
+        XCTAssertThrowsError(try oneLoss.fit(x, [y[0]], batchSize: 4, epochs: 1, verbose: 0)) { error in
+            let message = "\(error)"
+            XCTAssertTrue(message.contains("customer_ticket_model") && message.contains("1 output") && message.contains("found 2"), message)
+        }
+        let twoLosses = TwoOutputTicketModel()
+        try twoLosses.compile(optimizer: "adam", loss: .perOutput([.name("mean_squared_error"), .name("mean_squared_error")]))
+        XCTAssertThrowsError(try twoLosses.fit(x, [y[0]], batchSize: 4, epochs: 1, verbose: 0)) { error in
+            let message = "\(error)"
+            XCTAssertTrue(message.contains("2 target arrays") && message.contains("found 1"), message)
+        }
     }
 
     /// The seed's ActivityRegularizationLayer (LayerLossesTests) inside a model: its loss joins the training loss.

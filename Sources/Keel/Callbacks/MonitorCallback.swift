@@ -90,22 +90,22 @@ enum MonitorDirection {
             return metric is FunctionMetric ? nil : !metric.higherIsBetter
         }
         // Before the first batch the metrics are not made yet: ask what compile was given.
-        for (output, specs) in zip(compiled.outputNames, zip(compiled.metricSpecs, compiled.weightedMetricSpecs).map { $0 + $1 }) {
+        for (output, specs) in zip(compiled.metricSpecs, compiled.weightedMetricSpecs).map({ $0 + $1 }).enumerated() {
+            let prefix = compiled.metricPrefix(output: output)
             for spec in specs {
                 let metric: Metric?
                 switch spec {
                 case .metric(let given): metric = given
                 case .function(let given, _):
-                    if given == name || "\(output)_\(given)" == name { return nil }
+                    if given == name || prefix + given == name { return nil }
                     continue
                 case .name(let given):
-                    let loggedName = compiled.isMultiOutput ? "\(output)_\(given)" : given
-                    guard loggedName == name || given == name else { continue }
+                    guard prefix + given == name || given == name else { continue }
                     // The shapes only choose between the accuracy (or crossentropy) variants,
                     // which share a direction.
                     metric = try? Metrics.resolve(given, yTrueShape: [1, 1], yPredShape: [1, 1])
                 }
-                if let metric, metric.name == name || "\(output)_\(metric.name)" == name { return !metric.higherIsBetter }
+                if let metric, metric.name == name || prefix + metric.name == name { return !metric.higherIsBetter }
             }
         }
         return nil

@@ -35,8 +35,9 @@ open class Model: Layer {
     }
 
     /// A subclassed model: override `call(_:training:)` and keep layers in stored properties.
+    /// Its default name is its class's, as Keras names one (`customer_ticket_model`).
     public init(name: String? = nil) {
-        super.init(name: name ?? Naming.unique(Naming.snakeCase(Self.kerasClassName)))
+        super.init(name: name ?? Naming.unique(Naming.snakeCase(String(describing: Self.self))))
     }
 
     /// A subclassed model from its config (`name`, `trainable`), as Keras's `cls(**config)`.
@@ -143,9 +144,10 @@ open class Model: Layer {
             losses = collected
             return result
         }
-        let output = callAsFunction(inputs, training: training)
+        // A subclassed model with several outputs returns them from its `callOutputs`.
+        let outputs = callAll(inputs, training: training)
         losses = callLosses + layers.flatMap(\.callLosses)
-        return ([output], [nil])
+        return (outputs, Array(repeating: nil, count: outputs.count))
     }
 
     /// A Functional model's outputs keep the masks its layers computed, as a nested model in

@@ -37,6 +37,16 @@ public enum LossSpec: ExpressibleByStringLiteral {
         }
     }
 
+    /// What Keras's CompileLoss calls this loss when the output it scores has no name (a
+    /// subclassed model's): the string given, or the loss's own name.
+    var nameForUnnamedOutput: String {
+        switch self {
+        case .name(let name): return name
+        case .loss(let loss): return loss.name
+        case .function(let name, _): return name
+        }
+    }
+
     /// The string Keras writes into `training_config` for this loss.
     var configValue: JSONValue {
         switch self {

@@ -1,7 +1,11 @@
 /// What `compile` set up: a loss and metrics per output, loss weights, and the trackers whose
 /// running means become the `loss`, `<output>_loss` and metric logs.
 public final class CompiledState {
+    /// The names of the per-output logs (`<name>_loss`, `<name>_<metric>`): each output layer's
+    /// name, or, for a subclassed model's unnamed outputs, each output's loss name.
     public let outputNames: [String]
+    /// False for a subclassed model's outputs: as in Keras, its metrics keep their own names.
+    let outputsHaveNames: Bool
     public let losses: [Loss?]
     public let lossWeights: [Float]
     let lossSpecs: [LossSpec?]
@@ -13,9 +17,10 @@ public final class CompiledState {
     var lossTracker = RunningMean()
     var outputLossTrackers: [RunningMean]
 
-    init(outputNames: [String], losses: [LossSpec?], lossWeights: [Float], metrics: [[MetricSpec]],
-         weightedMetrics: [[MetricSpec]]) throws {
+    init(outputNames: [String], outputsHaveNames: Bool = true, losses: [LossSpec?], lossWeights: [Float],
+         metrics: [[MetricSpec]], weightedMetrics: [[MetricSpec]]) throws {
         self.outputNames = outputNames
+        self.outputsHaveNames = outputsHaveNames
         self.lossSpecs = losses
         self.losses = try losses.map { try $0?.resolve() }
         self.lossWeights = lossWeights
@@ -35,6 +40,12 @@ public final class CompiledState {
 
     var isMultiOutput: Bool { outputNames.count > 1 }
 
+    /// What the log name of a metric of output `output` starts with: `<output name>_` for one of
+    /// several named outputs, nothing otherwise.
+    func metricPrefix(output: Int) -> String {
+        isMultiOutput && outputsHaveNames ? outputNames[output] + "_" : ""
+    }
+
     /// The model's trainable variables, gathered again only when some layer gained a weight or
     /// changed `trainable` since the last step (walking every layer each step is measurable on
     /// small models).
@@ -48,8 +59,21 @@ public final class CompiledState {
     private var cachedTrainableVariables: (generation: Int, variables: [Variable])?
 
     /// Each loss's own input checks (`Loss.checkInputs`): a batch a loss cannot take is a
-    /// `KeelError` naming the loss rather than a stop inside it.
-    func checkLossInputs(yTrue: [Tensor], yPred: [Tensor]) throws {
+    /// `KeelError` naming the loss rather than a stop inside it. First, one prediction per
+    /// compiled output, and one target array each when losses or metrics score them (a
+    /// subclassed model says how many outputs it has only when it runs).
+    func checkLossInputs(yTrue: [Tensor], yPred: [Tensor], model: Model) throws {
+        let count = losses.count
+        guard yPred.count == count else {
+            throw KeelError("predictions of \(model.nameForMessages), compiled for \(count) output\(count == 1 ? "" : "s")",
+                            expected: "\(count) output\(count == 1 ? "" : "s") (compile with one loss per output: loss: .perOutput([...]))",
+                            found: "\(yPred.count)")
+        }
+        let scoresTargets = losses.contains { $0 != nil } || !(metricSpecs + weightedMetricSpecs).joined().isEmpty
+        guard yTrue.count == count || !scoresTargets else {
+            throw KeelError("targets for \(model.nameForMessages), compiled for \(count) output\(count == 1 ? "" : "s")",
+                            expected: "\(count) target array\(count == 1 ? "" : "s")", found: "\(yTrue.count)")
+        }
         for (output, loss) in losses.enumerated() where output < yTrue.count && output < yPred.count {
             try loss?.checkInputs(yTrue: yTrue[output], yPred: yPred[output])
         }
@@ -78,9 +102,8 @@ public final class CompiledState {
                         metric = try Metrics.resolve(name, yTrueShape: yTrue[output].shape, yPredShape: yPred[output].shape)
                     case .function(let name, let body): metric = FunctionMetric(name: name, body)
                     }
-                    if isMultiOutput, !metric.name.hasPrefix(outputNames[output] + "_") {
-                        metric.name = outputNames[output] + "_" + metric.name
-                    }
+                    let prefix = metricPrefix(output: output)
+                    if !metric.name.hasPrefix(prefix) { metric.name = prefix + metric.name }
                     return metric
                 }
             }
@@ -131,7 +154,7 @@ public final class CompiledState {
                     entries.append((metric.name, metric))
                     continue
                 }
-                let prefix = isMultiOutput ? outputNames[output] + "_" : ""
+                let prefix = metricPrefix(output: output)
                 add(prefix + "weighted_" + metric.name.dropPrefix(prefix), metric)
             }
         }
@@ -150,8 +173,8 @@ public final class CompiledState {
         logNames.formUnion(outputLosses)
         // Keras matches a metric's own name, which lacks the output prefix of a multi-output log.
         let ownNames = entries.map { entry -> String in
-            guard isMultiOutput, let output = metricOutput(entry.metric) else { return entry.metric.name }
-            return entry.metric.name.dropPrefix(outputNames[output] + "_")
+            guard let output = metricOutput(entry.metric) else { return entry.metric.name }
+            return entry.metric.name.dropPrefix(metricPrefix(output: output))
         }
         var ordered: [String] = []
         for name in ["loss"] + ownNames + outputLosses where logNames.contains(name) && !ordered.contains(name) {

@@ -7,7 +7,14 @@ extension Model {
 
     public func compile(optimizer: OptimizerSpec, loss: LossesSpec, metrics: MetricsSpec = .all([]),
                         lossWeights: [String: Float]? = nil, weightedMetrics: MetricsSpec = .all([])) throws {
-        let names = outputNames
+        // A subclassed model's outputs are known only when it runs; as in Keras, a list of losses
+        // says how many it has, and each output's logs are named after its loss.
+        var names = outputNames
+        var outputsHaveNames = true
+        if !isFunctional, case .perOutput(let list) = loss, list.count > 1 {
+            names = list.enumerated().map { index, spec in spec?.nameForUnnamedOutput ?? "output_\(index + 1)" }
+            outputsHaveNames = false
+        }
         func perOutput<T>(_ spec: T?, all: (T) -> [T?]) -> [T?] { spec.map(all) ?? Array(repeating: nil, count: names.count) }
         let losses: [LossSpec?]
         switch loss {
@@ -55,7 +62,7 @@ extension Model {
             }
         }
         self.optimizer = try optimizer.resolve()
-        compiled = try CompiledState(outputNames: names, losses: losses, lossWeights: weights,
+        compiled = try CompiledState(outputNames: names, outputsHaveNames: outputsHaveNames, losses: losses, lossWeights: weights,
                                      metrics: try metricLists(metrics, field: "metrics"),
                                      weightedMetrics: try metricLists(weightedMetrics, field: "weightedMetrics"))
     }

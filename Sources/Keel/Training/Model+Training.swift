@@ -54,13 +54,14 @@ extension Model {
     /// update, metrics; returns the running epoch means.
     public func defaultTrainStep(_ batch: Batch) throws -> Logs {
         let compiled = try requireCompiled("trainStep")
-        let variables = compiled.trainableVariables(of: self)
         let tape = GradientTape()
         let (loss, predictions, masks) = try tape.record { () throws -> (Tensor, [Tensor], [Tensor?]) in
             let (predictions, masks) = forwardWithMasks(batch.x, training: true)
-            try compiled.checkLossInputs(yTrue: batch.y, yPred: predictions)
+            try compiled.checkLossInputs(yTrue: batch.y, yPred: predictions, model: self)
             return (computeLoss(y: batch.y, yPred: predictions, sampleWeight: batch.sampleWeight, masks: masks), predictions, masks)
         }
+        // Gathered after the forward pass: a subclassed model's layers build on its first call.
+        let variables = compiled.trainableVariables(of: self)
         // Metrics need only the shapes, so they are made outside the recording.
         try compiled.buildMetrics(yTrue: batch.y, yPred: predictions)
         try compiled.checkMetricInputs(yTrue: batch.y, yPred: predictions, sampleWeight: batch.sampleWeight)
@@ -76,8 +77,8 @@ extension Model {
     public func defaultTestStep(_ batch: Batch) throws -> Logs {
         let compiled = try requireCompiled("testStep")
         let (predictions, masks) = forwardWithMasks(batch.x, training: false)
+        try compiled.checkLossInputs(yTrue: batch.y, yPred: predictions, model: self)
         try compiled.buildMetrics(yTrue: batch.y, yPred: predictions)
-        try compiled.checkLossInputs(yTrue: batch.y, yPred: predictions)
         try compiled.checkMetricInputs(yTrue: batch.y, yPred: predictions, sampleWeight: batch.sampleWeight)
         let loss = computeLoss(y: batch.y, yPred: predictions, sampleWeight: batch.sampleWeight, masks: masks)
         compiled.lossTracker.add(loss.scalar, weight: Float(batch.size))
