@@ -16,14 +16,10 @@ final class CustomLoop: Experiment {
     }
 
     override func run(_ context: ExperimentContext) throws {
-        let data = try FashionMNIST()
-        let split = data.trainValidationSplit()
-        let n = min(try context.int("train_samples"), split.x.shape[0])
-        let nv = min(try context.int("validation_samples"), split.validationX.shape[0])
-        let x = split.x.slice(begin: [0, 0, 0], size: [n, 28, 28]).reshaped([n, 784])
-        let y = split.y.slice(begin: [0], size: [n])
-        let vx = split.validationX.slice(begin: [0, 0, 0], size: [nv, 28, 28]).reshaped([nv, 784])
-        let vy = split.validationY.slice(begin: [0], size: [nv])
+        let split = try FashionMNIST().trainValidationSplit(trainSamples: try context.int("train_samples"),
+                                                           validationSamples: try context.int("validation_samples"))
+        let x = split.x.reshaped([split.x.shape[0], 784]), y = split.y
+        let vx = split.validationX.reshaped([split.validationX.shape[0], 784]), vy = split.validationY
 
         let model: Model
         switch try context.string("variant") {

@@ -21,14 +21,10 @@ final class FashionMLP: Experiment {
     }
 
     override func run(_ context: ExperimentContext) throws {
-        let data = try FashionMNIST()
-        let split = data.trainValidationSplit()
-        let trainCount = min(try context.int("train_samples"), split.x.shape[0])
-        let validationCount = min(try context.int("validation_samples"), split.validationX.shape[0])
-        let x = split.x.slice(begin: [0, 0, 0], size: [trainCount, 28, 28]).reshaped([trainCount, 784])
-        let y = split.y.slice(begin: [0], size: [trainCount])
-        let vx = split.validationX.slice(begin: [0, 0, 0], size: [validationCount, 28, 28]).reshaped([validationCount, 784])
-        let vy = split.validationY.slice(begin: [0], size: [validationCount])
+        let split = try FashionMNIST().trainValidationSplit(trainSamples: try context.int("train_samples"),
+                                                           validationSamples: try context.int("validation_samples"))
+        let x = split.x.reshaped([split.x.shape[0], 784]), y = split.y
+        let vx = split.validationX.reshaped([split.validationX.shape[0], 784]), vy = split.validationY
 
         let model = try SeedModels.fashionMLP(units: try context.int("units"), dropout: try context.double("dropout"))
         let variant = try context.string("variant")

@@ -11,14 +11,10 @@ final class VGGCNN: Experiment {
     }
 
     override func run(_ context: ExperimentContext) throws {
-        let data = try FashionMNIST()
-        let split = data.trainValidationSplit()
-        let n = min(try context.int("train_samples"), split.x.shape[0])
-        let nv = min(try context.int("validation_samples"), split.validationX.shape[0])
-        let x = split.x.slice(begin: [0, 0, 0], size: [n, 28, 28]).reshaped([n, 28, 28, 1])
-        let y = split.y.slice(begin: [0], size: [n]).oneHot(depth: 10)
-        let vx = split.validationX.slice(begin: [0, 0, 0], size: [nv, 28, 28]).reshaped([nv, 28, 28, 1])
-        let vy = split.validationY.slice(begin: [0], size: [nv]).oneHot(depth: 10)
+        let split = try FashionMNIST().trainValidationSplit(trainSamples: try context.int("train_samples"),
+                                                           validationSamples: try context.int("validation_samples"))
+        let x = split.x.reshaped([split.x.shape[0], 28, 28, 1]), y = split.y.oneHot(depth: 10)
+        let vx = split.validationX.reshaped([split.validationX.shape[0], 28, 28, 1]), vy = split.validationY.oneHot(depth: 10)
 
         // Augmentation (off by default): random flips, rotations and zooms in the model, active
         // in training only, so evaluation and the saved model see the images unchanged.

@@ -59,11 +59,14 @@ public struct FashionMNIST {
         return out
     }
 
-    /// The benchmark split: the first 50,000 training images for training, the last 10,000 for validation.
-    public func trainValidationSplit(trainCount requested: Int = 50_000) -> (x: Tensor, y: Tensor, validationX: Tensor, validationY: Tensor) {
-        let n = trainCount
-        let k = min(requested, n)
-        return (trainImages(0..<k), trainLabels.slice(begin: [0], size: [k]),
-                trainImages(k..<n), trainLabels.slice(begin: [k], size: [n - k]))
+    /// The benchmark split: the first 50,000 training images for training, the last 10,000 for
+    /// validation; of each part, at most the first `trainSamples` and `validationSamples` (only
+    /// those are converted to floats).
+    public func trainValidationSplit(trainCount requested: Int = 50_000, trainSamples: Int = .max, validationSamples: Int = .max)
+        -> (x: Tensor, y: Tensor, validationX: Tensor, validationY: Tensor) {
+        let k = min(max(requested, 0), trainCount)
+        let n = min(max(trainSamples, 0), k), nv = min(max(validationSamples, 0), trainCount - k)
+        return (trainImages(0..<n), trainLabels.slice(begin: [0], size: [n]),
+                trainImages(k..<(k + nv)), trainLabels.slice(begin: [k], size: [nv]))
     }
 }
