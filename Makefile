@@ -14,9 +14,15 @@ TEST_DEB_PACKAGES := file openmpi-bin iproute2
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV := .venv-test
 VENV_STAMP := $(VENV)/.requirements-installed
+# The peer frameworks of `make bench-peers` (Keras-TF, Keras-JAX, PyTorch CPU): a venv of its own,
+# several GB, made only by that target (never by CI or `make test`).
+PEER_VENV := .venv-peers
+PEER_VENV_STAMP := $(PEER_VENV)/.requirements-installed
+PEER_WHEELS ?= /opt/wheels
+PEER_TORCH := torch==2.13.0+cpu
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: demo test fuzz bench deps venv build clean
+.PHONY: demo test fuzz bench bench-peers venv-peers deps venv build clean
 
 ## Install the Debian packages that are missing (apt lists are refreshed first: a fresh
 ## machine has empty ones).
@@ -79,6 +85,34 @@ bench: deps
 	swift build -c release
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE .build/release/keel doctor
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE .build/release/keel bench --json .build/bench.json
+
+## The peer venv: keras 3.15.1, tensorflow-cpu, jax[cpu] from pip; torch's CPU wheel from PEER_WHEELS
+## (`pip install torch` would fetch a CUDA build of several GB), with --no-deps and no index.
+venv-peers: $(PEER_VENV_STAMP)
+$(PEER_VENV_STAMP): bench/peers/requirements-peers.txt
+	@if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then \
+	  $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y python3-venv; \
+	fi
+	@if ! ls $(PEER_WHEELS)/torch-2.13.0+cpu-*.whl >/dev/null 2>&1; then \
+	  echo "venv-peers: the torch CPU wheel: expected $(PEER_WHEELS)/torch-2.13.0+cpu-*.whl (set PEER_WHEELS=<dir>), found: $$(ls $(PEER_WHEELS) 2>&1 | tr '\n' ' ')" >&2; \
+	  exit 2; \
+	fi
+	python3 -m venv $(PEER_VENV)
+	$(PEER_VENV)/bin/python -m pip install --quiet -r bench/peers/requirements-peers.txt
+	$(PEER_VENV)/bin/python -m pip install --quiet --no-deps --no-index --find-links $(PEER_WHEELS) '$(PEER_TORCH)'
+	$(PEER_VENV)/bin/python -c 'import keras, tensorflow, jax, torch; assert torch.__version__.endswith("+cpu"), torch.__version__; print("peer venv: keras", keras.__version__, "tensorflow", tensorflow.__version__, "jax", jax.__version__, "torch", torch.__version__)'
+	touch $@
+
+## Keel against Keras-TF, Keras-JAX and PyTorch side by side, in one run on this machine: `keel bench`,
+## every peer's W1-W5, sgemm 1024 and sequence workloads (bench/peers/), then `keel bench` again, each
+## process pinned to CPUs 0,1 after the machine is quiet. One table (Keel, every peer, the fastest,
+## Keel's ratio to it), also in .build/bench-peers.json; the logs in .build/bench-peers/.
+## BENCH_PEERS_FLAGS passes options to bench/peers/run_peers.py (e.g. --workloads w1,w2 --quick).
+BENCH_PEERS_FLAGS ?=
+bench-peers: deps venv-peers
+	swift build -c release
+	python3 bench/peers/run_peers.py --keel .build/release/keel --python $(PEER_VENV)/bin/python \
+	  --json .build/bench-peers.json --work .build/bench-peers $(BENCH_PEERS_FLAGS)
 
 clean:
 	rm -rf .build $(VENV)

@@ -6,9 +6,15 @@ mha_step:  batch 32, sequence 128 of width 128, MultiHeadAttention(4 heads of 32
 Figure: the median time per training step after 5 warm-up steps (Keras: `fit`, one epoch of 24
 batches, measured between batch ends as Keel's BatchGapTimer does; PyTorch: the equivalent eager loop).
 Prints one JSON line per workload. Usage: python sequence_bench.py {keras,torch} {lstm_step,mha_step}
+Keras runs on KERAS_BACKEND (default jax; `make bench-peers` also runs it with tensorflow). Threads as
+in RESULTS.md (peerlib.pin_threads: 2 everywhere, TF inter-op 1).
 """
 import json, os, sys, time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import peerlib
+
+peerlib.pin_threads()
 os.environ.setdefault("KERAS_BACKEND", "jax")
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
 import numpy as np
@@ -23,13 +29,20 @@ y = (np.arange(batches * batch) % 10).astype("int32")
 
 
 def median_gap(ends):
-    gaps = np.diff(np.array(ends))[5:]
-    return float(np.median(gaps) * 1000)
+    # Keel's BatchGapTimer(warmUp: 5): the gaps from the 5th batch end on, their upper median.
+    gaps = np.diff(np.array(ends))[4:]
+    return float(peerlib.median(gaps) * 1000)
 
 
 if framework == "keras":
     import keras
     from keras import layers
+
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        tf.config.threading.set_intra_op_parallelism_threads(peerlib.THREADS)
+        tf.config.threading.set_inter_op_parallelism_threads(peerlib.TF_INTEROP)
 
     inputs = keras.Input((steps, width))
     if workload == "lstm_step":
@@ -50,7 +63,7 @@ if framework == "keras":
     ends = Ends()
     model.fit(x, y, batch_size=batch, epochs=1, verbose=0, shuffle=False, callbacks=[ends])
     value = median_gap(ends.ends)
-    label = "keras-jax"
+    label = f"keras-{keras.backend.backend()}"
 else:
     import torch
 
