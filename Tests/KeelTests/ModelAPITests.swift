@@ -355,7 +355,7 @@ final class ModelAPITests: XCTestCase {
         XCTAssertEqual(wider.weights.map(\.shape), [[3, 5], [5], [5, 1], [1]])
 
         XCTAssertEqual(message { try cloneModel(SubclassedModel(name: "custom")) },
-                       "cloneModel(Functional model 'custom'): expected a Sequential or Functional model "
+                       "cloneModel(SubclassedModel model 'custom'): expected a Sequential or Functional model "
                        + "(for a subclassed model, make a new instance), found a subclassed model (SubclassedModel)")
     }
 }

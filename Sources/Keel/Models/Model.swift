@@ -179,7 +179,11 @@ open class Model: Layer {
 
     open override var usesTrainingFlag: Bool { layers.contains { $0.usesTrainingFlag } }
 
-    open override var nameForMessages: String { "\(Self.kerasClassName) model '\(name)'" }
+    /// A subclassed model goes by its own class, as Keras names it (`CustomerTicketModel model
+    /// 'customer_ticket_model'`); Functional and Sequential ones by theirs.
+    open override var nameForMessages: String {
+        "\(isFunctional ? Self.kerasClassName : String(describing: type(of: self))) model '\(name)'"
+    }
 
     open override var inputCount: InputCount { .exactly(max(graph?.inputs.count ?? 1, 1)) }
 
