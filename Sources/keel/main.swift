@@ -14,6 +14,14 @@ func chooseOpenBLASCoreType() {
     setenv("OPENBLAS_CORETYPE", "SkylakeX", 0)
 }
 
+/// One thread count for OpenBLAS and Keel's own kernels: KEEL_NUM_THREADS (a positive integer)
+/// is also OpenBLAS's, unless OPENBLAS_NUM_THREADS says otherwise, so that one setting keeps the
+/// two from oversubscribing the cores. OpenBLAS reads it when the library loads.
+func shareThreadCountWithOpenBLAS() {
+    guard let text = getenv("KEEL_NUM_THREADS"), atoi(text) > 0 else { return }
+    setenv("OPENBLAS_NUM_THREADS", text, 0)
+}
+
 func cpuHasAVX512() -> Bool {
     guard let file = fopen("/proc/cpuinfo", "r") else { return false }
     defer { fclose(file) }
@@ -44,6 +52,7 @@ func fail(_ message: String) -> Never {
 }
 
 chooseOpenBLASCoreType()
+shareThreadCountWithOpenBLAS()
 // OpenBLAS's idle threads spin for 2^28 cycles after each call by default, taking the core that
 // Keel's own parallel kernels need between matrix products; 2^10 measured ~10% faster steps.
 setenv("OPENBLAS_THREAD_TIMEOUT", "10", 0)

@@ -41,6 +41,19 @@ final class LauncherTests: XCTestCase {
         XCTAssertTrue(chosen.stdout.contains("core Sandybridge"), chosen.stdout)
     }
 
+    /// KEEL_NUM_THREADS sets OpenBLAS's threads too, unless OPENBLAS_NUM_THREADS is given.
+    func testKeelNumThreadsIsAlsoOpenBLASsThreadCount() throws {
+        func version(_ environment: [String: String?]) throws -> String {
+            let result = try runProcess(keel, ["--version"], environment: environment)
+            XCTAssertEqual(result.status, 0, result.stderr)
+            return result.stdout
+        }
+        XCTAssertTrue(try version(["KEEL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": nil]).contains(", 1 thread)"))
+        XCTAssertTrue(try version(["KEEL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "2"]).contains(", 2 threads)"))
+        let ignored = try version(["KEEL_NUM_THREADS": "many", "OPENBLAS_NUM_THREADS": nil])
+        XCTAssertFalse(ignored.contains(", 0 threads)"), ignored)
+    }
+
     func testMissingEngineLibraryIsOneClearSentence() throws {
         let directory = ProjectPaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
