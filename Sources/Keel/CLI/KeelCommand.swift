@@ -16,7 +16,7 @@ struct KeelCommand: ParsableCommand {
     }
 
     static func versionText() -> String {
-        "keel \(KeelVersion.string) (BLAS: OpenBLAS core \(BLAS.coreName), \(BLAS.threadCount) threads)"
+        "keel \(KeelVersion.string) (BLAS: OpenBLAS core \(BLAS.coreName), \(BLAS.threadCount) thread\(BLAS.threadCount == 1 ? "" : "s"))"
     }
 }
 
@@ -43,6 +43,9 @@ public func keelMain(argc: Int32, argv: UnsafeMutablePointer<UnsafeMutablePointe
         if !message.isEmpty {
             if code == .success { print(message) } else { printError(message) }
         }
+        // This rank has said why it stops: mpirun ending it while it leaves MPI must not add
+        // "stopped by mpirun" as if another rank were the cause.
+        if code != .success && Distributed.isActive { TerminationNotice.silence() }
         return code.rawValue
     }
 }

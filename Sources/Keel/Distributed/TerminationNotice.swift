@@ -20,6 +20,13 @@ enum TerminationNotice {
         }
     }
 
+    /// Once this rank has printed why it stops, a SIGTERM from mpirun (another rank ended while
+    /// this one was leaving) adds nothing: the handler then exits without a message.
+    static func silence() {
+        length = 0
+        message = nil
+    }
+
     /// Names the run directory in the message once the run has one.
     static func prepare(runDirectory: String?) {
         let resume = runDirectory.map { "; `mpirun -np \(place.size) keel resume \($0)` continues it from its last checkpoint" } ?? ""
