@@ -97,6 +97,23 @@ def timed_median(repetitions, body):
     return median([_timed(body) for _ in range(repetitions)])
 
 
+def time_steps(step, warm, steps):
+    """W3's timing, as Keel's: the first call (compilation included) timed alone, warm - 1 more
+    warm-up calls, then `steps` timed calls. Returns (first call's seconds, the timed calls'
+    seconds, what the last call returned)."""
+    t0 = now()
+    step()
+    first = now() - t0
+    for _ in range(warm - 1):
+        step()
+    times, result = [], None
+    for _ in range(steps):
+        t0 = now()
+        result = step()
+        times.append(now() - t0)
+    return first, times, result
+
+
 def _timed(body):
     t0 = now()
     body()

@@ -201,16 +201,7 @@ def w3():
             p.requires_grad_(True)
         return float(d_loss.detach()), float(g_loss.detach())
 
-    t0 = P.now()
-    step()
-    first = P.now() - t0
-    for _ in range(warm - 1):
-        step()
-    times = []
-    for _ in range(steps):
-        t0 = P.now()
-        d, g = step()
-        times.append(P.now() - t0)
+    first, times, (d, g) = P.time_steps(step, warm, steps)
     emit({"w3_dcgan_step": 1e3 * P.median(times)}, warm_up_steps=warm, timed_steps=steps,
          first_step_s=round(first, 3), d_loss=round(d, 4), g_loss=round(g, 4))
 
