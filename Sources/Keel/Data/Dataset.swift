@@ -111,8 +111,8 @@ public enum Cardinality: Equatable, CustomStringConvertible {
     }
 }
 
-/// The randomness of one iteration: every random node derives its generator from `seed` (or its
-/// own seed) and `epoch`, so an iteration is a function of these two numbers.
+/// The randomness of one iteration: a random node derives its generator from `seed`, or from a
+/// seed of its own and `epoch`, so an iteration is a function of these two numbers.
 struct IterationContext {
     /// Drawn afresh for each iteration (from fit's generator or the caller's): stages without a
     /// seed of their own take their randomness from it alone, so an iteration's order follows the

@@ -58,6 +58,8 @@ open class Model: Layer {
     }
 
     public var isFunctional: Bool { graph != nil }
+    /// A model whose `call` is hand-written (neither Functional nor a Sequential, built or not).
+    public var isSubclassed: Bool { graph == nil && !(self is Sequential) }
     public var inputs: [SymbolicTensor] { graph?.inputs ?? [] }
     public var outputs: [SymbolicTensor] { graph?.outputs ?? [] }
     var graphNodes: [Node] { graph?.nodes ?? [] }
@@ -182,7 +184,7 @@ open class Model: Layer {
     /// A subclassed model goes by its own class, as Keras names it (`CustomerTicketModel model
     /// 'customer_ticket_model'`); Functional and Sequential ones by theirs.
     open override var nameForMessages: String {
-        "\(isFunctional ? Self.kerasClassName : String(describing: type(of: self))) model '\(name)'"
+        "\(isSubclassed ? String(describing: type(of: self)) : Self.kerasClassName) model '\(name)'"
     }
 
     open override var inputCount: InputCount { .exactly(max(graph?.inputs.count ?? 1, 1)) }

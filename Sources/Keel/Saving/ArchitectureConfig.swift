@@ -2,7 +2,7 @@
 /// Keras can rebuild from JSON: Sequential and Functional.
 enum ArchitectureConfig {
     static func json(of model: Model) throws -> JSONValue {
-        guard model is Sequential || model.isFunctional else {
+        guard !model.isSubclassed else {
             throw KeelError("model '\(model.name)' (\(type(of: model)))",
                             expected: "a Sequential or Functional model, whose architecture a file can hold",
                             found: "a subclassed model (save its weights with saveWeights(to:) and rebuild it in code)")

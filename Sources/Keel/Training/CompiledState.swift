@@ -6,6 +6,8 @@ public final class CompiledState {
     public let outputNames: [String]
     /// False for a subclassed model's outputs: as in Keras, its metrics keep their own names.
     let outputsHaveNames: Bool
+    /// Whether any loss or metric reads the targets (a model trained only on its own losses needs none).
+    private let scoresTargets: Bool
     public let losses: [Loss?]
     public let lossWeights: [Float]
     let lossSpecs: [LossSpec?]
@@ -26,6 +28,7 @@ public final class CompiledState {
         self.lossWeights = lossWeights
         self.metricSpecs = metrics
         self.weightedMetricSpecs = weightedMetrics
+        scoresTargets = losses.contains { $0 != nil } || !(metrics + weightedMetrics).joined().isEmpty
         // Names are resolved on the first batch, from its shapes; one that can never resolve, or a
         // metric object with a bad hyper-parameter, is an error here rather than a missing log.
         for spec in (metrics + weightedMetrics).joined() {
@@ -69,7 +72,6 @@ public final class CompiledState {
                             expected: "\(count) output\(count == 1 ? "" : "s") (compile with one loss per output: loss: .perOutput([...]))",
                             found: "\(yPred.count)")
         }
-        let scoresTargets = losses.contains { $0 != nil } || !(metricSpecs + weightedMetricSpecs).joined().isEmpty
         guard yTrue.count == count || !scoresTargets else {
             throw KeelError("targets for \(model.nameForMessages), compiled for \(count) output\(count == 1 ? "" : "s")",
                             expected: "\(count) target array\(count == 1 ? "" : "s")", found: "\(yTrue.count)")

@@ -11,7 +11,7 @@ extension Model {
         // says how many it has, and each output's logs are named after its loss.
         var names = outputNames
         var outputsHaveNames = true
-        if !isFunctional, case .perOutput(let list) = loss, list.count > 1 {
+        if isSubclassed, case .perOutput(let list) = loss, list.count > 1 {
             names = list.enumerated().map { index, spec in spec?.nameForUnnamedOutput ?? "output_\(index + 1)" }
             outputsHaveNames = false
         }
