@@ -45,6 +45,17 @@ def adam(parameters, lr=1e-3):
     return torch.optim.Adam(parameters, lr=lr, betas=(0.9, 0.999), eps=1e-7)
 
 
+def fit_step(model, optimizer, x, y):
+    """One step of a hand-written `fit`: forward, cross-entropy from logits, backward, update.
+    Returns the logits and the loss, detached."""
+    logits = model(x)
+    loss = F.cross_entropy(logits, y)
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    optimizer.step()
+    return logits.detach(), loss.detach()
+
+
 # ---------------------------------------------------------------------------------------- W1
 def w1():
     """The custom loop: MLP 784-64-64-10 on logits, SGD 1e-3, cross-entropy, a running accuracy,
@@ -123,13 +134,9 @@ def w2():
             timer.batch_begin()
             j = perm[i:i + 32]
             x, y = xt[j], yt[j]
-            logits = model(x)
-            loss = F.cross_entropy(logits, y)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            correct += (logits.detach().argmax(1) == y).sum()
-            float(loss.detach())  # Keras's fit reads the logs (loss, accuracy) after each batch
+            logits, loss = fit_step(model, optimizer, x, y)
+            correct += (logits.argmax(1) == y).sum()
+            float(loss)  # Keras's fit reads the logs (loss, accuracy) after each batch
             timer.batch_end()
         model.eval()
         with torch.no_grad():
@@ -233,12 +240,8 @@ def w4():
     for i in range(0, count, 64):
         j = perm[i:i + 64]
         x, y = xt[j], yt[j]
-        logits = model(x)
-        loss = F.cross_entropy(logits, y)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
-        float(loss.detach()), float((logits.detach().argmax(1) == y).float().mean())  # fit's logs
+        logits, loss = fit_step(model, optimizer, x, y)
+        float(loss), float((logits.argmax(1) == y).float().mean())  # fit's logs
         gaps.end()
     params = sum(p.numel() for p in model.parameters()) + sum(b.numel() for b in model.buffers() if b.dtype.is_floating_point)
     emit({"w4_vgg_step": gaps.median_ms()}, timed_gaps=len(gaps.gaps), params=params)
