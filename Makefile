@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := demo
 
-DEB_PACKAGES := libhdf5-dev libpng-dev libcsv-dev libturbojpeg0-dev libopenblas-dev zlib1g-dev pkg-config \
+DEB_PACKAGES := libhdf5-dev libpng-dev libcsv-dev libturbojpeg0-dev libopenblas-dev libopenblas0-openmp libdnnl-dev zlib1g-dev pkg-config \
                 libopenmpi-dev dataset-fashion-mnist
 # Only the tests need these: `file` recognises the PNGs Keel writes; mpirun (openmpi-bin) and ip
 # (iproute2) start the distributed tests' ranks and their network namespaces.

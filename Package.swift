@@ -29,14 +29,20 @@ let package = Package(
         // zlib for gzip; not named CZlib because ZIPFoundation already defines a module by that name.
         .systemLibrary(name: "CKeelZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
-        // Loops Swift cannot vectorise (square roots), in C with per-CPU clones.
-        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
+        // Loops Swift cannot vectorise (square roots), in C with per-CPU clones, and the door to the
+        // OpenMP thread pool (libgomp) that every parallel kernel shares.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])],
+                linkerSettings: [.linkedLibrary("gomp")]),
         // Open MPI for distributed training, opened with dlopen when a job starts: the header comes
         // from Debian's libopenmpi-dev, the library is not linked (see Sources/CKeelMPI).
         .target(name: "CKeelMPI", cSettings: [.unsafeFlags([
             "-I/usr/lib/x86_64-linux-gnu/openmpi/include", "-I/usr/lib/aarch64-linux-gnu/openmpi/include",
         ])]),
-        .target(name: "KeelTensor", dependencies: ["CBLAS", "CKernels"],
+        // oneDNN (Debian's libdnnl-dev) for convolutions: a few C calls that make and run its
+        // primitives, so Swift sees plain functions instead of oneDNN's descriptor structs. The
+        // library is opened on the first convolution (see Sources/CKeelDNNL), not linked.
+        .target(name: "CKeelDNNL", cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "KeelTensor", dependencies: ["CBLAS", "CKernels", "CKeelDNNL"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .target(name: "KeelIO", dependencies: [
             "CHDF5", "CPNG", "CCSV", "CTurboJPEG", "CKeelZlib",

@@ -14,12 +14,25 @@ func chooseOpenBLASCoreType() {
     setenv("OPENBLAS_CORETYPE", "SkylakeX", 0)
 }
 
-/// One thread count for OpenBLAS and Keel's own kernels: KEEL_NUM_THREADS (a positive integer)
-/// is also OpenBLAS's, unless OPENBLAS_NUM_THREADS says otherwise, so that one setting keeps the
-/// two from oversubscribing the cores. OpenBLAS reads it when the library loads.
-func shareThreadCountWithOpenBLAS() {
+/// One thread count for every kernel: KEEL_NUM_THREADS (a positive integer) is also OpenMP's
+/// (Keel's own loops, oneDNN) and OpenBLAS's, unless OMP_NUM_THREADS or OPENBLAS_NUM_THREADS say
+/// otherwise. The libraries read them when they load.
+func shareThreadCount() {
     guard let text = getenv("KEEL_NUM_THREADS"), atoi(text) > 0 else { return }
+    setenv("OMP_NUM_THREADS", text, 0)
     setenv("OPENBLAS_NUM_THREADS", text, 0)
+}
+
+/// Debian's default OpenBLAS runs on threads of its own, which spin between calls on the cores
+/// oneDNN's and Keel's kernels (OpenMP) need next. Its OpenMP build (libopenblas0-openmp) runs on
+/// their thread pool instead; loaded first, it is the libopenblas.so.0 that libKeel.so binds to
+/// (the loader matches a library's needs by soname against what is already loaded). Without it,
+/// the default build serves.
+func preferOpenBLASOnOpenMP() {
+    var name = utsname()
+    uname(&name)
+    let machine = withUnsafeBytes(of: &name.machine) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+    _ = dlopen("/usr/lib/\(machine)-linux-gnu/openblas-openmp/libopenblas.so.0", RTLD_NOW | RTLD_GLOBAL)
 }
 
 func cpuHasAVX512() -> Bool {
@@ -52,10 +65,16 @@ func fail(_ message: String) -> Never {
 }
 
 chooseOpenBLASCoreType()
-shareThreadCountWithOpenBLAS()
-// OpenBLAS's idle threads spin for 2^28 cycles after each call by default, taking the core that
-// Keel's own parallel kernels need between matrix products; 2^10 measured ~10% faster steps.
+shareThreadCount()
+// When the pthreads build serves: its idle threads spin for 2^28 cycles after each call by
+// default, taking the core that Keel's own parallel kernels need between matrix products; 2^10
+// measured ~10% faster steps.
 setenv("OPENBLAS_THREAD_TIMEOUT", "10", 0)
+// OpenMP's idle threads spin 300,000 times by default before sleeping; with the pool's threads,
+// the data pipeline's thread and the main thread on two cores that left some processes of W2 at
+// twice the step time, 100,000 did not (six runs each) and keeps the hand-off between kernels fast.
+setenv("GOMP_SPINCOUNT", "100000", 0)
+preferOpenBLASOnOpenMP()
 let libraryPath = executableDirectory() + "/libKeel.so"
 guard let engine = dlopen(libraryPath, RTLD_NOW | RTLD_GLOBAL) else {
     let reason = dlerror().map { String(cString: $0) } ?? "unknown error"

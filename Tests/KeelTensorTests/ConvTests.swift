@@ -140,41 +140,82 @@ final class ConvTests: XCTestCase {
         }
     }
 
+    /// The im2col + GEMM path (what runs when oneDNN refuses a geometry) computes what oneDNN
+    /// computes, in all three directions, over the reference test's geometries (strides, dilation,
+    /// padding, 1×1, few channels).
+    func testIm2colFallbackMatchesOneDNN() {
+        let geometries = [
+            ConvGeometry(batch: 2, height: 5, width: 5, inChannels: 2, kernelHeight: 3, kernelWidth: 3, outChannels: 3,
+                         strideY: 1, strideX: 1, dilationY: 1, dilationX: 1, padTop: 1, padLeft: 1, outHeight: 5, outWidth: 5),
+            ConvGeometry(batch: 1, height: 6, width: 7, inChannels: 2, kernelHeight: 3, kernelWidth: 3, outChannels: 2,
+                         strideY: 2, strideX: 2, dilationY: 1, dilationX: 1, padTop: 0, padLeft: 1, outHeight: 3, outWidth: 4),
+            ConvGeometry(batch: 1, height: 7, width: 8, inChannels: 2, kernelHeight: 2, kernelWidth: 3, outChannels: 2,
+                         strideY: 1, strideX: 1, dilationY: 2, dilationX: 1, padTop: 0, padLeft: 0, outHeight: 5, outWidth: 6),
+            ConvGeometry(batch: 2, height: 3, width: 4, inChannels: 3, kernelHeight: 1, kernelWidth: 1, outChannels: 2,
+                         strideY: 1, strideX: 1, dilationY: 1, dilationX: 1, padTop: 0, padLeft: 0, outHeight: 3, outWidth: 4),
+            ConvGeometry(batch: 1, height: 7, width: 8, inChannels: 3, kernelHeight: 3, kernelWidth: 2, outChannels: 17,
+                         strideY: 2, strideX: 1, dilationY: 1, dilationX: 2, padTop: 1, padLeft: 1, outHeight: 4, outWidth: 8),
+            // Stride 2 with an input row and column the kernel never reaches ('valid').
+            ConvGeometry(batch: 2, height: 8, width: 8, inChannels: 16, kernelHeight: 3, kernelWidth: 3, outChannels: 16,
+                         strideY: 2, strideX: 2, dilationY: 1, dilationX: 1, padTop: 0, padLeft: 0, outHeight: 3, outWidth: 3),
+        ]
+        for g in geometries {
+            for direction in [OneDNNConvolution.Direction.forward, .backwardData, .backwardWeights] {
+                XCTAssertNotNil(OneDNNConvolution.implementation(direction, g), "oneDNN runs \(direction) for \(g)")
+            }
+            var random = TestRandom(seed: 63)
+            let x = Tensor.testUniform(g.inputShape, &random), kernel = Tensor.testUniform(g.kernelShape, &random)
+            let cotangent = Tensor.testUniform(g.outputShape, &random)
+            let library = kernelResults(x, kernel, cotangent, g, ConvKernels.forward, ConvKernels.backpropInput, ConvKernels.backpropKernel)
+            let fallback = kernelResults(x, kernel, cotangent, g, Im2colConvKernels.forward, Im2colConvKernels.backpropInput,
+                                         Im2colConvKernels.backpropKernel)
+            assertClose(fallback.y, library.y, absolute: 1e-5, relative: 1e-5, "forward \(g)")
+            assertClose(fallback.dx, library.dx, absolute: 1e-5, relative: 1e-5, "input gradient \(g)")
+            assertClose(fallback.dk, library.dk, absolute: 1e-4, relative: 1e-5, "kernel gradient \(g)")
+        }
+    }
+
+    private typealias Kernel = (UnsafePointer<Float>, UnsafePointer<Float>, ConvGeometry, UnsafeMutablePointer<Float>) -> Void
+
+    /// y = conv(x, kernel), dx and dkernel for the cotangent, straight from the given kernels.
+    private func kernelResults(_ x: Tensor, _ kernel: Tensor, _ cotangent: Tensor, _ g: ConvGeometry,
+                               _ forward: Kernel, _ backpropInput: Kernel, _ backpropKernel: Kernel) -> (y: [Float], dx: [Float], dk: [Float]) {
+        let y = Tensor(uninitializedShape: g.outputShape), dx = Tensor(uninitializedShape: g.inputShape)
+        let dk = Tensor(uninitializedShape: g.kernelShape)
+        forward(x.storage.floats, kernel.storage.floats, g, y.storage.floats)
+        backpropInput(cotangent.storage.floats, kernel.storage.floats, g, dx.storage.floats)
+        backpropKernel(x.storage.floats, cotangent.storage.floats, g, dk.storage.floats)
+        return (y.scalars, dx.scalars, dk.scalars)
+    }
+
     /// Images big enough that the im2col matrix is built two images at a time, for a batch of
-    /// three (two chunks, the last one partial): the batch result and both gradients must
-    /// equal the per-image ones (kernel gradients summed).
+    /// three (two chunks, the last one partial): the batch result and both gradients of the im2col
+    /// path must equal the per-image ones (kernel gradients summed).
     func testChunkedBatchEqualsPerImageResults() {
         let channels = 4, patch = 3 * 3 * channels
         // About 2.5 images' worth of patch rows fill one chunk.
-        let side = Int((Double(ConvKernels.chunkElements) / Double(patch) / 2.5).squareRoot())
-        let geometry = ConvGeometry(batch: 3, height: side + 2, width: side + 2, inChannels: channels,
-                                    kernelHeight: 3, kernelWidth: 3, outChannels: 2, strideY: 1, strideX: 1,
-                                    dilationY: 1, dilationX: 1, padTop: 0, padLeft: 0, outHeight: side, outWidth: side)
-        XCTAssertEqual(ConvKernels.imagesPerChunk(geometry), 2, "the batch must span two chunks")
+        let side = Int((Double(Im2colConvKernels.chunkElements) / Double(patch) / 2.5).squareRoot())
+        func geometry(batch: Int) -> ConvGeometry {
+            ConvGeometry(batch: batch, height: side + 2, width: side + 2, inChannels: channels,
+                         kernelHeight: 3, kernelWidth: 3, outChannels: 2, strideY: 1, strideX: 1,
+                         dilationY: 1, dilationX: 1, padTop: 0, padLeft: 0, outHeight: side, outWidth: side)
+        }
+        XCTAssertEqual(Im2colConvKernels.imagesPerChunk(geometry(batch: 3)), 2, "the batch must span two chunks")
         var random = TestRandom(seed: 62)
-        let x = Tensor.testUniform(geometry.inputShape, &random)
-        let kernel = Tensor.testUniform(geometry.kernelShape, &random)
-        let cotangent = Tensor.testUniform(geometry.outputShape, &random)
+        let x = Tensor.testUniform(geometry(batch: 3).inputShape, &random)
+        let kernel = Tensor.testUniform(geometry(batch: 3).kernelShape, &random)
+        let cotangent = Tensor.testUniform(geometry(batch: 3).outputShape, &random)
 
         func image(_ t: Tensor, _ i: Int) -> Tensor { t.slice(begin: [i, 0, 0, 0], size: [1, -1, -1, -1]) }
-        let batch = convolutionAndGradients(x, kernel, cotangent)
-        let single = (0..<3).map { convolutionAndGradients(image(x, $0), kernel, image(cotangent, $0)) }
-        assertClose(batch.y.scalars, single.flatMap(\.y.scalars), absolute: 1e-4, relative: 1e-4, "forward")
-        assertClose(batch.dx.scalars, single.flatMap(\.dx.scalars), absolute: 1e-4, relative: 1e-4, "input gradient")
-        assertClose(batch.dk.scalars, (single[0].dk + single[1].dk + single[2].dk).scalars,
-                    absolute: 1e-3, relative: 1e-4, "kernel gradient")
-    }
-
-    /// conv2d(x, K) and the gradients of Σ conv2d(x, K)·R with respect to x and K.
-    private func convolutionAndGradients(_ x: Tensor, _ kernel: Tensor, _ cotangent: Tensor) -> (y: Tensor, dx: Tensor, dk: Tensor) {
-        let tape = GradientTape()
-        let (y, loss) = tape.record { () -> (Tensor, Tensor) in
-            tape.watch(x)
-            tape.watch(kernel)
-            let y = x.conv2d(kernel)
-            return (y, (y * cotangent).sum())
+        func im2col(_ x: Tensor, _ cotangent: Tensor, batch: Int) -> (y: [Float], dx: [Float], dk: [Float]) {
+            kernelResults(x, kernel, cotangent, geometry(batch: batch), Im2colConvKernels.forward,
+                          Im2colConvKernels.backpropInput, Im2colConvKernels.backpropKernel)
         }
-        let gradients = tape.gradient(of: loss, wrt: [x, kernel])
-        return (y, gradients[0]!, gradients[1]!)
+        let batch = im2col(x, cotangent, batch: 3)
+        let single = (0..<3).map { im2col(image(x, $0), image(cotangent, $0), batch: 1) }
+        assertClose(batch.y, single.flatMap(\.y), absolute: 1e-4, relative: 1e-4, "forward")
+        assertClose(batch.dx, single.flatMap(\.dx), absolute: 1e-4, relative: 1e-4, "input gradient")
+        let summed = (0..<batch.dk.count).map { i in single[0].dk[i] + single[1].dk[i] + single[2].dk[i] }
+        assertClose(batch.dk, summed, absolute: 1e-3, relative: 1e-4, "kernel gradient")
     }
 }

@@ -15,10 +15,28 @@ void keel_sqrt(const float *x, float *out, long count);
 /* out[i] = 1/√x[i] */
 void keel_rsqrt(const float *x, float *out, long count);
 
-/* Σ a[i]·b[i] (summed in any order, so it vectorises). */
-float keel_dot(const float *a, const float *b, long count);
-
 /* y[i] += alpha·x[i] */
 void keel_axpy(float alpha, const float *x, float *y, long count);
+
+/* Calls body(context, chunk) for chunk in 0..<chunks on the OpenMP (libgomp) thread team that
+ * oneDNN and OpenBLAS's OpenMP build also run on: one pool of threads for every kernel, so a pool
+ * that has just finished never spins on the cores the next kernel needs. */
+void keel_parallel_for(long chunks, void *context, void (*body)(void *context, long chunk));
+
+/* The number of threads a parallel kernel uses (OpenMP's, set by OMP_NUM_THREADS). */
+int keel_parallel_thread_count(void);
+
+/* One image of a convolution with a single output channel (NHWC input, HWIO kernel of kh·kw·c). */
+typedef struct {
+    long height, width, channels, out_height, out_width;
+    long kernel_height, kernel_width, stride_y, stride_x, dilation_y, dilation_x, pad_top, pad_left;
+} keel_single_filter_geometry;
+
+/* y[oy, ox] = Σ over taps inside the image of dot(x[iy, ix, :], kernel[ky, kx, :]) */
+void keel_single_filter_forward(const keel_single_filter_geometry *g, const float *x, const float *kernel, float *y);
+
+/* gradient[ky, kx, :] += Σ over output pixels of dy[oy, ox] · x[iy, ix, :] */
+void keel_single_filter_kernel_gradient(const keel_single_filter_geometry *g, const float *x, const float *dy,
+                                        float *gradient);
 
 #endif

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 
 /// `keel doctor`: proves an installation works: the engine loads, BLAS runs and computes
-/// correct products, the Swift compiler that builds plugins (every experiment is one) is on
+/// correct products, which library runs convolutions, the Swift compiler that builds plugins (every experiment is one) is on
 /// PATH, and the Fashion-MNIST files the default experiments use are present.
 struct DoctorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,6 +28,7 @@ struct DoctorCommand: ParsableCommand {
         }
         print(String(format: "sgemm %d×%d: %.1f GFLOP/s, max relative error %.2g against a naive product",
                      size, size, gflops, check.maxRelativeError))
+        print(ConvolutionLibrary.summary)
         let dataset = FashionMNISTFiles.defaultDirectory
         let present = FashionMNISTFiles.required.filter {
             FileManager.default.fileExists(atPath: dataset + "/" + $0)

@@ -16,7 +16,7 @@ struct KeelCommand: ParsableCommand {
     }
 
     static func versionText() -> String {
-        "keel \(KeelVersion.string) (BLAS: OpenBLAS core \(BLAS.coreName), \(BLAS.threadCount) thread\(BLAS.threadCount == 1 ? "" : "s"))"
+        "keel \(KeelVersion.string) (BLAS: OpenBLAS core \(BLAS.coreName), \(BLAS.threading), \(BLAS.threadCount) thread\(BLAS.threadCount == 1 ? "" : "s"))"
     }
 }
 

@@ -113,7 +113,7 @@ public struct PluginBuilder {
         // The C modules the engine's interfaces mention, and their headers.
         if let root = Engine.packageRoot {
             for module in ["CHDF5", "CPNG", "CCSV", "CTurboJPEG", "CBLAS", "CKeelZlib"] { args += ["-I", "\(root)/Sources/\(module)"] }
-            for module in ["CKernels", "CKeelMPI"] { args += ["-I", "\(root)/Sources/\(module)/include"] }
+            for module in ["CKernels", "CKeelMPI", "CKeelDNNL"] { args += ["-I", "\(root)/Sources/\(module)/include"] }
             let zipModule = "\(root)/.build/checkouts/ZIPFoundation/Sources/CZLib"
             if FileManager.default.fileExists(atPath: zipModule) { args += ["-I", zipModule] }
         }

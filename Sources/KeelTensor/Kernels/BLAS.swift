@@ -10,6 +10,16 @@ public enum BLAS {
 
     public static var threadCount: Int { Int(openblas_get_num_threads()) }
 
+    /// How OpenBLAS runs in parallel: "OpenMP" (the build the launcher loads, sharing Keel's
+    /// thread pool), "pthreads" (Debian's default build, its own threads) or "sequential".
+    public static var threading: String {
+        switch openblas_get_parallel() {
+        case 0: "sequential"
+        case 2: "OpenMP"
+        default: "pthreads"
+        }
+    }
+
     /// OpenBLAS's build configuration string (version and options).
     public static var configuration: String {
         guard let config = openblas_get_config() else { return "unknown" }

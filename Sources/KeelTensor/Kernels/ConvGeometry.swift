@@ -2,7 +2,7 @@
 /// (kh, kw, inChannels, outChannels). `padTop`/`padLeft` are the implicit zero rows/columns
 /// before the input; the output size is given, so the same geometry describes a convolution
 /// and the transposed convolution that runs it backwards.
-public struct ConvGeometry: Equatable {
+public struct ConvGeometry: Hashable {
     public var batch, height, width, inChannels: Int
     public var kernelHeight, kernelWidth, outChannels: Int
     public var strideY, strideX, dilationY, dilationX: Int

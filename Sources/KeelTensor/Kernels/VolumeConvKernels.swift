@@ -3,7 +3,7 @@
 enum VolumeConvKernels {
     static func volumesPerChunk(_ g: VolumeConvGeometry) -> Int {
         let perVolume = Swift.max(1, g.outPositionsPerVolume &* g.patchSize)
-        return Swift.max(1, Swift.min(g.batch, ConvKernels.chunkElements / perVolume))
+        return Swift.max(1, Swift.min(g.batch, Im2colConvKernels.chunkElements / perVolume))
     }
 
     /// Fills `cols` with the patch rows of `volumes` (zeros where a tap falls in the padding).
