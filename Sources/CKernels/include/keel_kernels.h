@@ -26,17 +26,4 @@ void keel_parallel_for(long chunks, void *context, void (*body)(void *context, l
 /* The number of threads a parallel kernel uses (OpenMP's, set by OMP_NUM_THREADS). */
 int keel_parallel_thread_count(void);
 
-/* One image of a convolution with a single output channel (NHWC input, HWIO kernel of kh·kw·c). */
-typedef struct {
-    long height, width, channels, out_height, out_width;
-    long kernel_height, kernel_width, stride_y, stride_x, dilation_y, dilation_x, pad_top, pad_left;
-} keel_single_filter_geometry;
-
-/* y[oy, ox] = Σ over taps inside the image of dot(x[iy, ix, :], kernel[ky, kx, :]) */
-void keel_single_filter_forward(const keel_single_filter_geometry *g, const float *x, const float *kernel, float *y);
-
-/* gradient[ky, kx, :] += Σ over output pixels of dy[oy, ox] · x[iy, ix, :] */
-void keel_single_filter_kernel_gradient(const keel_single_filter_geometry *g, const float *x, const float *dy,
-                                        float *gradient);
-
 #endif
