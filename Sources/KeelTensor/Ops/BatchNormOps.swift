@@ -1,5 +1,6 @@
 /// Batch normalization over every axis but the last (channels-last), in training mode, as one
-/// op: two passes for the statistics and one for the output forward, two passes backward — where
+/// op: two passes for the statistics and one for the output forward, two passes backward (the
+/// forward's statistics reused) — where
 /// the same formula built from elementwise ops takes about twenty passes over the activations.
 extension Tensor {
     /// y = γ·(x − mean)/√(variance + ε) + β with the batch's per-channel mean and (biased)
@@ -23,7 +24,8 @@ extension Tensor {
         if let gamma { inputs.append(gamma) }
         if let beta { inputs.append(beta) }
         let recorded = differentiable(output, inputs, { dy in
-            let gradients = BatchNormKernels.gradients(dy, x: x, gamma: gamma, beta: beta, epsilon: epsilon)
+            let gradients = BatchNormKernels.gradients(dy, x: x, mean: mean, variance: variance, gamma: gamma, beta: beta,
+                                                       epsilon: epsilon)
             var result: [Tensor?] = [gradients.dx]
             if gamma != nil { result.append(gradients.dgamma) }
             if beta != nil { result.append(gradients.dbeta) }
@@ -109,25 +111,25 @@ enum BatchNormKernels {
     /// dx, dγ, dβ of the batch-normalized output. The three results are themselves recorded ops
     /// (their own gradient re-derives the same formula from elementwise ops), so a tape can
     /// differentiate through them again.
-    static func gradients(_ dy: Tensor, x: Tensor, gamma: Tensor?, beta: Tensor?, epsilon: Float)
-        -> (dx: Tensor, dgamma: Tensor, dbeta: Tensor) {
+    static func gradients(_ dy: Tensor, x: Tensor, mean: Tensor, variance: Tensor, gamma: Tensor?, beta: Tensor?,
+                          epsilon: Float) -> (dx: Tensor, dgamma: Tensor, dbeta: Tensor) {
         let channels = x.shape[x.rank - 1], rows = x.count / channels
-        let (mean, variance) = statistics(x)
         let m = UnsafePointer(mean.storage.floats)
         var invstd = [Float](repeating: 0, count: channels)
         for c in 0..<channels { invstd[c] = 1 / (variance.storage.floats[c] + epsilon).squareRoot() }
         let p = UnsafePointer(x.storage.floats), g = UnsafePointer(dy.storage.floats)
-        var sumDy = [Double](repeating: 0, count: channels), sumDyXhat = [Double](repeating: 0, count: channels)
+        // One pass for both sums: Σdy in the first `channels` accumulators, Σdy·x̂ in the next.
+        var sums = [Double](repeating: 0, count: 2 &* channels)
         invstd.withUnsafeBufferPointer { inv in
-            accumulate(rows: rows, channels: channels, into: &sumDy) { row, acc in
-                let gr = g + row &* channels
-                for c in 0..<channels { acc[c] += gr[c] }
-            }
-            accumulate(rows: rows, channels: channels, into: &sumDyXhat) { row, acc in
-                let r = p + row &* channels, gr = g + row &* channels
-                for c in 0..<channels { acc[c] += gr[c] * (r[c] - m[c]) * inv[c] }
+            accumulate(rows: rows, channels: 2 &* channels, into: &sums) { row, acc in
+                let r = p + row &* channels, gr = g + row &* channels, accXhat = acc + channels
+                for c in 0..<channels {
+                    acc[c] += gr[c]
+                    accXhat[c] += gr[c] * (r[c] - m[c]) * inv[c]
+                }
             }
         }
+        let sumDy = Array(sums[0..<channels]), sumDyXhat = Array(sums[channels...])
         let dgamma = Tensor(shape: [channels], scalars: sumDyXhat.map { Float($0) })
         let dbeta = Tensor(shape: [channels], scalars: sumDy.map { Float($0) })
         let dx = Tensor(uninitializedShape: x.shape)
