@@ -62,3 +62,45 @@ void keel_axpy(float alpha, const float *restrict x, float *restrict y, long cou
     for (long i = 0; i < count; i++) y[i] += alpha * x[i];
 }
 
+
+KEEL_CLONES
+void keel_max_pool(const keel_pool_geometry *g, const float *restrict x, long first, long end, float *restrict y,
+                   int *restrict argmax) {
+    const long c = g->channels, per_image = g->out_height * g->out_width;
+    for (long pixel = first; pixel < end; pixel++) {
+        const long image = pixel / per_image, rest = pixel % per_image;
+        const long oy = rest / g->out_width, ox = rest % g->out_width;
+        float *restrict out = y + pixel * c;
+        int *restrict best = argmax + pixel * c;
+        int started = 0;
+        for (long ky = 0; ky < g->pool_height; ky++) {
+            const long iy = oy * g->stride_y - g->pad_top + ky;
+            if (iy < 0 || iy >= g->height) continue;
+            for (long kx = 0; kx < g->pool_width; kx++) {
+                const long ix = ox * g->stride_x - g->pad_left + kx;
+                if (ix < 0 || ix >= g->width) continue;
+                const long base = ((image * g->height + iy) * g->width + ix) * c;
+                const float *restrict row = x + base;
+                if (!started) {
+                    started = 1;
+                    for (long ch = 0; ch < c; ch++) {
+                        out[ch] = row[ch];
+                        best[ch] = (int)(base + ch);
+                    }
+                } else {
+                    for (long ch = 0; ch < c; ch++) {
+                        const int greater = row[ch] > out[ch];
+                        out[ch] = greater ? row[ch] : out[ch];
+                        best[ch] = greater ? (int)(base + ch) : best[ch];
+                    }
+                }
+            }
+        }
+        if (!started) {
+            for (long ch = 0; ch < c; ch++) {
+                out[ch] = -__builtin_inff();
+                best[ch] = -1;
+            }
+        }
+    }
+}

@@ -18,6 +18,17 @@ void keel_rsqrt(const float *x, float *out, long count);
 /* y[i] += alpha·x[i] */
 void keel_axpy(float alpha, const float *x, float *y, long count);
 
+/* A max-pooling window geometry over NHWC images (no dilation). */
+typedef struct {
+    long height, width, channels, out_height, out_width;
+    long pool_height, pool_width, stride_y, stride_x, pad_top, pad_left;
+} keel_pool_geometry;
+
+/* For output pixels first..<end (counted over the whole batch): y = the window's maximum per
+ * channel, argmax = its flat input index (the first on ties; a NaN never replaces and stays once
+ * it starts); a window wholly in the padding gives -inf and -1. */
+void keel_max_pool(const keel_pool_geometry *g, const float *x, long first, long end, float *y, int *argmax);
+
 /* Calls body(context, chunk) for chunk in 0..<chunks on the OpenMP (libgomp) thread team that
  * oneDNN and OpenBLAS's OpenMP build also run on: one pool of threads for every kernel, so a pool
  * that has just finished never spins on the cores the next kernel needs. */

@@ -1,48 +1,19 @@
+internal import CKernels
+
 /// Max and average pooling over NHWC windows. Padded positions never take part: a max
 /// ignores them and an average divides by the number of real pixels (TensorFlow's SAME rule).
 enum PoolingKernels {
     /// For each output pixel and channel: the flat input index of the window's maximum (the first
-    /// one on ties), so the backward pass can route gradients without searching again. The
-    /// window's first real pixel starts the maximum and later ones replace it only when greater,
-    /// a select per channel that vectorises (a NaN never replaces, and stays once it starts).
+    /// one on ties), so the backward pass can route gradients without searching again. In C
+    /// (CKernels), where the per-channel select over a window vectorises.
     static func maxPool(_ x: UnsafePointer<Float>, _ g: ConvGeometry, into y: UnsafeMutablePointer<Float>,
                         argmax: UnsafeMutablePointer<Int32>) {
-        let c = g.inChannels
+        var window = keel_pool_geometry(height: g.height, width: g.width, channels: g.inChannels,
+                                        out_height: g.outHeight, out_width: g.outWidth, pool_height: g.kernelHeight,
+                                        pool_width: g.kernelWidth, stride_y: g.strideY, stride_x: g.strideX,
+                                        pad_top: g.padTop, pad_left: g.padLeft)
         Parallel.forRanges(g.outPixels, threshold: 512) { pixels in
-            for pixel in pixels {
-                let image = pixel / (g.outHeight &* g.outWidth)
-                let rest = pixel % (g.outHeight &* g.outWidth)
-                let oy = rest / g.outWidth, ox = rest % g.outWidth
-                let out = y + pixel &* c, best = argmax + pixel &* c
-                var started = false
-                for ky in 0..<g.kernelHeight {
-                    let iy = oy &* g.strideY &- g.padTop &+ ky
-                    guard iy >= 0 && iy < g.height else { continue }
-                    for kx in 0..<g.kernelWidth {
-                        let ix = ox &* g.strideX &- g.padLeft &+ kx
-                        guard ix >= 0 && ix < g.width else { continue }
-                        let base = ((image &* g.height &+ iy) &* g.width &+ ix) &* c
-                        let row = x + base
-                        if !started {
-                            started = true
-                            for ch in 0..<c {
-                                out[ch] = row[ch]
-                                best[ch] = Int32(truncatingIfNeeded: base &+ ch)
-                            }
-                        } else {
-                            for ch in 0..<c {
-                                let value = row[ch], greater = value > out[ch]
-                                out[ch] = greater ? value : out[ch]
-                                best[ch] = greater ? Int32(truncatingIfNeeded: base &+ ch) : best[ch]
-                            }
-                        }
-                    }
-                }
-                // A window wholly in the padding (never with Keras's paddings): no maximum.
-                if !started {
-                    for ch in 0..<c { out[ch] = -.infinity; best[ch] = -1 }
-                }
-            }
+            keel_max_pool(&window, x, pixels.lowerBound, pixels.upperBound, y, argmax)
         }
     }
 
