@@ -44,6 +44,19 @@ final class PoolingTests: XCTestCase {
                        [Float](repeating: 1, count: 9))
     }
 
+    /// A window's gradient goes to its first maximum on a tie (scanning rows, then columns); a NaN
+    /// after the first pixel never becomes the maximum.
+    func testMaxPoolTiesRouteToTheFirstMaximum() {
+        // Two channels: channel 0 ties at 5 in three pixels, channel 1 has a NaN in the second pixel.
+        let x = Tensor(shape: [1, 2, 2, 2], scalars: [1, 3, 5, .nan, 5, 2, 5, 1])
+        let tape = GradientTape()
+        tape.watch(x)
+        let y = tape.record { x.maxPool2d() }
+        XCTAssertEqual(y.scalars, [5, 3])
+        let dx = tape.gradient(of: y, wrt: [x])[0]!
+        XCTAssertEqual(dx.scalars, [0, 1, 1, 0, 0, 0, 0, 0])
+    }
+
     func testOutputShapes() {
         let x = Tensor.zeros([2, 5, 7, 3])
         XCTAssertEqual(x.maxPool2d().shape, [2, 2, 3, 3])
