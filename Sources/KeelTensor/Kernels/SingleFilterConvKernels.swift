@@ -29,21 +29,11 @@ enum SingleFilterConvKernels {
             BLAS.sgemm(transposeA: false, transposeB: true, m: count &* inputPixels, n: taps, k: c, alpha: 1,
                        a: x + first &* inputPixels &* c, lda: c, b: kernel, ldb: c, beta: 0, c: z, ldc: taps)
             Parallel.forRanges(count &* outputPixels, threshold: 1024) { pixels in
-                for local in pixels {
-                    let image = local / outputPixels, rest = local % outputPixels
-                    let oy = rest / g.outWidth, ox = rest % g.outWidth
-                    let imageScores = z + image &* inputPixels &* taps
+                for pixel in pixels {
+                    // Pixels and input indices count from the chunk's first image.
                     var total: Float = 0
-                    for ky in 0..<g.kernelHeight {
-                        let iy = oy &* g.strideY &- g.padTop &+ ky &* g.dilationY
-                        guard iy >= 0 && iy < g.height else { continue }
-                        for kx in 0..<g.kernelWidth {
-                            let ix = ox &* g.strideX &- g.padLeft &+ kx &* g.dilationX
-                            guard ix >= 0 && ix < g.width else { continue }
-                            total += imageScores[(iy &* g.width &+ ix) &* taps &+ ky &* g.kernelWidth &+ kx]
-                        }
-                    }
-                    y[(first &+ image) &* outputPixels &+ rest] = total
+                    FewChannelConvKernels.forEachTap(pixel, g) { tap, input in total += z[input &* taps &+ tap] }
+                    y[first &* outputPixels &+ pixel] = total
                 }
             }
         }
@@ -62,22 +52,11 @@ enum SingleFilterConvKernels {
             // Each (input pixel, tap) receives at most one output pixel's gradient; the rest stay 0.
             Parallel.forRanges(count, threshold: 2) { images in
                 for image in images {
-                    let imageGradients = gradients + image &* inputPixels &* taps
-                    imageGradients.update(repeating: 0, count: inputPixels &* taps)
-                    let imageDy = dy + (first &+ image) &* outputPixels
-                    for oy in 0..<g.outHeight {
-                        for ox in 0..<g.outWidth {
-                            let value = imageDy[oy &* g.outWidth &+ ox]
-                            for ky in 0..<g.kernelHeight {
-                                let iy = oy &* g.strideY &- g.padTop &+ ky &* g.dilationY
-                                guard iy >= 0 && iy < g.height else { continue }
-                                for kx in 0..<g.kernelWidth {
-                                    let ix = ox &* g.strideX &- g.padLeft &+ kx &* g.dilationX
-                                    guard ix >= 0 && ix < g.width else { continue }
-                                    imageGradients[(iy &* g.width &+ ix) &* taps &+ ky &* g.kernelWidth &+ kx] = value
-                                }
-                            }
-                        }
+                    (gradients + image &* inputPixels &* taps).update(repeating: 0, count: inputPixels &* taps)
+                    // Pixels and input indices count from the chunk's first image.
+                    for pixel in (image &* outputPixels)..<((image &+ 1) &* outputPixels) {
+                        let value = dy[first &* outputPixels &+ pixel]
+                        FewChannelConvKernels.forEachTap(pixel, g) { tap, input in gradients[input &* taps &+ tap] = value }
                     }
                 }
             }
