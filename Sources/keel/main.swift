@@ -70,9 +70,9 @@ shareThreadCount()
 // default, taking the core that Keel's own parallel kernels need between matrix products; 2^10
 // measured ~10% faster steps.
 setenv("OPENBLAS_THREAD_TIMEOUT", "10", 0)
-// OpenMP's idle threads spin 300,000 times by default before sleeping; with the pool's threads,
-// the data pipeline's thread and the main thread on two cores that left some processes of W2 at
-// twice the step time, 100,000 did not (six runs each) and keeps the hand-off between kernels fast.
+// OpenMP's idle threads spin 300,000 times by default before sleeping. 100,000 still hands the
+// cores from kernel to kernel without a wake-up, and spins less next to the data pipeline's thread;
+// measured only weakly (six W2 runs each, on a machine with slow phases of its own).
 setenv("GOMP_SPINCOUNT", "100000", 0)
 preferOpenBLASOnOpenMP()
 let libraryPath = executableDirectory() + "/libKeel.so"
