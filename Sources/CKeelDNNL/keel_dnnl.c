@@ -10,27 +10,32 @@
 // libdnnl is opened on the first convolution, not linked: loading it costs a process ~4 MB of
 // memory (relocations), which a model without convolutions should not pay. The header comes from
 // Debian's libdnnl-dev; these are the calls Keel makes.
+#define KEEL_DNNL_CALLS(X) \
+    X(dnnl_engine_create) \
+    X(dnnl_stream_create) \
+    X(dnnl_primitive_destroy) \
+    X(dnnl_memory_destroy) \
+    X(dnnl_primitive_desc_destroy) \
+    X(dnnl_reorder_primitive_desc_create) \
+    X(dnnl_primitive_create) \
+    X(dnnl_memory_desc_init_by_tag) \
+    X(dnnl_dilated_convolution_forward_desc_init) \
+    X(dnnl_primitive_desc_create) \
+    X(dnnl_dilated_convolution_backward_data_desc_init) \
+    X(dnnl_dilated_convolution_backward_weights_desc_init) \
+    X(dnnl_primitive_desc_query_md) \
+    X(dnnl_memory_create) \
+    X(dnnl_memory_desc_equal) \
+    X(dnnl_memory_desc_get_size) \
+    X(dnnl_memory_set_data_handle) \
+    X(dnnl_primitive_execute) \
+    X(dnnl_stream_wait) \
+    X(dnnl_primitive_desc_query)
+
 static struct {
-    __typeof__(&dnnl_engine_create) dnnl_engine_create;
-    __typeof__(&dnnl_stream_create) dnnl_stream_create;
-    __typeof__(&dnnl_primitive_destroy) dnnl_primitive_destroy;
-    __typeof__(&dnnl_memory_destroy) dnnl_memory_destroy;
-    __typeof__(&dnnl_primitive_desc_destroy) dnnl_primitive_desc_destroy;
-    __typeof__(&dnnl_reorder_primitive_desc_create) dnnl_reorder_primitive_desc_create;
-    __typeof__(&dnnl_primitive_create) dnnl_primitive_create;
-    __typeof__(&dnnl_memory_desc_init_by_tag) dnnl_memory_desc_init_by_tag;
-    __typeof__(&dnnl_dilated_convolution_forward_desc_init) dnnl_dilated_convolution_forward_desc_init;
-    __typeof__(&dnnl_primitive_desc_create) dnnl_primitive_desc_create;
-    __typeof__(&dnnl_dilated_convolution_backward_data_desc_init) dnnl_dilated_convolution_backward_data_desc_init;
-    __typeof__(&dnnl_dilated_convolution_backward_weights_desc_init) dnnl_dilated_convolution_backward_weights_desc_init;
-    __typeof__(&dnnl_primitive_desc_query_md) dnnl_primitive_desc_query_md;
-    __typeof__(&dnnl_memory_create) dnnl_memory_create;
-    __typeof__(&dnnl_memory_desc_equal) dnnl_memory_desc_equal;
-    __typeof__(&dnnl_memory_desc_get_size) dnnl_memory_desc_get_size;
-    __typeof__(&dnnl_memory_set_data_handle) dnnl_memory_set_data_handle;
-    __typeof__(&dnnl_primitive_execute) dnnl_primitive_execute;
-    __typeof__(&dnnl_stream_wait) dnnl_stream_wait;
-    __typeof__(&dnnl_primitive_desc_query) dnnl_primitive_desc_query;
+#define KEEL_DNNL_MEMBER(name) __typeof__(&name) name;
+    KEEL_DNNL_CALLS(KEEL_DNNL_MEMBER)
+#undef KEEL_DNNL_MEMBER
 } api;
 
 // One CPU engine and one stream for the process: oneDNN's own thread pool (OpenMP) does the
@@ -47,32 +52,12 @@ static void create_shared(void) {
         snprintf(shared_error, sizeof shared_error, "oneDNN: cannot load libdnnl.so.2 (%s)", reason ? reason : "unknown error");
         return;
     }
-#define LOAD(name) do { \
-        if (!(api.name = (__typeof__(api.name))dlsym(library, #name))) { \
-            snprintf(shared_error, sizeof shared_error, "oneDNN: libdnnl.so.2 has no %s", #name); \
-            return; \
-        } \
-    } while (0)
-    LOAD(dnnl_engine_create);
-    LOAD(dnnl_stream_create);
-    LOAD(dnnl_primitive_destroy);
-    LOAD(dnnl_memory_destroy);
-    LOAD(dnnl_primitive_desc_destroy);
-    LOAD(dnnl_reorder_primitive_desc_create);
-    LOAD(dnnl_primitive_create);
-    LOAD(dnnl_memory_desc_init_by_tag);
-    LOAD(dnnl_dilated_convolution_forward_desc_init);
-    LOAD(dnnl_primitive_desc_create);
-    LOAD(dnnl_dilated_convolution_backward_data_desc_init);
-    LOAD(dnnl_dilated_convolution_backward_weights_desc_init);
-    LOAD(dnnl_primitive_desc_query_md);
-    LOAD(dnnl_memory_create);
-    LOAD(dnnl_memory_desc_equal);
-    LOAD(dnnl_memory_desc_get_size);
-    LOAD(dnnl_memory_set_data_handle);
-    LOAD(dnnl_primitive_execute);
-    LOAD(dnnl_stream_wait);
-    LOAD(dnnl_primitive_desc_query);
+#define LOAD(name) \
+    if (!(api.name = (__typeof__(api.name))dlsym(library, #name))) { \
+        snprintf(shared_error, sizeof shared_error, "oneDNN: libdnnl.so.2 has no %s", #name); \
+        return; \
+    }
+    KEEL_DNNL_CALLS(LOAD)
 #undef LOAD
     dnnl_status_t status = api.dnnl_engine_create(&shared_engine, dnnl_cpu, 0);
     if (status == dnnl_success) status = api.dnnl_stream_create(&shared_stream, shared_engine, dnnl_stream_default_flags);
@@ -92,9 +77,8 @@ struct keel_conv_plan {
     void *staged_buffer;
 };
 
-static int fail(dnnl_status_t status, const char *what, char *error, size_t capacity) {
+static void fail(dnnl_status_t status, const char *what, char *error, size_t capacity) {
     snprintf(error, capacity, "oneDNN: %s failed with status %d", what, (int)status);
-    return (int)status == 0 ? -1 : (int)status;
 }
 
 #define TRY(call, what) do { dnnl_status_t s_ = (call); if (s_ != dnnl_success) { fail(s_, what, error, capacity); status = s_; goto done; } } while (0)

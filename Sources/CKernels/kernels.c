@@ -62,7 +62,6 @@ void keel_axpy(float alpha, const float *restrict x, float *restrict y, long cou
     for (long i = 0; i < count; i++) y[i] += alpha * x[i];
 }
 
-
 KEEL_CLONES
 void keel_max_pool(const keel_pool_geometry *g, const float *restrict x, long first, long end, float *restrict y,
                    int *restrict argmax) {

@@ -41,10 +41,13 @@ enum OneDNNConvolution {
                 byKey.removeAll()
             }
             var shape = key.geometry.dnnlShape
-            var error = [CChar](repeating: 0, count: 256)
-            let plan = keel_conv_plan_create(&shape, key.direction.dnnl, &error, error.count)
+            var plan: OpaquePointer?
+            let refusal = OneDNNConvolution.failure { error, capacity in
+                plan = keel_conv_plan_create(&shape, key.direction.dnnl, error, capacity)
+                return plan != nil
+            }
             byKey[key] = plan
-            if plan == nil { lastRefusal = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) }
+            if let refusal { lastRefusal = refusal }
             return plan
         }
     }
@@ -59,13 +62,20 @@ enum OneDNNConvolution {
                     _ second: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>) -> Bool {
         plans.withLock { plans in
             guard let plan = plans.plan(for: Key(geometry: g, direction: direction)) else { return false }
-            var error = [CChar](repeating: 0, count: 256)
-            let status = keel_conv_plan_run(plan, first, second, output, &error, error.count)
             // The plan was made for these shapes; a failure now is oneDNN's own fault (e.g. out of
             // memory for its scratchpad), which no caller can handle.
-            opCheck(status == 0, "conv2d: \(String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)) for input \(g.inputShape), kernel \(g.kernelShape)")
+            if let failure = failure({ keel_conv_plan_run(plan, first, second, output, $0, $1) == 0 }) {
+                OpCheck.fail("conv2d: \(failure) for input \(g.inputShape), kernel \(g.kernelShape)")
+            }
             return true
         }
+    }
+
+    /// Calls `body` with a buffer for oneDNN's message; the message when `body` reports failure.
+    private static func failure(_ body: (UnsafeMutablePointer<CChar>, Int) -> Bool) -> String? {
+        var error = [CChar](repeating: 0, count: 256)
+        let succeeded = error.withUnsafeMutableBufferPointer { body($0.baseAddress!, $0.count) }
+        return succeeded ? nil : String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Why oneDNN last refused a geometry, or nil.

@@ -24,7 +24,7 @@ extension Tensor {
         if let gamma { inputs.append(gamma) }
         if let beta { inputs.append(beta) }
         let recorded = differentiable(output, inputs, { dy in
-            let gradients = BatchNormKernels.gradients(dy, x: x, mean: mean, variance: variance, gamma: gamma, beta: beta,
+            let gradients = BatchNormKernels.gradients(dy, x: x, mean: mean, invstd: invstd, gamma: gamma, beta: beta,
                                                        epsilon: epsilon)
             var result: [Tensor?] = [gradients.dx]
             if gamma != nil { result.append(gradients.dgamma) }
@@ -111,22 +111,20 @@ enum BatchNormKernels {
     /// dx, dγ, dβ of the batch-normalized output. The three results are themselves recorded ops
     /// (their own gradient re-derives the same formula from elementwise ops), so a tape can
     /// differentiate through them again.
-    static func gradients(_ dy: Tensor, x: Tensor, mean: Tensor, variance: Tensor, gamma: Tensor?, beta: Tensor?,
+    static func gradients(_ dy: Tensor, x: Tensor, mean: Tensor, invstd invstdTensor: Tensor, gamma: Tensor?, beta: Tensor?,
                           epsilon: Float) -> (dx: Tensor, dgamma: Tensor, dbeta: Tensor) {
         let channels = x.shape[x.rank - 1], rows = x.count / channels
         let m = UnsafePointer(mean.storage.floats)
-        var invstd = [Float](repeating: 0, count: channels)
-        for c in 0..<channels { invstd[c] = 1 / (variance.storage.floats[c] + epsilon).squareRoot() }
+        let invstd = UnsafeBufferPointer(start: invstdTensor.storage.floats, count: channels)
         let p = UnsafePointer(x.storage.floats), g = UnsafePointer(dy.storage.floats)
         // One pass for both sums: Σdy in the first `channels` accumulators, Σdy·x̂ in the next.
         var sums = [Double](repeating: 0, count: 2 &* channels)
-        invstd.withUnsafeBufferPointer { inv in
-            accumulate(rows: rows, channels: 2 &* channels, into: &sums) { row, acc in
-                let r = p + row &* channels, gr = g + row &* channels, accXhat = acc + channels
-                for c in 0..<channels {
-                    acc[c] += gr[c]
-                    accXhat[c] += gr[c] * (r[c] - m[c]) * inv[c]
-                }
+        let inv = invstd.baseAddress!
+        accumulate(rows: rows, channels: 2 &* channels, into: &sums) { row, acc in
+            let r = p + row &* channels, gr = g + row &* channels, accXhat = acc + channels
+            for c in 0..<channels {
+                acc[c] += gr[c]
+                accXhat[c] += gr[c] * (r[c] - m[c]) * inv[c]
             }
         }
         let sumDy = Array(sums[0..<channels]), sumDyXhat = Array(sums[channels...])
