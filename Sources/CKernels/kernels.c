@@ -47,6 +47,71 @@ void keel_adam_step(float *restrict w, float *restrict m, float *restrict v, con
     }
 }
 
+enum { PHILOX_LANES = 16, PHILOX_CHUNK_WORDS = 4 * PHILOX_LANES };
+
+/* Words 0..<64 of the request that starts at `block`: sixteen consecutive blocks. Lane j holds
+ * block + j, so each round is the same arithmetic on sixteen lanes. */
+static inline __attribute__((always_inline)) void philox_chunk(unsigned long long key, unsigned long long block,
+                                unsigned int words[PHILOX_CHUNK_WORDS]) {
+    unsigned int c0[PHILOX_LANES], c1[PHILOX_LANES], c2[PHILOX_LANES], c3[PHILOX_LANES];
+    for (int j = 0; j < PHILOX_LANES; j++) {
+        const unsigned long long counter = block + (unsigned long long)j;
+        c0[j] = (unsigned int)counter;
+        c1[j] = (unsigned int)(counter >> 32);
+        c2[j] = 0;
+        c3[j] = 0;
+    }
+    unsigned int k0 = (unsigned int)key, k1 = (unsigned int)(key >> 32);
+    for (int round = 0; round < 10; round++) {
+        for (int j = 0; j < PHILOX_LANES; j++) {
+            const unsigned long long p0 = 0xD2511F53ull * c0[j], p1 = 0xCD9E8D57ull * c2[j];
+            const unsigned int n0 = (unsigned int)(p1 >> 32) ^ c1[j] ^ k0, n2 = (unsigned int)(p0 >> 32) ^ c3[j] ^ k1;
+            c0[j] = n0;
+            c1[j] = (unsigned int)p1;
+            c2[j] = n2;
+            c3[j] = (unsigned int)p0;
+        }
+        k0 += 0x9E3779B9u;
+        k1 += 0xBB67AE85u;
+    }
+    for (int j = 0; j < PHILOX_LANES; j++) {
+        words[4 * j] = c0[j];
+        words[4 * j + 1] = c1[j];
+        words[4 * j + 2] = c2[j];
+        words[4 * j + 3] = c3[j];
+    }
+}
+
+static inline float philox_unit(unsigned int word) { return (float)(word >> 8) * 0x1p-24f; }
+
+/* The three fills walk the request a chunk at a time; `map` turns words start..<start+n into outputs. */
+#define PHILOX_FILL(map)                                                                                   \
+    for (long start = 0; start < count; start += PHILOX_CHUNK_WORDS) {                                   \
+        unsigned int words[PHILOX_CHUNK_WORDS];                                                            \
+        philox_chunk(key, block + (unsigned long long)(start / 4), words);                                \
+        const long n = count - start < PHILOX_CHUNK_WORDS ? count - start : PHILOX_CHUNK_WORDS;           \
+        for (long i = 0; i < n; i++) map;                                                                  \
+    }
+
+KEEL_CLONES
+void keel_philox_words(unsigned long long key, unsigned long long block, long count, unsigned int *restrict out) {
+    PHILOX_FILL(out[start + i] = words[i])
+}
+
+KEEL_CLONES
+void keel_philox_uniform(unsigned long long key, unsigned long long block, long count, float low, float width,
+                         float *restrict out) {
+    /* Two roundings (product, then sum) as Swift computes it: no fused multiply-add. */
+#pragma clang fp contract(off)
+    PHILOX_FILL(out[start + i] = low + philox_unit(words[i]) * width)
+}
+
+KEEL_CLONES
+void keel_philox_bernoulli(unsigned long long key, unsigned long long block, long count, float probability,
+                           float value, float *restrict out) {
+    PHILOX_FILL(out[start + i] = philox_unit(words[i]) < probability ? value : 0.0f)
+}
+
 KEEL_CLONES
 void keel_sqrt(const float *restrict x, float *restrict out, long count) {
     for (long i = 0; i < count; i++) out[i] = sqrtf(x[i]);

@@ -9,9 +9,27 @@ final class RandomTests: XCTestCase {
     /// nonzero key and both counter words set, computed by an independent implementation that
     /// reproduces Random123's published vectors.
     func testPhiloxKnownAnswers() {
-        XCTAssertEqual(Philox4x32.block(key: 0, counter: 0), SIMD4(0x6627_e8d5, 0xe169_c58d, 0xbc57_ac4c, 0x9b00_dbd8))
-        XCTAssertEqual(Philox4x32.block(key: 0x0123_4567_89ab_cdef, counter: 5 | (7 << 32)),
-                       SIMD4(0x384a_3e87, 0x46ed_1282, 0xfa32_a676, 0x79ca_d9ef))
+        XCTAssertEqual(RandomGenerator(seed: 0).words(4), [0x6627_e8d5, 0xe169_c58d, 0xbc57_ac4c, 0x9b00_dbd8])
+        let keyed = RandomGenerator(state: RandomState(seed: 0x0123_4567_89ab_cdef, counter: 5 | (7 << 32)))
+        XCTAssertEqual(keyed.words(4), [0x384a_3e87, 0x46ed_1282, 0xfa32_a676, 0x79ca_d9ef])
+    }
+
+    /// Blocks are made sixteen at a time: a long request (crossing chunks, ending inside a block and
+    /// carrying into the counter's high word) is the same words as one block at a time.
+    func testLongRequestsMatchBlockByBlock() {
+        let start = RandomState(seed: 77, counter: 0xFFFF_FFF9)
+        let whole = RandomGenerator(state: start).words(150)
+        let single = RandomGenerator(state: start)
+        let byBlock = (0..<38).flatMap { _ in single.words(4) }
+        XCTAssertEqual(whole, Array(byBlock.prefix(150)))
+        let large = RandomGenerator(state: start)
+        let parallel = large.uniform([1 << 17])
+        XCTAssertEqual(large.state.counter, start.counter + (1 << 15))
+        let serial = RandomGenerator(state: start)
+        let pieces = (0..<8).flatMap { _ in serial.uniform([1 << 14]).scalars }
+        XCTAssertEqual(parallel.scalars, pieces)
+        let mask = RandomGenerator(state: start).bernoulli([150], probability: 0.3, value: 2.5).scalars
+        XCTAssertEqual(mask, whole.map { Float($0 >> 8) / Float(1 << 24) < 0.3 ? 2.5 : 0 })
     }
 
     /// uniform maps each 32-bit word, in lane order from counter 0, to its top 24 bits / 2²⁴.

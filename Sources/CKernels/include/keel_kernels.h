@@ -29,6 +29,21 @@ typedef struct {
  * it starts); a window wholly in the padding gives -inf and -1. */
 void keel_max_pool(const keel_pool_geometry *g, const float *x, long first, long end, float *y, int *argmax);
 
+/* Philox4x32-10 (Salmon et al. 2011), a counter-based generator: block c of the stream with key k
+ * is philox(k, c), four 32-bit words. Word i of a request that starts at block `block` is lane i%4
+ * of block block + i/4. Sixteen blocks are made at once, lane-parallel, so the rounds vectorise. */
+
+/* out[i] = word i */
+void keel_philox_words(unsigned long long key, unsigned long long block, long count, unsigned int *out);
+
+/* out[i] = low + u·width, u = (word i >> 8)·2⁻²⁴ in [0, 1) */
+void keel_philox_uniform(unsigned long long key, unsigned long long block, long count, float low, float width,
+                         float *out);
+
+/* out[i] = value when u < probability, else 0 (u as above) */
+void keel_philox_bernoulli(unsigned long long key, unsigned long long block, long count, float probability,
+                           float value, float *out);
+
 /* Calls body(context, chunk) for chunk in 0..<chunks on the OpenMP (libgomp) thread team that
  * oneDNN and OpenBLAS's OpenMP build also run on: one pool of threads for every kernel, so a pool
  * that has just finished never spins on the cores the next kernel needs. */

@@ -40,6 +40,6 @@ open class Dropout: Layer {
         if rate >= 1 { return input * 0 }
         let maskShape = noiseShape.enumerated().map { axis, size in size ?? input.shape[axis] }
         let keep = Float(1 - rate)
-        return input * (generator.bernoulli(maskShape, probability: keep) * (1 / keep))
+        return input * generator.bernoulli(maskShape, probability: keep, value: 1 / keep)
     }
 }

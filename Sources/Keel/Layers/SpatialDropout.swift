@@ -108,7 +108,7 @@ extension Tensor {
         var maskShape = shape
         for axis in spatialAxes { maskShape[axis] = 1 }
         let keep = Float(1 - rate)
-        return x * (generator.bernoulli(maskShape, probability: keep) * (1 / keep))
+        return x * generator.bernoulli(maskShape, probability: keep, value: 1 / keep)
     }
 }
 

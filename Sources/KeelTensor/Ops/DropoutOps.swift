@@ -5,7 +5,6 @@ extension Tensor {
         opCheck(rate >= 0 && rate <= 1, "dropout: rate must be in [0, 1], found \(rate)")
         if rate == 0 { return self }
         if rate == 1 { return self * 0 }
-        let mask = generator.bernoulli(shape, probability: 1 - rate)
-        return self * (mask * (1 / (1 - rate)))
+        return self * generator.bernoulli(shape, probability: 1 - rate, value: 1 / (1 - rate))
     }
 }

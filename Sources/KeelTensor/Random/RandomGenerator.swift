@@ -1,3 +1,4 @@
+internal import CKernels
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -23,27 +24,35 @@ public final class RandomGenerator {
     public init(seed: UInt64) { state = RandomState(seed: seed) }
     public init(state: RandomState) { self.state = state }
 
-    /// Hands out `count` 32-bit random words (word i = lane i%4 of block counter+i/4) and advances
-    /// the counter by whole blocks. Blocks are independent of each other (counter-based), so large
-    /// requests are generated on all cores with the same result.
-    @inline(__always)
-    private func words(_ count: Int, parallel: Bool = true, _ body: (Int, UInt32) -> Void) {
-        let blocks = (count &+ 3) / 4
-        let key = state.seed, first = state.counter
-        withoutActuallyEscaping(body) { body in
-            Parallel.forRanges(blocks, threshold: parallel ? 1 << 14 : Int.max) { range in
-                for b in range {
-                    let block = Philox4x32.block(key: key, counter: first &+ UInt64(b))
-                    let start = b &* 4
-                    if start &+ 4 <= count {
-                        body(start, block[0]); body(start &+ 1, block[1]); body(start &+ 2, block[2]); body(start &+ 3, block[3])
-                    } else {
-                        for lane in 0..<(count &- start) { body(start &+ lane, block[lane]) }
-                    }
-                }
-            }
+    /// Runs `fill(block, first, count)` over words 0..<total of the next request, in parallel for
+    /// large requests (blocks are independent of each other, so the result does not depend on the
+    /// split), then advances the counter by whole blocks.
+    private func request(_ total: Int, _ fill: (_ block: UInt64, _ first: Int, _ count: Int) -> Void) {
+        let blocks = (total &+ 3) / 4
+        let first = state.counter
+        Parallel.forRanges(blocks, threshold: 1 << 14) { range in
+            let start = range.lowerBound &* 4
+            fill(first &+ UInt64(range.lowerBound), start, Swift.min(range.upperBound &* 4, total) &- start)
         }
         state.counter &+= UInt64(blocks)
+    }
+
+    /// The next `count` 32-bit words: word i is lane i%4 of block counter + i/4 (Philox4x32-10).
+    func words(_ count: Int) -> [UInt32] {
+        let key = state.seed
+        return [UInt32](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let base = buffer.baseAddress
+            request(count) { block, first, n in keel_philox_words(key, block, n, base.map { $0 + first }) }
+            initialized = count
+        }
+    }
+
+    /// The first word of the next block (the rest of the block is not used).
+    private func word() -> UInt32 {
+        var word: UInt32 = 0
+        keel_philox_words(state.seed, state.counter, 1, &word)
+        state.counter &+= 1
+        return word
     }
 
     /// A float in [0, 1) from the top 24 bits of a word.
@@ -53,8 +62,8 @@ public final class RandomGenerator {
     public func uniform(_ shape: [Int], low: Float = 0, high: Float = 1) -> Tensor {
         let out = Tensor(uninitializedShape: shape)
         let o = out.storage.floats
-        let width = high - low
-        words(out.count) { i, w in o[i] = low + RandomGenerator.unit(w) * width }
+        let key = state.seed
+        request(out.count) { block, first, n in keel_philox_uniform(key, block, n, low, high - low, o + first) }
         return out
     }
 
@@ -63,17 +72,12 @@ public final class RandomGenerator {
         let out = Tensor(uninitializedShape: shape)
         let o = out.storage.floats
         let n = out.count
-        var pending: Float = 0
-        // Box–Muller pairs words across calls of the body: keep this one on one thread.
-        words(n + (n & 1), parallel: false) { i, w in
-            if i & 1 == 0 {
-                pending = RandomGenerator.unit(w)
-            } else {
-                let radius = sqrtf(-2 * logf(1 - pending))  // 1 - u is in (0, 1]
-                let angle = 2 * Float.pi * RandomGenerator.unit(w)
-                if i - 1 < n { o[i - 1] = mean + stddev * radius * cosf(angle) }
-                if i < n { o[i] = mean + stddev * radius * sinf(angle) }
-            }
+        let w = words(n + (n & 1))
+        for i in stride(from: 0, to: n, by: 2) {
+            let radius = sqrtf(-2 * logf(1 - RandomGenerator.unit(w[i])))  // 1 - u is in (0, 1]
+            let angle = 2 * Float.pi * RandomGenerator.unit(w[i + 1])
+            o[i] = mean + stddev * radius * cosf(angle)
+            if i + 1 < n { o[i + 1] = mean + stddev * radius * sinf(angle) }
         }
         return out
     }
@@ -95,11 +99,13 @@ public final class RandomGenerator {
         return out
     }
 
-    /// 1 with probability `probability`, else 0.
-    public func bernoulli(_ shape: [Int], probability: Float) -> Tensor {
+    /// `value` (default 1) with probability `probability`, else 0: a dropout mask comes out already
+    /// scaled by 1/keep.
+    public func bernoulli(_ shape: [Int], probability: Float, value: Float = 1) -> Tensor {
         let out = Tensor(uninitializedShape: shape)
         let o = out.storage.floats
-        words(out.count) { i, w in o[i] = RandomGenerator.unit(w) < probability ? 1 : 0 }
+        let key = state.seed
+        request(out.count) { block, first, n in keel_philox_bernoulli(key, block, n, probability, value, o + first) }
         return out
     }
 
@@ -108,17 +114,15 @@ public final class RandomGenerator {
         opCheck(bound > 0 && bound <= Int(UInt32.max), "RandomGenerator.integer: bound \(bound) out of range")
         let limit = UInt64(UInt32.max) + 1 - (UInt64(UInt32.max) + 1) % UInt64(bound)
         while true {
-            var word: UInt32 = 0
-            words(1) { _, w in word = w }
-            if UInt64(word) < limit { return Int(UInt64(word) % UInt64(bound)) }
+            let w = word()
+            if UInt64(w) < limit { return Int(UInt64(w) % UInt64(bound)) }
         }
     }
 
     /// A 64-bit seed for a sub-stream (one dataset iteration, say), from one block.
     public func nextSeed() -> UInt64 {
-        var seed: UInt64 = 0
-        words(2) { i, w in seed |= UInt64(w) << (i == 0 ? 32 : 0) }
-        return seed
+        let w = words(2)
+        return UInt64(w[0]) << 32 | UInt64(w[1])
     }
 
     /// A random ordering of 0..<count (Fisher–Yates).

@@ -75,7 +75,7 @@ struct RecurrentDropoutMasks {
 
     private static func mask(_ shape: [Int], rate: Double, generator: RandomGenerator) -> Tensor {
         let keep = Float(1 - rate)
-        return generator.bernoulli(shape, probability: keep) * (1 / keep)
+        return generator.bernoulli(shape, probability: keep, value: 1 / keep)
     }
 
     /// The inputs times the input mask: one step (batch, features) or a sequence (batch, time,
