@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-// libdnnl is opened on the first convolution, not linked: loading it costs a process ~4 MB of
-// memory (relocations), which a model without convolutions should not pay. The header comes from
+// libdnnl is opened on the first convolution or large matrix product, not linked: loading it costs
+// a process ~4 MB of memory (relocations), which a process that never needs it should not pay. The header comes from
 // Debian's libdnnl-dev; these are the calls Keel makes.
 #define KEEL_DNNL_CALLS(X) \
     X(dnnl_engine_create) \
@@ -30,7 +30,8 @@
     X(dnnl_memory_set_data_handle) \
     X(dnnl_primitive_execute) \
     X(dnnl_stream_wait) \
-    X(dnnl_primitive_desc_query)
+    X(dnnl_primitive_desc_query) \
+    X(dnnl_sgemm)
 
 static struct {
 #define KEEL_DNNL_MEMBER(name) __typeof__(&name) name;
@@ -62,6 +63,13 @@ static void create_shared(void) {
     dnnl_status_t status = api.dnnl_engine_create(&shared_engine, dnnl_cpu, 0);
     if (status == dnnl_success) status = api.dnnl_stream_create(&shared_stream, shared_engine, dnnl_stream_default_flags);
     if (status != dnnl_success) snprintf(shared_error, sizeof shared_error, "oneDNN: creating the CPU engine failed with status %d", (int)status);
+}
+
+int keel_dnnl_sgemm(char transa, char transb, int64_t m, int64_t n, int64_t k, float alpha, const float *a,
+                    int64_t lda, const float *b, int64_t ldb, float beta, float *c, int64_t ldc) {
+    pthread_once(&shared_once, create_shared);
+    if (shared_error[0]) return -1;
+    return (int)api.dnnl_sgemm(transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
 struct keel_conv_plan {

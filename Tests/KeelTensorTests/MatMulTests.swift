@@ -69,6 +69,43 @@ final class MatMulTests: XCTestCase {
         }
     }
 
+    /// BLAS.sgemm on both of its libraries (OpenBLAS below 64³ multiply-adds, oneDNN from there):
+    /// padded row strides, beta accumulating into C, and beta 0 never reading C (NaN there).
+    func testSgemmOnBothLibrariesWithStridesAndBeta() {
+        for (m, k, n) in [(37, 70, 33), (67, 70, 65)] {
+            XCTAssertEqual(Double(m * k * n) >= BLAS.oneDNNMinimumMultiplyAdds, m == 67)
+            for (ta, tb) in transposeCombinations {
+                for beta: Float in [0, 0.5] {
+                    var random = TestRandom(seed: 5)
+                    let (aRows, aColumns) = ta ? (k, m) : (m, k), (bRows, bColumns) = tb ? (n, k) : (k, n)
+                    let lda = aColumns + 3, ldb = bColumns + 2, ldc = n + 5
+                    let a = (0..<(aRows * lda)).map { _ in Float(random.uniform(-1, 1)) }
+                    let b = (0..<(bRows * ldb)).map { _ in Float(random.uniform(-1, 1)) }
+                    let c0 = (0..<(m * ldc)).map { i in beta == 0 ? Float.nan : Float(i % 7) }
+                    var c = c0
+                    BLAS.sgemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 1.5, a: a, lda: lda,
+                               b: b, ldb: ldb, beta: beta, c: &c, ldc: ldc)
+                    for i in 0..<m {
+                        for j in 0..<ldc {
+                            let index = i * ldc + j
+                            guard j < n else {
+                                XCTAssertEqual(c[index].bitPattern, c0[index].bitPattern, "padding of C row \(i) was written")
+                                continue
+                            }
+                            var sum = 0.0
+                            for p in 0..<k {
+                                sum += Double(ta ? a[p * lda + i] : a[i * lda + p]) * Double(tb ? b[j * ldb + p] : b[p * ldb + j])
+                            }
+                            let expected = 1.5 * sum + (beta == 0 ? 0 : Double(beta) * Double(c0[index]))
+                            XCTAssertEqual(Double(c[index]), expected, accuracy: 1e-4 * max(1, abs(expected)),
+                                           "\(m)×\(k)×\(n) ta \(ta) tb \(tb) beta \(beta) at (\(i), \(j))")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     func testIdentityAndKnownValues() {
         let a = Tensor(shape: [2, 2], scalars: [1, 2, 3, 4])
         let b = Tensor(shape: [2, 2], scalars: [5, 6, 7, 8])

@@ -2,7 +2,7 @@
 #define KEEL_DNNL_H
 
 // Keel's door to oneDNN (Debian's libdnnl 2.6), the convolution library PyTorch and TensorFlow use
-// on CPUs. A plan is one convolution direction for one geometry: oneDNN's primitive, chosen once,
+// on CPUs, whose sgemm also beats OpenBLAS's on the skinny products of small models. A plan is one convolution direction for one geometry: oneDNN's primitive, chosen once,
 // with the weight reorders its preferred layout needs. Tensors stay as Keel keeps them: NHWC
 // activations, HWIO (kh, kw, in, out) kernels. Every call returns 0 on success; on failure it
 // returns oneDNN's status and fills `error`.
@@ -46,6 +46,11 @@ int keel_conv_plan_run(keel_conv_plan *plan, const float *first, const float *se
 const char *keel_conv_plan_implementation(const keel_conv_plan *plan);
 
 void keel_conv_plan_destroy(keel_conv_plan *plan);
+
+/// C = alpha·op(A)·op(B) + beta·C, row-major, on oneDNN's sgemm (transa/transb: 'N' or 'T'); C is
+/// not read when beta is 0. Returns nonzero, leaving C alone, when libdnnl cannot be loaded.
+int keel_dnnl_sgemm(char transa, char transb, int64_t m, int64_t n, int64_t k, float alpha, const float *a,
+                    int64_t lda, const float *b, int64_t ldb, float beta, float *c, int64_t ldc);
 
 #ifdef __cplusplus
 }

@@ -29,6 +29,7 @@ struct DoctorCommand: ParsableCommand {
         print(String(format: "sgemm %d×%d: %.1f GFLOP/s, max relative error %.2g against a naive product",
                      size, size, gflops, check.maxRelativeError))
         print(ConvolutionLibrary.summary)
+        print(BLAS.summary)
         let dataset = FashionMNISTFiles.defaultDirectory
         let present = FashionMNISTFiles.required.filter {
             FileManager.default.fileExists(atPath: dataset + "/" + $0)
