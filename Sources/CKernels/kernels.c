@@ -49,12 +49,13 @@ void keel_adam_step(float *restrict w, float *restrict m, float *restrict v, con
 
 enum { PHILOX_LANES = 16, PHILOX_CHUNK_WORDS = 4 * PHILOX_LANES };
 
-/* Words 0..<64 of the request that starts at `block`: sixteen consecutive blocks. Lane j holds
- * block + j, so each round is the same arithmetic on sixteen lanes. */
-static inline __attribute__((always_inline)) void philox_chunk(unsigned long long key, unsigned long long block,
-                                unsigned int words[PHILOX_CHUNK_WORDS]) {
+/* Words 0..<4·lanes of the request that starts at `block`: `lanes` consecutive blocks. Lane j holds
+ * block + j, so each round is the same arithmetic on every lane; inlined with lanes = 16 the rounds
+ * vectorise, with lanes = 1 a short request makes one block only. */
+static inline __attribute__((always_inline)) void philox_lanes(unsigned long long key, unsigned long long block,
+                                                               int lanes, unsigned int *words) {
     unsigned int c0[PHILOX_LANES], c1[PHILOX_LANES], c2[PHILOX_LANES], c3[PHILOX_LANES];
-    for (int j = 0; j < PHILOX_LANES; j++) {
+    for (int j = 0; j < lanes; j++) {
         const unsigned long long counter = block + (unsigned long long)j;
         c0[j] = (unsigned int)counter;
         c1[j] = (unsigned int)(counter >> 32);
@@ -63,7 +64,7 @@ static inline __attribute__((always_inline)) void philox_chunk(unsigned long lon
     }
     unsigned int k0 = (unsigned int)key, k1 = (unsigned int)(key >> 32);
     for (int round = 0; round < 10; round++) {
-        for (int j = 0; j < PHILOX_LANES; j++) {
+        for (int j = 0; j < lanes; j++) {
             const unsigned long long p0 = 0xD2511F53ull * c0[j], p1 = 0xCD9E8D57ull * c2[j];
             const unsigned int n0 = (unsigned int)(p1 >> 32) ^ c1[j] ^ k0, n2 = (unsigned int)(p0 >> 32) ^ c3[j] ^ k1;
             c0[j] = n0;
@@ -74,7 +75,7 @@ static inline __attribute__((always_inline)) void philox_chunk(unsigned long lon
         k0 += 0x9E3779B9u;
         k1 += 0xBB67AE85u;
     }
-    for (int j = 0; j < PHILOX_LANES; j++) {
+    for (int j = 0; j < lanes; j++) {
         words[4 * j] = c0[j];
         words[4 * j + 1] = c1[j];
         words[4 * j + 2] = c2[j];
@@ -88,13 +89,19 @@ static inline float philox_unit(unsigned int word) { return (float)(word >> 8) *
 #define PHILOX_FILL(map)                                                                                   \
     for (long start = 0; start < count; start += PHILOX_CHUNK_WORDS) {                                   \
         unsigned int words[PHILOX_CHUNK_WORDS];                                                            \
-        philox_chunk(key, block + (unsigned long long)(start / 4), words);                                \
+        philox_lanes(key, block + (unsigned long long)(start / 4), PHILOX_LANES, words);                  \
         const long n = count - start < PHILOX_CHUNK_WORDS ? count - start : PHILOX_CHUNK_WORDS;           \
         for (long i = 0; i < n; i++) map;                                                                  \
     }
 
 KEEL_CLONES
 void keel_philox_words(unsigned long long key, unsigned long long block, long count, unsigned int *restrict out) {
+    if (count <= 4) {  // one block: a generator's integer draws and seeds
+        unsigned int words[4];
+        philox_lanes(key, block, 1, words);
+        for (long i = 0; i < count; i++) out[i] = words[i];
+        return;
+    }
     PHILOX_FILL(out[start + i] = words[i])
 }
 

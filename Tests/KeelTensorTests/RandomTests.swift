@@ -22,6 +22,7 @@ final class RandomTests: XCTestCase {
         let single = RandomGenerator(state: start)
         let byBlock = (0..<38).flatMap { _ in single.words(4) }
         XCTAssertEqual(whole, Array(byBlock.prefix(150)))
+        XCTAssertEqual(RandomGenerator(state: start).words(3), Array(whole.prefix(3)), "a short request makes one block")
         let large = RandomGenerator(state: start)
         let parallel = large.uniform([1 << 17])
         XCTAssertEqual(large.state.counter, start.counter + (1 << 15))
